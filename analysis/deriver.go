@@ -1,0 +1,33 @@
+// Package analysis holds the generic passes over the attack graph:
+// reachability, admin scopes, blast-radius score, ranking and paths.
+//
+// Provider packages (analysis/aws, …) turn a snapshot's facts into derived
+// edges; they plug in through the Deriver interface without importing this
+// package, so they depend on graphmodel alone.
+package analysis
+
+import (
+	"context"
+	"time"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// Deriver is one provider's analysis: it reads the snapshot's facts and
+// returns the attack-graph edges it can prove (CAN_BECOME, CAN_ACCESS,
+// ADMIN_OF, CAN_GRANT_ADMIN), each with its evidence, plus any nodes those
+// edges need that the snapshot lacks (external accounts, federated subjects).
+type Deriver interface {
+	Name() string
+	Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error)
+}
+
+// Options steer Analyze.
+type Options struct {
+	// Derivers are the provider analyses to run, in order.
+	Derivers []Deriver
+	// Detail bounds the per-identity lists; the zero value means DetailSummary.
+	Detail Detail
+	// Now is the analysis time (generated_at, date conditions); zero means time.Now.
+	Now time.Time
+}

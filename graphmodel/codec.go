@@ -1,0 +1,81 @@
+package graphmodel
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/blastradius/blastradius/internal/badinput"
+)
+
+// Encode writes the snapshot as indented JSON, normalized first so that the
+// same facts always produce the same bytes.
+func Encode(w io.Writer, s *Snapshot) error {
+	s.SchemaVersion = SchemaVersion
+	s.Normalize()
+	if s.Nodes == nil {
+		s.Nodes = []Node{}
+	}
+	if s.Edges == nil {
+		s.Edges = []Edge{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return fmt.Errorf("encode snapshot: %w", err)
+	}
+	return nil
+}
+
+// Decode reads a snapshot from data; name is used in error messages. A
+// schema_version other than SchemaVersion is a clear error, and malformed
+// JSON is reported with its line and column (badinput.Error).
+func Decode(name string, data []byte) (*Snapshot, error) {
+	var head struct {
+		SchemaVersion *int `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, badinput.FromJSON(name, data, err)
+	}
+	if head.SchemaVersion == nil {
+		return nil, badinput.Newf(name, "", "not a blastradius snapshot: no schema_version")
+	}
+	if *head.SchemaVersion != SchemaVersion {
+		return nil, badinput.Newf(name, "schema_version",
+			"snapshot schema_version %d is not supported (this build reads %d)", *head.SchemaVersion, SchemaVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Snapshot
+	if err := dec.Decode(&s); err != nil {
+		return nil, badinput.FromJSON(name, data, err)
+	}
+	if err := s.validate(); err != nil {
+		return nil, badinput.New(name, "", err)
+	}
+	s.Normalize()
+	return &s, nil
+}
+
+// validate checks what JSON types cannot: IDs present and unique, edges
+// pointing at something.
+func (s *Snapshot) validate() error {
+	seen := make(map[string]bool, len(s.Nodes))
+	for i, n := range s.Nodes {
+		if n.ID == "" {
+			return fmt.Errorf("nodes[%d]: empty id", i)
+		}
+		if seen[n.ID] {
+			return fmt.Errorf("nodes[%d]: duplicate id %q", i, n.ID)
+		}
+		seen[n.ID] = true
+	}
+	for i, e := range s.Edges {
+		if e.From == "" || e.To == "" || e.Kind == "" {
+			return fmt.Errorf("edges[%d]: from, to and kind are required", i)
+		}
+	}
+	return nil
+}
