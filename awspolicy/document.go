@@ -112,7 +112,7 @@ func Decode(raw json.RawMessage) ([]byte, error) {
 	}
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "%") || !strings.HasPrefix(s, "{") {
-		dec, err := url.QueryUnescape(s)
+		dec, err := url.PathUnescape(s)
 		if err != nil {
 			return nil, &ParseError{Err: fmt.Errorf("URL-encoded document: %w", err)}
 		}

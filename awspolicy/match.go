@@ -2,6 +2,8 @@ package awspolicy
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Tri is a three-valued truth: a condition the analysis cannot decide is
@@ -146,6 +148,26 @@ func (f *Facts) Lookup(key string) ([]string, KeyState) {
 	if f == nil {
 		return nil, KeyUnknown
 	}
+	var buf [128]byte
+	if len(key) <= len(buf) && isASCII(key) {
+		// Lower-case into a stack buffer: map lookups with string(bytes)
+		// do not allocate.
+		b := buf[:len(key)]
+		for i := 0; i < len(key); i++ {
+			c := key[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+		if v, ok := f.values[string(b)]; ok {
+			return v, KeyPresent
+		}
+		if f.absent[string(b)] {
+			return nil, KeyAbsent
+		}
+		return nil, KeyUnknown
+	}
 	k := strings.ToLower(key)
 	if v, ok := f.values[k]; ok {
 		return v, KeyPresent
@@ -154,6 +176,15 @@ func (f *Facts) Lookup(key string) ([]string, KeyState) {
 		return nil, KeyAbsent
 	}
 	return nil, KeyUnknown
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Match is the outcome of matching a statement against a request.
@@ -184,13 +215,15 @@ func MatchActionPattern(pattern, action string) bool {
 	if pattern == "*" {
 		return true
 	}
-	return wildcard(strings.ToLower(pattern), strings.ToLower(action))
+	return globMatch(pattern, action, true, false)
 }
 
 // MatchResource reports whether the statement's Resource (or NotResource)
 // covers the request's resource; policy variables are resolved from ctx, and
-// a variable that cannot be resolved makes the answer Maybe. A statement
-// without a Resource element (trust policies) matches every resource.
+// a variable that cannot be resolved makes the answer Maybe. A variable whose
+// key is certainly absent (and has no default) makes its pattern match no
+// resource, as AWS documents. A statement without a Resource element (trust
+// policies) matches every resource.
 func (s *Statement) MatchResource(resource string, ctx Context) Tri {
 	if !s.Resource.Present {
 		return Yes
@@ -209,9 +242,15 @@ func (s *Statement) MatchResource(resource string, ctx Context) Tri {
 }
 
 func matchResourcePattern(pattern, resource string, ctx Context) Tri {
-	resolved, ok := substituteVariables(pattern, ctx)
-	if !ok {
+	resolved, escaped, state := expand(pattern, ctx, true)
+	switch state {
+	case No:
+		// A variable with no value: the pattern matches no resource.
+		return No
+	case Maybe:
 		if resource == AnyResource {
+			// Only a bare "*" covers every resource, and a pattern
+			// holding a variable is never a bare "*".
 			return No
 		}
 		// The pattern depends on who asks; it may or may not cover the resource.
@@ -223,53 +262,138 @@ func matchResourcePattern(pattern, resource string, ctx Context) Tri {
 	if resource == AnyResource {
 		return No
 	}
-	return TriOf(MatchARN(resolved, resource))
+	return TriOf(matchARN(resolved, resource, escaped))
 }
 
 // MatchARN matches an ARN pattern against an ARN, case-sensitively. The
 // first five colon-separated fields are matched one by one, so a wildcard
-// never spans a colon between them; the resource part is matched whole.
+// never spans a colon between them (a pattern with fewer fields than an ARN
+// does not match it); the resource part is matched whole. Two strings that
+// are not ARNs are matched as plain wildcard patterns.
 func MatchARN(pattern, arn string) bool {
+	return matchARN(pattern, arn, false)
+}
+
+// matchARN is MatchARN; with escaped, a backslash in pattern makes the next
+// character literal (see expand).
+func matchARN(pattern, arn string, escaped bool) bool {
 	if pattern == "*" {
 		return true
 	}
-	pp := strings.SplitN(pattern, ":", 6)
-	ap := strings.SplitN(arn, ":", 6)
-	if len(pp) != 6 || len(ap) != 6 {
-		return wildcard(pattern, arn)
+	pn, an := strings.Count(pattern, ":"), strings.Count(arn, ":")
+	switch {
+	case pn >= 5 && an >= 5:
+	case pn < 5 && an < 5:
+		return globMatch(pattern, arn, false, escaped)
+	default:
+		return false
 	}
-	for i := range pp {
-		if !wildcard(pp[i], ap[i]) {
+	for i := 0; i < 5; i++ {
+		pi, ai := strings.IndexByte(pattern, ':'), strings.IndexByte(arn, ':')
+		if !globMatch(pattern[:pi], arn[:ai], false, escaped) {
+			return false
+		}
+		pattern, arn = pattern[pi+1:], arn[ai+1:]
+	}
+	return globMatch(pattern, arn, false, escaped)
+}
+
+// globMatch matches s against a glob with * (any run of characters, possibly
+// empty) and ? (exactly one character); characters are runes, not bytes.
+// With fold, letters match case-insensitively. With escaped, a backslash
+// makes the character after it literal (expand writes such patterns).
+func globMatch(pattern, s string, fold, escaped bool) bool {
+	// Most patterns fail on their literal prefix (another service, another
+	// account): check it before the general loop.
+	for k := 0; k < len(pattern) && k < len(s); k++ {
+		pc, sc := pattern[k], s[k]
+		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf || sc >= utf8.RuneSelf {
+			break
+		}
+		if pc != sc && (!fold || lowerASCII(pc) != lowerASCII(sc)) {
 			return false
 		}
 	}
-	return true
-}
-
-// wildcard matches s against a glob with * (any run) and ? (one character).
-func wildcard(pattern, s string) bool {
 	p, i := 0, 0
 	star, mark := -1, 0
 	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
+		if p < len(pattern) {
+			pc, sc := pattern[p], s[i]
+			switch {
+			case pc == '*':
+				star, mark = p+1, i
+				p++
+				continue
+			case pc == '?':
+				p++
+				if sc < utf8.RuneSelf {
+					i++
+				} else {
+					_, sw := utf8.DecodeRuneInString(s[i:])
+					i += sw
+				}
+				continue
+			case pc < utf8.RuneSelf && sc < utf8.RuneSelf && !(escaped && pc == '\\'):
+				if pc == sc || (fold && lowerASCII(pc) == lowerASCII(sc)) {
+					p++
+					i++
+					continue
+				}
+			default:
+				q := p
+				if escaped && pc == '\\' && p+1 < len(pattern) {
+					q = p + 1
+				}
+				pr, pw := decodeRune(pattern, q)
+				sr, sw := decodeRune(s, i)
+				if pr == sr || (fold && foldEqual(pr, sr)) {
+					p = q + pw
+					i += sw
+					continue
+				}
+			}
+		}
+		if star < 0 {
 			return false
 		}
+		// Let the last * swallow one more character of s and retry.
+		_, sw := decodeRune(s, mark)
+		mark += sw
+		p, i = star, mark
 	}
 	for p < len(pattern) && pattern[p] == '*' {
 		p++
 	}
 	return p == len(pattern)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// decodeRune returns the rune at s[i] and its width, fast for ASCII.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// foldEqual reports whether two runes are equal under simple case folding.
+func foldEqual(a, b rune) bool {
+	if a < utf8.RuneSelf && b < utf8.RuneSelf {
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		return a == b
+	}
+	return unicode.ToLower(a) == unicode.ToLower(b) || unicode.ToUpper(a) == unicode.ToUpper(b)
 }
 
 // Applies decides whether the statement applies to the request: action,
@@ -308,11 +432,15 @@ func principalListed(ps *Principals, p Principal) bool {
 	if ps.Wildcard {
 		return true
 	}
+	partition, account := arnPartition(p.ARN), p.Account
+	if account == "" {
+		account = arnAccount(p.ARN)
+	}
 	for _, a := range ps.AWS {
 		if p.ARN != "" && MatchARN(a, p.ARN) {
 			return true
 		}
-		if p.Account != "" && (a == p.Account || a == "arn:aws:iam::"+p.Account+":root") {
+		if account != "" && (a == account || isAccountRoot(a, partition, account)) {
 			return true
 		}
 	}
@@ -327,6 +455,33 @@ func principalListed(ps *Principals, p Principal) bool {
 		}
 	}
 	return false
+}
+
+// arnAccount returns the account field of an ARN, or "" for anything else.
+func arnAccount(arn string) string {
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) != 6 || f[0] != "arn" {
+		return ""
+	}
+	return f[4]
+}
+
+// arnPartition returns the partition field of an ARN, or "" for anything else.
+func arnPartition(arn string) string {
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) != 6 || f[0] != "arn" {
+		return ""
+	}
+	return f[1]
+}
+
+// isAccountRoot reports whether a is the root ARN of account
+// (arn:<partition>:iam::<account>:root), which stands for the whole account.
+// An empty partition accepts any.
+func isAccountRoot(a, partition, account string) bool {
+	f := strings.SplitN(a, ":", 6)
+	return len(f) == 6 && f[0] == "arn" && (partition == "" || f[1] == partition) &&
+		f[2] == "iam" && f[3] == "" && f[4] == account && f[5] == "root"
 }
 
 // Decision is the outcome of evaluating one document against a request.

@@ -1,7 +1,6 @@
 package graphmodel
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 
@@ -19,6 +18,9 @@ type Graph struct {
 	out   map[string][]*Edge
 	in    map[string][]*Edge
 	order []string
+	// keys holds every edge's Key; pairs every edge list by ordered pair.
+	keys  map[string]bool
+	pairs map[[2]string]*[]*Edge
 }
 
 // NewGraph returns an empty graph.
@@ -28,6 +30,8 @@ func NewGraph() *Graph {
 		nodes: map[string]*Node{},
 		out:   map[string][]*Edge{},
 		in:    map[string][]*Edge{},
+		keys:  map[string]bool{},
+		pairs: map[[2]string]*[]*Edge{},
 	}
 }
 
@@ -75,32 +79,25 @@ func (g *Graph) AddEdge(e Edge) error {
 		}
 	}
 	key := e.Key()
-	for _, old := range g.out[e.From] {
-		if old.Key() == key {
-			return nil
-		}
+	if g.keys[key] {
+		return nil
 	}
+	g.keys[key] = true
 	c := e
 	g.out[e.From] = append(g.out[e.From], &c)
 	g.in[e.To] = append(g.in[e.To], &c)
-	err := g.g.AddEdge(e.From, e.To, graph.EdgeData(g.pairEdges(e.From, e.To)))
-	if errors.Is(err, graph.ErrEdgeAlreadyExists) {
-		err = g.g.UpdateEdge(e.From, e.To, graph.EdgeData(g.pairEdges(e.From, e.To)))
+	pair := [2]string{e.From, e.To}
+	if list, ok := g.pairs[pair]; ok {
+		// The library stores a pointer to the list: appending updates its edge data.
+		*list = append(*list, &c)
+		return nil
 	}
-	if err != nil {
+	list := &[]*Edge{&c}
+	g.pairs[pair] = list
+	if err := g.g.AddEdge(e.From, e.To, graph.EdgeData(list)); err != nil {
 		return fmt.Errorf("add edge %s -%s-> %s: %w", e.From, e.Kind, e.To, err)
 	}
 	return nil
-}
-
-func (g *Graph) pairEdges(from, to string) []*Edge {
-	var list []*Edge
-	for _, e := range g.out[from] {
-		if e.To == to {
-			list = append(list, e)
-		}
-	}
-	return list
 }
 
 // Node returns the node with the given ID.
@@ -157,8 +154,11 @@ func (g *Graph) Between(from, to string) []*Edge {
 	if err != nil {
 		return nil
 	}
-	list, _ := e.Properties.Data.([]*Edge)
-	return list
+	list, _ := e.Properties.Data.(*[]*Edge)
+	if list == nil {
+		return nil
+	}
+	return *list
 }
 
 // Len returns the number of nodes and edges.

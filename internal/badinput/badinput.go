@@ -80,11 +80,12 @@ func FromJSON(file string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		msg := syn.Error()
+		// The offset counts the bytes read, the offending one included.
+		msg, at := syn.Error(), syn.Offset-1
 		if msg == "unexpected end of JSON input" {
-			msg += " (truncated file?)"
+			msg, at = msg+" (truncated file?)", syn.Offset
 		}
-		return New(file, Place(data, syn.Offset), fmt.Errorf("invalid JSON: %s", msg))
+		return New(file, Place(data, at), fmt.Errorf("invalid JSON: %s", msg))
 	case errors.As(err, &typ):
 		place := Place(data, typ.Offset)
 		if typ.Field != "" {
