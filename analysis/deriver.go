@@ -30,4 +30,9 @@ type Options struct {
 	Detail Detail
 	// Now is the analysis time (generated_at, date conditions); zero means time.Now.
 	Now time.Time
+	// Sensitivity rates resources for the score; nil means DefaultSensitivity.
+	Sensitivity SensitivityFunc
+	// Workers bounds how many identities are analyzed at once; zero or less
+	// means runtime.GOMAXPROCS(0).
+	Workers int
 }

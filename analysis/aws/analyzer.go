@@ -1,0 +1,84 @@
+// Package aws derives the AWS part of the attack graph from a snapshot: it
+// evaluates IAM identity, boundary and trust policies (with three-valued
+// conditions) and applies the escalation techniques of the catalogue, each
+// edge carrying the statements that allow it.
+//
+// One file per technique family: rules_admin.go (administrator-equivalent
+// permissions), rules_sts.go (role assumption, external and federated
+// principals), rules_grant.go (policy changes that grant administrator),
+// rules_access.go (credentials and trust of other principals),
+// rules_passrole.go (passing a role to a service that runs code).
+package aws
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// Analyzer is the AWS deriver; it satisfies analysis.Deriver.
+type Analyzer struct {
+	now time.Time
+}
+
+// New returns an analyzer that evaluates date conditions against the current time.
+func New() *Analyzer { return &Analyzer{} }
+
+// NewAt returns an analyzer that evaluates date conditions against now.
+func NewAt(now time.Time) *Analyzer { return &Analyzer{now: now} }
+
+// Name returns "aws".
+func (a *Analyzer) Name() string { return "aws" }
+
+// Derive returns the attack-graph edges the AWS facts of snap prove, and the
+// nodes for principals outside the snapshot that those edges start from.
+func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error) {
+	now := a.now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	m, err := buildModel(snap, now.UTC().Format(time.RFC3339))
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &emitter{}
+	families := []func(*model, *emitter){
+		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole,
+	}
+	for _, derive := range families {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		derive(m, out)
+	}
+	nodes := make([]graphmodel.Node, 0, len(m.external))
+	for _, n := range m.external {
+		nodes = append(nodes, n)
+	}
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
+	return nodes, out.edges, nil
+}
+
+// emitter collects derived edges.
+type emitter struct {
+	edges []graphmodel.Edge
+}
+
+// add records an edge justified by v; a Maybe verdict makes it conditional.
+func (e *emitter) add(kind graphmodel.EdgeKind, from, to, technique string, v verdict) {
+	if v.t == awspolicy.No {
+		return
+	}
+	edge := graphmodel.Edge{
+		From: from, To: to, Kind: kind, Technique: technique,
+		Evidence: v.evidence,
+	}
+	if v.t == awspolicy.Maybe {
+		edge.Conditional = true
+		edge.Conditions = dedupe(v.undecided)
+	}
+	e.edges = append(e.edges, edge)
+}

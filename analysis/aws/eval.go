@@ -1,0 +1,190 @@
+package aws
+
+import (
+	"sort"
+
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// verdict is a three-valued decision with the statements that justify it.
+type verdict struct {
+	t         awspolicy.Tri
+	evidence  []graphmodel.Evidence
+	undecided []string
+}
+
+func (v verdict) and(w verdict) verdict {
+	return verdict{
+		t:         v.t.And(w.t),
+		evidence:  append(append([]graphmodel.Evidence(nil), v.evidence...), w.evidence...),
+		undecided: append(append([]string(nil), v.undecided...), w.undecided...),
+	}
+}
+
+var deny = verdict{t: awspolicy.No}
+
+// request builds a request from p with extra condition keys.
+func (p *principal) request(action, resource string, extra map[string]string) awspolicy.Request {
+	facts := p.facts
+	if len(extra) > 0 {
+		facts = facts.Clone()
+		for k, v := range extra {
+			facts.Set(k, v)
+		}
+	}
+	return awspolicy.Request{
+		Principal: awspolicy.Principal{ARN: p.arn, Account: p.account},
+		Action:    action,
+		Resource:  resource,
+		Context:   facts,
+	}
+}
+
+func statementEvidence(source string, st *awspolicy.Statement, note string) graphmodel.Evidence {
+	return graphmodel.Evidence{Source: source, Statement: st.Index, Sid: st.Sid, Note: note}
+}
+
+// identityAllows decides whether p's identity policies, capped by its
+// permission boundary, allow action on resource; any explicit Deny wins.
+func identityAllows(p *principal, action, resource string, extra map[string]string) verdict {
+	req := p.request(action, resource, extra)
+	allow, denied := awspolicy.No, awspolicy.No
+	var v verdict
+	for _, pol := range p.policies {
+		d := pol.doc.Evaluate(req)
+		allow = allow.Or(d.Allow)
+		denied = denied.Or(d.Deny)
+		for _, st := range d.Allowing {
+			v.evidence = append(v.evidence, statementEvidence(pol.source, st, "allows "+action))
+		}
+		v.undecided = append(v.undecided, d.Undecided...)
+		if d.Deny == awspolicy.Yes {
+			return deny
+		}
+	}
+	v.t = allow.And(denied.Not())
+	if p.boundary != nil && v.t != awspolicy.No {
+		d := p.boundary.doc.Evaluate(req)
+		v.t = v.t.And(d.Allow).And(d.Deny.Not())
+		v.undecided = append(v.undecided, d.Undecided...)
+		for _, st := range d.Allowing {
+			v.evidence = append(v.evidence, statementEvidence(p.boundary.source, st, "permission boundary allows "+action))
+		}
+	}
+	if v.t == awspolicy.No {
+		return deny
+	}
+	v.evidence = firstPerSource(v.evidence)
+	if v.t == awspolicy.Yes {
+		v.undecided = nil
+	}
+	return v
+}
+
+// firstPerSource keeps the first evidence of each source, so a hop cites
+// the deciding statement of each policy once.
+func firstPerSource(list []graphmodel.Evidence) []graphmodel.Evidence {
+	seen := map[string]bool{}
+	out := list[:0:0]
+	for _, e := range list {
+		if seen[e.Source] {
+			continue
+		}
+		seen[e.Source] = true
+		out = append(out, e)
+	}
+	return out
+}
+
+// allowsSomewhere decides whether p may perform action on at least one
+// resource: the question for actions that create something new (a function,
+// a stack), whose name the attacker chooses. Each resource pattern of an
+// allowing statement is tried as the resource; a Deny blocks it only when it
+// covers that pattern.
+func allowsSomewhere(p *principal, action string, extra map[string]string) verdict {
+	candidates := map[string]bool{}
+	for _, pol := range p.policies {
+		for i := range pol.doc.Statements {
+			st := &pol.doc.Statements[i]
+			if st.Effect != awspolicy.Allow || !st.MatchAction(action) {
+				continue
+			}
+			if !st.Resource.Present || st.Resource.Negated {
+				candidates[awspolicy.AnyResource] = true
+				continue
+			}
+			for _, r := range st.Resource.Values {
+				candidates[r] = true
+			}
+		}
+	}
+	list := make([]string, 0, len(candidates))
+	for r := range candidates {
+		list = append(list, r)
+	}
+	sort.Strings(list)
+	best := deny
+	for _, r := range list {
+		v := identityAllows(p, action, r, extra)
+		if v.t > best.t {
+			best = v
+		}
+		if best.t == awspolicy.Yes {
+			break
+		}
+	}
+	return best
+}
+
+// adminProbes are actions across the control and data planes that an
+// administrator-equivalent principal must be allowed on every resource.
+var adminProbes = []string{
+	"iam:CreateUser", "iam:AttachRolePolicy", "iam:PutUserPolicy", "iam:PassRole",
+	"sts:AssumeRole", "organizations:LeaveOrganization", "cloudtrail:StopLogging",
+	"ec2:RunInstances", "s3:GetObject", "s3:PutBucketPolicy", "kms:Decrypt",
+	"secretsmanager:GetSecretValue", "lambda:UpdateFunctionCode", "dynamodb:Scan",
+	"rds:DeleteDBInstance", "ssm:SendCommand",
+}
+
+// isAdmin decides whether p is administrator-equivalent: every probe allowed
+// on every resource. The evidence is the statement that allows the first probe.
+func isAdmin(p *principal) verdict {
+	result := verdict{t: awspolicy.Yes}
+	for i, action := range adminProbes {
+		v := identityAllows(p, action, awspolicy.AnyResource, nil)
+		if v.t == awspolicy.No {
+			return deny
+		}
+		result.t = result.t.And(v.t)
+		result.undecided = append(result.undecided, v.undecided...)
+		if i == 0 {
+			result.evidence = v.evidence
+		}
+	}
+	if result.t == awspolicy.Yes {
+		result.undecided = nil
+	}
+	return result
+}
+
+// isAdminDocument reports whether one document alone is administrator-equivalent.
+func isAdminDocument(doc *awspolicy.Document) bool {
+	p := &principal{policies: []*policy{{doc: doc}}, facts: awspolicy.NewFacts()}
+	return isAdmin(p).t == awspolicy.Yes
+}
+
+// dedupe returns the sorted unique strings of list.
+func dedupe(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	sort.Strings(list)
+	out := list[:1]
+	for _, s := range list[1:] {
+		if s != out[len(out)-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,259 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// policy is one parsed permission document and the name evidence cites.
+type policy struct {
+	// source is the managed policy ARN or the inline policy node ID.
+	source string
+	doc    *awspolicy.Document
+}
+
+// principal is an IAM user or role with everything that decides what it may do.
+type principal struct {
+	node    *graphmodel.Node
+	arn     string
+	account string
+	isRole  bool
+	// policies are its identity policies: inline, attached managed, and
+	// those of its groups.
+	policies []*policy
+	// boundary caps the identity policies when set.
+	boundary *policy
+	// trust is a role's trust policy.
+	trust  *awspolicy.Document
+	groups []*group
+	facts  *awspolicy.Facts
+	// profiles are the instance profiles that carry a role.
+	profiles []string
+}
+
+// group is an IAM group and its own policies.
+type group struct {
+	node     *graphmodel.Node
+	arn      string
+	account  string
+	policies []*policy
+	members  []*principal
+}
+
+// managedPolicy is a managed policy with every version and what it is attached to.
+type managedPolicy struct {
+	node       *graphmodel.Node
+	arn        string
+	awsManaged bool
+	// current is the default version; versions holds every version by id.
+	current  *policy
+	versions map[string]*policy
+	// attachedTo lists the principals and groups the policy is attached to.
+	attachedTo []string
+}
+
+// model is the AWS part of a snapshot, indexed for the rules.
+type model struct {
+	principals []*principal
+	byARN      map[string]*principal
+	groups     map[string]*group
+	managed    map[string]*managedPolicy
+	accounts   map[string]bool
+	// adminPolicies are the managed policy ARNs whose default version is
+	// administrator-equivalent, AdministratorAccess always among them.
+	adminPolicies []string
+	// admins are the principals already certainly administrator of their
+	// account; rules that act inside that account skip them, since the
+	// account's administrator controls everything in it anyway.
+	admins map[string]bool
+	// external are nodes the rules add (accounts outside the snapshot,
+	// federated subjects), by ID.
+	external map[string]graphmodel.Node
+	now      string
+}
+
+// administratorAccess is the AWS-managed policy that exists in every account.
+const administratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+// wellKnownManaged are AWS-managed policies whose content the analysis knows
+// even when a snapshot lacks them (GetAccountAuthorizationDetails lists only
+// attached AWS-managed policies).
+var wellKnownManaged = map[string]string{
+	administratorAccess:                     `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+	"arn:aws:iam::aws:policy/IAMFullAccess": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}`,
+}
+
+func parseDoc(n *graphmodel.Node, key string) (*awspolicy.Document, error) {
+	raw, ok := n.Documents[key]
+	if !ok {
+		return nil, nil
+	}
+	doc, err := awspolicy.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s document %q: %w", n.ID, key, err)
+	}
+	return doc, nil
+}
+
+// buildModel indexes the AWS nodes and fact edges of the snapshot.
+func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
+	m := &model{
+		byARN:    map[string]*principal{},
+		groups:   map[string]*group{},
+		managed:  map[string]*managedPolicy{},
+		accounts: map[string]bool{},
+		external: map[string]graphmodel.Node{},
+		admins:   map[string]bool{},
+		now:      now,
+	}
+	inline := map[string]*policy{}
+	for i := range snap.Nodes {
+		n := &snap.Nodes[i]
+		switch n.Kind {
+		case graphmodel.KindAWSAccount:
+			m.accounts[n.Name] = true
+		case graphmodel.KindAWSUser, graphmodel.KindAWSRole:
+			p := &principal{node: n, arn: n.ID, account: graphmodel.AWSAccountOfARN(n.ID), isRole: n.Kind == graphmodel.KindAWSRole}
+			if p.isRole {
+				trust, err := parseDoc(n, "trust")
+				if err != nil {
+					return nil, err
+				}
+				p.trust = trust
+			}
+			m.principals = append(m.principals, p)
+			m.byARN[p.arn] = p
+			m.accounts[p.account] = true
+		case graphmodel.KindAWSGroup:
+			m.groups[n.ID] = &group{node: n, arn: n.ID, account: graphmodel.AWSAccountOfARN(n.ID)}
+		case graphmodel.KindAWSInlinePolicy:
+			doc, err := parseDoc(n, "policy")
+			if err != nil {
+				return nil, err
+			}
+			if doc != nil {
+				inline[n.ID] = &policy{source: n.ID, doc: doc}
+			}
+		case graphmodel.KindAWSManagedPolicy:
+			mp := &managedPolicy{node: n, arn: n.ID, versions: map[string]*policy{},
+				awsManaged: strings.HasPrefix(n.ID, "arn:aws:iam::aws:policy/")}
+			for v := range n.Documents {
+				doc, err := parseDoc(n, v)
+				if err != nil {
+					return nil, err
+				}
+				mp.versions[v] = &policy{source: n.ID, doc: doc}
+			}
+			mp.current = mp.versions[n.Prop("default_version")]
+			if mp.current == nil && len(mp.versions) == 1 {
+				for _, only := range mp.versions {
+					mp.current = only
+				}
+			}
+			m.managed[n.ID] = mp
+		}
+	}
+	for arn, text := range wellKnownManaged {
+		if mp, ok := m.managed[arn]; ok && mp.current != nil {
+			continue
+		}
+		doc, err := awspolicy.Parse(json.RawMessage(text))
+		if err != nil {
+			return nil, fmt.Errorf("built-in policy %s: %w", arn, err)
+		}
+		pol := &policy{source: arn, doc: doc}
+		m.managed[arn] = &managedPolicy{arn: arn, awsManaged: true, current: pol, versions: map[string]*policy{"v1": pol}}
+	}
+	for i := range snap.Edges {
+		e := &snap.Edges[i]
+		switch e.Kind {
+		case graphmodel.EdgeAttachedPolicy:
+			mp := m.managed[e.To]
+			if mp == nil {
+				continue // dangling: the collector recorded a gap
+			}
+			mp.attachedTo = append(mp.attachedTo, e.From)
+			if mp.current != nil {
+				m.addPolicy(e.From, mp.current)
+			}
+		case graphmodel.EdgeInlinePolicy:
+			if pol := inline[e.To]; pol != nil {
+				m.addPolicy(e.From, pol)
+			}
+		case graphmodel.EdgePermissionsBoundary:
+			if p := m.byARN[e.From]; p != nil {
+				if mp := m.managed[e.To]; mp != nil && mp.current != nil {
+					p.boundary = mp.current
+				} else {
+					// A boundary the analysis cannot read caps to nothing known:
+					// keep an empty boundary so nothing is assumed allowed.
+					p.boundary = &policy{source: e.To, doc: &awspolicy.Document{}}
+				}
+			}
+		case graphmodel.EdgeCarriesRole:
+			if p := m.byARN[e.To]; p != nil && strings.Contains(e.From, ":instance-profile/") {
+				p.profiles = append(p.profiles, e.From)
+			}
+		case graphmodel.EdgeMemberOf:
+			p, g := m.byARN[e.From], m.groups[e.To]
+			if p != nil && g != nil {
+				p.groups = append(p.groups, g)
+				g.members = append(g.members, p)
+			}
+		}
+	}
+	// A user holds its groups' policies.
+	for _, p := range m.principals {
+		for _, g := range p.groups {
+			p.policies = append(p.policies, g.policies...)
+		}
+		p.facts = principalFacts(p, now)
+	}
+	sort.Slice(m.principals, func(i, j int) bool { return m.principals[i].arn < m.principals[j].arn })
+	for _, mp := range m.managed {
+		sort.Strings(mp.attachedTo)
+		if mp.current != nil && isAdminDocument(mp.current.doc) {
+			m.adminPolicies = append(m.adminPolicies, mp.arn)
+		}
+	}
+	sort.Strings(m.adminPolicies)
+	return m, nil
+}
+
+func (m *model) addPolicy(owner string, pol *policy) {
+	if p := m.byARN[owner]; p != nil {
+		p.policies = append(p.policies, pol)
+		return
+	}
+	if g := m.groups[owner]; g != nil {
+		g.policies = append(g.policies, pol)
+	}
+}
+
+// principalFacts is what the analysis knows of requests the principal makes:
+// its identity and tags are known; request-time keys (source IP, MFA) are not.
+func principalFacts(p *principal, now string) *awspolicy.Facts {
+	f := awspolicy.NewFacts()
+	f.Set("aws:PrincipalArn", p.arn)
+	f.Set("aws:PrincipalAccount", p.account)
+	f.Set("aws:CurrentTime", now)
+	if p.isRole {
+		f.Set("aws:PrincipalType", "AssumedRole")
+		f.SetAbsent("aws:username")
+	} else {
+		f.Set("aws:PrincipalType", "User")
+		f.Set("aws:username", p.node.Name)
+	}
+	if id := p.node.Prop("user_id"); id != "" {
+		f.Set("aws:userid", id)
+	}
+	for k, v := range p.node.Tags {
+		f.Set("aws:PrincipalTag/"+k, v)
+	}
+	return f
+}

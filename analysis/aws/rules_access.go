@@ -1,0 +1,63 @@
+package aws
+
+import (
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// accessRule is a permission on another principal that lets its holder
+// act as that principal: mint its credentials or rewrite its trust.
+type accessRule struct {
+	technique string
+	action    string
+	target    graphmodel.NodeKind
+}
+
+var accessRules = []accessRule{
+	{TechCreateAccessKey, "iam:CreateAccessKey", graphmodel.KindAWSUser},
+	{TechCreateLoginProfile, "iam:CreateLoginProfile", graphmodel.KindAWSUser},
+	{TechUpdateLoginProfile, "iam:UpdateLoginProfile", graphmodel.KindAWSUser},
+	// With its trust rewritten to name the attacker, a role of the same
+	// account needs no sts:AssumeRole permission of the attacker's own.
+	{TechUpdateAssumeRolePolicy, "iam:UpdateAssumeRolePolicy", graphmodel.KindAWSRole},
+}
+
+// deriveAccess emits CAN_BECOME edges for the principal-access family and
+// for joining a group (iam-013).
+func deriveAccess(m *model, out *emitter) {
+	groups := sortedGroups(m)
+	for _, p := range m.principals {
+		if m.admins[p.arn] {
+			continue
+		}
+		for _, rule := range accessRules {
+			if allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
+				continue
+			}
+			for _, t := range m.principals {
+				if t == p || t.account != p.account || t.node.Kind != rule.target || t.node.Prop("service_linked") == "true" {
+					continue
+				}
+				out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, rule.technique, identityAllows(p, rule.action, t.arn, nil))
+			}
+		}
+		if p.isRole || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
+			continue
+		}
+		for _, g := range groups {
+			if g.account != p.account || memberOf(p, g) {
+				continue
+			}
+			out.add(graphmodel.EdgeCanBecome, p.arn, g.arn, TechAddUserToGroup, identityAllows(p, "iam:AddUserToGroup", g.arn, nil))
+		}
+	}
+}
+
+func memberOf(p *principal, g *group) bool {
+	for _, x := range p.groups {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}

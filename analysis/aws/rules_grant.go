@@ -1,0 +1,179 @@
+package aws
+
+import (
+	"sort"
+
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// grantRule is a permission that lets its holder give a user, role or group
+// administrator permissions directly (an inline policy it writes, or an
+// administrator policy it attaches).
+type grantRule struct {
+	technique string
+	action    string
+	// target selects users, roles or groups.
+	target graphmodel.NodeKind
+	// attach is true when the action attaches a managed policy, so the
+	// iam:PolicyARN condition key must admit an administrator policy.
+	attach bool
+}
+
+var grantRules = []grantRule{
+	{TechPutRolePolicy, "iam:PutRolePolicy", graphmodel.KindAWSRole, false},
+	{TechPutUserPolicy, "iam:PutUserPolicy", graphmodel.KindAWSUser, false},
+	{TechPutGroupPolicy, "iam:PutGroupPolicy", graphmodel.KindAWSGroup, false},
+	{TechAttachRolePolicy, "iam:AttachRolePolicy", graphmodel.KindAWSRole, true},
+	{TechAttachUserPolicy, "iam:AttachUserPolicy", graphmodel.KindAWSUser, true},
+	{TechAttachGroupPolicy, "iam:AttachGroupPolicy", graphmodel.KindAWSGroup, true},
+}
+
+// deriveGrants emits CAN_GRANT_ADMIN edges: who can make which principal or
+// group an administrator by changing its policies. The grant helps an
+// attacker only if it can also act as the target (itself included); the
+// generic analysis joins the two.
+func deriveGrants(m *model, out *emitter) {
+	groups := sortedGroups(m)
+	for _, p := range m.principals {
+		if m.admins[p.arn] {
+			continue
+		}
+		for _, rule := range grantRules {
+			if allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
+				continue
+			}
+			for _, target := range grantTargets(m, p, rule.target, groups) {
+				v := grantVerdict(m, p, rule, target)
+				if v.t == awspolicy.No {
+					continue
+				}
+				if tp := m.byARN[target]; tp != nil {
+					v = v.and(boundaryRemovable(p, tp))
+				}
+				out.add(graphmodel.EdgeCanGrantAdmin, p.arn, target, rule.technique, v)
+			}
+		}
+		derivePolicyVersions(m, p, out)
+	}
+}
+
+// grantTargets lists the ARNs of the users, roles or groups of p's account
+// (service-linked roles excepted: IAM refuses to change them).
+func grantTargets(m *model, p *principal, kind graphmodel.NodeKind, groups []*group) []string {
+	var list []string
+	if kind == graphmodel.KindAWSGroup {
+		for _, g := range groups {
+			if g.account == p.account {
+				list = append(list, g.arn)
+			}
+		}
+		return list
+	}
+	for _, t := range m.principals {
+		if t.account == p.account && t.node.Kind == kind && t.node.Prop("service_linked") != "true" {
+			list = append(list, t.arn)
+		}
+	}
+	return list
+}
+
+// grantVerdict decides one rule for one target; for attach rules it tries
+// each administrator policy as iam:PolicyARN and keeps the best outcome.
+func grantVerdict(m *model, p *principal, rule grantRule, target string) verdict {
+	if !rule.attach {
+		return identityAllows(p, rule.action, target, nil)
+	}
+	best := deny
+	for _, admin := range m.adminPolicies {
+		v := identityAllows(p, rule.action, target, map[string]string{"iam:PolicyARN": admin})
+		if v.t > best.t {
+			best = v
+			best.evidence = append(best.evidence, graphmodel.Evidence{Source: admin, Statement: -1, Note: "administrator policy to attach"})
+		}
+		if best.t == awspolicy.Yes {
+			break
+		}
+	}
+	return best
+}
+
+// boundaryRemovable decides whether a permission boundary on the target
+// still lets an administrator policy take effect: no boundary, a boundary
+// that itself allows everything, or one the attacker may delete.
+func boundaryRemovable(p, target *principal) verdict {
+	if target.boundary == nil || isAdminDocument(target.boundary.doc) {
+		return verdict{t: awspolicy.Yes}
+	}
+	action := "iam:DeleteUserPermissionsBoundary"
+	if target.isRole {
+		action = "iam:DeleteRolePermissionsBoundary"
+	}
+	return identityAllows(p, action, target.arn, nil)
+}
+
+// derivePolicyVersions emits grants through managed-policy versions:
+// iam-001 writes a new default version of a customer-managed policy;
+// SetDefaultPolicyVersion reverts to an older version that was administrator.
+func derivePolicyVersions(m *model, p *principal, out *emitter) {
+	canCreate := allowsSomewhere(p, "iam:CreatePolicyVersion", nil).t != awspolicy.No
+	canSetDefault := allowsSomewhere(p, "iam:SetDefaultPolicyVersion", nil).t != awspolicy.No
+	if !canCreate && !canSetDefault {
+		return
+	}
+	for _, mp := range sortedManaged(m) {
+		if mp.awsManaged || len(mp.attachedTo) == 0 || graphmodel.AWSAccountOfARN(mp.arn) != p.account {
+			continue
+		}
+		if canCreate {
+			v := identityAllows(p, "iam:CreatePolicyVersion", mp.arn, nil)
+			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, v, out)
+		}
+		if canSetDefault && hasAdminOldVersion(mp) {
+			v := identityAllows(p, "iam:SetDefaultPolicyVersion", mp.arn, nil)
+			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, v, out)
+		}
+	}
+}
+
+func emitPolicyGrant(m *model, p *principal, mp *managedPolicy, technique string, v verdict, out *emitter) {
+	if v.t == awspolicy.No {
+		return
+	}
+	for _, holder := range mp.attachedTo {
+		hv := v
+		hv.evidence = append(append([]graphmodel.Evidence(nil), v.evidence...),
+			graphmodel.Evidence{Source: mp.arn, Statement: -1, Note: "attached to " + holder})
+		if tp := m.byARN[holder]; tp != nil {
+			hv = hv.and(boundaryRemovable(p, tp))
+		}
+		out.add(graphmodel.EdgeCanGrantAdmin, p.arn, holder, technique, hv)
+	}
+}
+
+func hasAdminOldVersion(mp *managedPolicy) bool {
+	for _, v := range mp.versions {
+		if v != mp.current && isAdminDocument(v.doc) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedGroups(m *model) []*group {
+	list := make([]*group, 0, len(m.groups))
+	for _, g := range m.groups {
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].arn < list[j].arn })
+	return list
+}
+
+func sortedManaged(m *model) []*managedPolicy {
+	list := make([]*managedPolicy, 0, len(m.managed))
+	for _, mp := range m.managed {
+		list = append(list, mp)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].arn < list[j].arn })
+	return list
+}

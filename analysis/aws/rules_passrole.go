@@ -1,0 +1,118 @@
+package aws
+
+import (
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// passRoleRule is a way to run code as a role by passing it to a service:
+// iam:PassRole on the role (with iam:PassedToService naming the service),
+// the service's actions that create and start the compute, and a role whose
+// trust admits the service.
+type passRoleRule struct {
+	technique string
+	service   string
+	actions   []string
+	// needsInstanceProfile: EC2 receives roles through instance profiles, so
+	// one carrying the role must exist.
+	needsInstanceProfile bool
+}
+
+// passRoleRules are the new-passrole paths of the catalogue.
+var passRoleRules = []passRoleRule{
+	{"apprunner-001", "tasks.apprunner.amazonaws.com", []string{"apprunner:CreateService"}, false},
+	{"bedrock-001", "bedrock-agentcore.amazonaws.com", []string{"bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"}, false},
+	{"cloudformation-001", "cloudformation.amazonaws.com", []string{"cloudformation:CreateStack"}, false},
+	{"cloudformation-003", "cloudformation.amazonaws.com", []string{"cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"}, false},
+	{"cloudformation-004", "cloudformation.amazonaws.com", []string{"cloudformation:UpdateStackSet"}, false},
+	{"codebuild-001", "codebuild.amazonaws.com", []string{"codebuild:CreateProject", "codebuild:StartBuild"}, false},
+	{"codebuild-004", "codebuild.amazonaws.com", []string{"codebuild:CreateProject", "codebuild:StartBuildBatch"}, false},
+	{"datapipeline-001", "datapipeline.amazonaws.com", []string{"datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"}, false},
+	{"ec2-001", "ec2.amazonaws.com", []string{"ec2:RunInstances"}, true},
+	{"ec2-003", "ec2.amazonaws.com", []string{"ec2:RequestSpotInstances"}, true},
+	{"ecs-001", "ecs-tasks.amazonaws.com", []string{"ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:CreateService"}, false},
+	{"ecs-002", "ecs-tasks.amazonaws.com", []string{"ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:RunTask"}, false},
+	{"ecs-003", "ecs-tasks.amazonaws.com", []string{"ecs:RegisterTaskDefinition", "ecs:CreateService"}, false},
+	{"ecs-004", "ecs-tasks.amazonaws.com", []string{"ecs:RegisterTaskDefinition", "ecs:RunTask"}, false},
+	{"ecs-005", "ecs-tasks.amazonaws.com", []string{"ecs:RegisterTaskDefinition", "ecs:StartTask"}, false},
+	{"glue-001", "glue.amazonaws.com", []string{"glue:CreateDevEndpoint"}, false},
+	{"glue-003", "glue.amazonaws.com", []string{"glue:CreateJob", "glue:StartJobRun"}, false},
+	{"glue-004", "glue.amazonaws.com", []string{"glue:CreateJob", "glue:CreateTrigger"}, false},
+	{"glue-005", "glue.amazonaws.com", []string{"glue:UpdateJob", "glue:StartJobRun"}, false},
+	{"glue-006", "glue.amazonaws.com", []string{"glue:UpdateJob", "glue:CreateTrigger"}, false},
+	{"lambda-001", "lambda.amazonaws.com", []string{"lambda:CreateFunction", "lambda:InvokeFunction"}, false},
+	{"lambda-002", "lambda.amazonaws.com", []string{"lambda:CreateFunction", "lambda:CreateEventSourceMapping"}, false},
+	{"lambda-006", "lambda.amazonaws.com", []string{"lambda:CreateFunction", "lambda:AddPermission"}, false},
+	{"sagemaker-001", "sagemaker.amazonaws.com", []string{"sagemaker:CreateNotebookInstance"}, false},
+	{"sagemaker-002", "sagemaker.amazonaws.com", []string{"sagemaker:CreateTrainingJob"}, false},
+	{"sagemaker-003", "sagemaker.amazonaws.com", []string{"sagemaker:CreateProcessingJob"}, false},
+}
+
+// derivePassRole emits CAN_BECOME edges for every new-passrole rule a
+// principal satisfies, once per role it can pass.
+func derivePassRole(m *model, out *emitter) {
+	profiles := rolesWithInstanceProfile(m)
+	for _, p := range m.principals {
+		if m.admins[p.arn] {
+			continue
+		}
+		if allowsSomewhere(p, "iam:PassRole", nil).t == awspolicy.No {
+			continue
+		}
+		for _, rule := range passRoleRules {
+			actions := verdict{t: awspolicy.Yes}
+			for _, a := range rule.actions {
+				actions = actions.and(allowsSomewhere(p, a, nil))
+				if actions.t == awspolicy.No {
+					break
+				}
+			}
+			if actions.t == awspolicy.No {
+				continue
+			}
+			for _, r := range m.principals {
+				if !r.isRole || r == p || r.account != p.account || r.trust == nil {
+					continue
+				}
+				if rule.needsInstanceProfile && !profiles[r.arn] {
+					continue
+				}
+				trust := serviceTrust(r, rule.service)
+				if trust.t == awspolicy.No {
+					continue
+				}
+				pass := identityAllows(p, "iam:PassRole", r.arn, map[string]string{"iam:PassedToService": rule.service})
+				if pass.t == awspolicy.No {
+					continue
+				}
+				out.add(graphmodel.EdgeCanBecome, p.arn, r.arn, rule.technique, pass.and(actions).and(trust))
+			}
+		}
+	}
+}
+
+// serviceTrust decides whether r's trust lets the service assume it for a
+// resource the attacker creates in r's account.
+func serviceTrust(r *principal, service string) verdict {
+	facts := awspolicy.NewFacts().Set("aws:SourceAccount", r.account)
+	req := awspolicy.Request{
+		Principal: awspolicy.Principal{Service: service},
+		Action:    "sts:AssumeRole", Resource: r.arn, Context: facts,
+	}
+	d := r.trust.Evaluate(req)
+	v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
+	for _, st := range d.Allowing {
+		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", st, "admits "+service))
+	}
+	return v
+}
+
+func rolesWithInstanceProfile(m *model) map[string]bool {
+	set := map[string]bool{}
+	for _, p := range m.principals {
+		if len(p.profiles) > 0 {
+			set[p.arn] = true
+		}
+	}
+	return set
+}

@@ -1,0 +1,316 @@
+package aws
+
+import (
+	"strings"
+
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// githubOIDC is the issuer of GitHub Actions OIDC tokens.
+const githubOIDC = "token.actions.githubusercontent.com"
+
+// deriveAssumeRole emits CAN_BECOME edges for role assumption (sts-001):
+// from principals of the snapshot, from accounts outside it, and from
+// federated subjects (web identity, SAML).
+func deriveAssumeRole(m *model, out *emitter) {
+	for _, r := range m.principals {
+		if !r.isRole || r.trust == nil {
+			continue
+		}
+		for _, c := range assumeCandidates(m, r) {
+			out.add(graphmodel.EdgeCanBecome, c.arn, r.arn, TechAssumeRole, assumeVerdict(r, c))
+		}
+		deriveExternal(m, r, out)
+		deriveFederated(m, r, out)
+	}
+}
+
+// assumeCandidates returns the principals of the snapshot a role's trust may
+// admit: those it names, every principal of an account it names, or everyone
+// for a wildcard. Only these are evaluated.
+func assumeCandidates(m *model, r *principal) []*principal {
+	var list []*principal
+	seen := map[string]bool{r.arn: true}
+	add := func(p *principal) {
+		if !seen[p.arn] {
+			seen[p.arn] = true
+			list = append(list, p)
+		}
+	}
+	for i := range r.trust.Statements {
+		st := &r.trust.Statements[i]
+		if st.Effect != awspolicy.Allow || !st.MatchAction("sts:AssumeRole") {
+			continue
+		}
+		if st.Principal.Wildcard || st.Principal.Negated {
+			for _, p := range m.principals {
+				add(p)
+			}
+			continue
+		}
+		for _, a := range st.Principal.AWS {
+			account, exact := principalAccount(a)
+			switch {
+			case exact && !strings.ContainsAny(a, "*?"):
+				if p := m.byARN[a]; p != nil {
+					add(p)
+				}
+			default:
+				for _, p := range m.principals {
+					if p.account == account || account == "*" {
+						add(p)
+					}
+				}
+			}
+		}
+	}
+	return list
+}
+
+// principalAccount returns the account of a trust principal entry (an
+// account ID, an account root ARN or a principal ARN) and whether the entry
+// names one principal rather than a whole account.
+func principalAccount(entry string) (account string, exact bool) {
+	if !strings.HasPrefix(entry, "arn:") {
+		return entry, false
+	}
+	account = graphmodel.AWSAccountOfARN(entry)
+	return account, !strings.HasSuffix(entry, ":root")
+}
+
+// assumeVerdict decides whether c can assume r. In the same account a trust
+// that names c itself suffices (only an explicit Deny stops it); a trust that
+// names the account, or any cross-account trust, also needs c's own
+// policies to allow sts:AssumeRole on r.
+func assumeVerdict(r, c *principal) verdict {
+	facts := c.facts.Clone()
+	if c.account == r.account {
+		facts.SetAbsent("sts:ExternalId")
+	}
+	req := awspolicy.Request{
+		Principal: awspolicy.Principal{ARN: c.arn, Account: c.account},
+		Action:    "sts:AssumeRole",
+		Resource:  r.arn,
+		Context:   facts,
+	}
+	d := r.trust.Evaluate(req)
+	trust := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
+	if trust.t == awspolicy.No {
+		return deny
+	}
+	explicit := false
+	for _, st := range d.Allowing {
+		trust.evidence = append(trust.evidence, statementEvidence(r.arn+" trust policy", st, "admits "+c.arn))
+		if namesPrincipal(st, c) {
+			explicit = true
+		}
+	}
+	if explicit && c.account == r.account {
+		if identityDenies(c, "sts:AssumeRole", r.arn) {
+			return deny
+		}
+		return trust
+	}
+	return trust.and(identityAllows(c, "sts:AssumeRole", r.arn, nil))
+}
+
+// namesPrincipal reports whether a statement admits p by its own ARN (or by
+// "*"), as opposed to by its account.
+func namesPrincipal(st *awspolicy.Statement, p *principal) bool {
+	if st.Principal.Wildcard {
+		return true
+	}
+	for _, a := range st.Principal.AWS {
+		if !strings.HasSuffix(a, ":root") && strings.HasPrefix(a, "arn:") && awspolicy.MatchARN(a, p.arn) {
+			return true
+		}
+	}
+	return false
+}
+
+// identityDenies reports whether an explicit Deny of p's policies or
+// boundary certainly covers the action.
+func identityDenies(p *principal, action, resource string) bool {
+	req := p.request(action, resource, nil)
+	pols := p.policies
+	if p.boundary != nil {
+		pols = append(append([]*policy(nil), pols...), p.boundary)
+	}
+	for _, pol := range pols {
+		if pol.doc.Evaluate(req).Deny == awspolicy.Yes {
+			return true
+		}
+	}
+	return false
+}
+
+// deriveExternal emits edges from accounts outside the snapshot that r's
+// trust admits. Whoever controls such an account can act as r; what the
+// analysis cannot see of that account (its policies) is assumed permissive,
+// and conditions it cannot decide (sts:ExternalId) make the edge conditional.
+func deriveExternal(m *model, r *principal, out *emitter) {
+	for i := range r.trust.Statements {
+		st := &r.trust.Statements[i]
+		if st.Effect != awspolicy.Allow || !st.MatchAction("sts:AssumeRole") || st.Principal.Negated {
+			continue
+		}
+		entries := st.Principal.AWS
+		if st.Principal.Wildcard {
+			entries = []string{"*"}
+		}
+		for _, a := range entries {
+			account, _ := principalAccount(a)
+			if a == "*" {
+				account = "*"
+			}
+			if m.accounts[account] {
+				continue
+			}
+			ext := externalAccount(m, account)
+			facts := awspolicy.NewFacts()
+			if account != "*" {
+				facts.Set("aws:PrincipalAccount", account)
+			}
+			arn := a
+			if !strings.HasPrefix(a, "arn:") {
+				arn = ext
+			}
+			req := awspolicy.Request{
+				Principal: awspolicy.Principal{ARN: arn, Account: account},
+				Action:    "sts:AssumeRole", Resource: r.arn, Context: facts,
+			}
+			d := r.trust.Evaluate(req)
+			v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
+			for _, s := range d.Allowing {
+				v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", s, "admits "+a))
+			}
+			out.add(graphmodel.EdgeCanBecome, ext, r.arn, TechAssumeRole, v)
+		}
+	}
+}
+
+// externalAccount registers, once, the node of an account outside the
+// snapshot and returns its ID (the account's root principal ARN).
+func externalAccount(m *model, account string) string {
+	id := "arn:aws:iam::" + account + ":root"
+	if _, ok := m.external[id]; !ok {
+		name := "external account " + account
+		if account == "*" {
+			name = "any AWS account"
+		}
+		m.external[id] = graphmodel.Node{
+			ID: id, Kind: graphmodel.KindAWSExternalAccount, Provider: graphmodel.ProviderExternal,
+			Name: name, Properties: map[string]string{"account": account},
+		}
+	}
+	return id
+}
+
+// deriveFederated emits edges from federated subjects that r's trust admits
+// through sts:AssumeRoleWithWebIdentity or sts:AssumeRoleWithSAML.
+func deriveFederated(m *model, r *principal, out *emitter) {
+	for i := range r.trust.Statements {
+		st := &r.trust.Statements[i]
+		if st.Effect != awspolicy.Allow || len(st.Principal.Federated) == 0 {
+			continue
+		}
+		for _, provider := range st.Principal.Federated {
+			switch {
+			case st.MatchAction("sts:AssumeRoleWithWebIdentity"):
+				deriveWebIdentity(m, r, st, provider, out)
+			case st.MatchAction("sts:AssumeRoleWithSAML"):
+				id := federatedNode(m, provider, provider, "SAML users of "+provider)
+				v := federatedVerdict(r, provider, "sts:AssumeRoleWithSAML", awspolicy.NewFacts())
+				out.add(graphmodel.EdgeCanBecome, id, r.arn, TechSAML, v)
+			}
+		}
+	}
+}
+
+// deriveWebIdentity handles one OIDC provider of one trust statement. For
+// GitHub Actions the subjects are repositories: the `sub` condition values
+// name them, and a trust without one admits every repository on GitHub.
+func deriveWebIdentity(m *model, r *principal, st *awspolicy.Statement, provider string, out *emitter) {
+	issuer := provider
+	if i := strings.Index(provider, ":oidc-provider/"); i >= 0 {
+		issuer = provider[i+len(":oidc-provider/"):]
+	}
+	subKey := issuer + ":sub"
+	var subs []string
+	for _, c := range st.Conditions {
+		if strings.EqualFold(c.Key, subKey) {
+			subs = append(subs, c.Values...)
+		}
+	}
+	if len(subs) == 0 {
+		subs = []string{"*"}
+	}
+	for _, sub := range subs {
+		facts := awspolicy.NewFacts().Set(subKey, sub)
+		var id string
+		if issuer == githubOIDC {
+			// The attacker's workflow chooses the audience it asks for.
+			facts.Set(issuer+":aud", "sts.amazonaws.com")
+			repo := githubRepoOfSub(sub)
+			name := "GitHub repository " + repo
+			if repo == "*" {
+				name = "any GitHub repository"
+			}
+			id = federatedGitHub(m, repo, name, sub)
+		} else {
+			id = federatedNode(m, provider+"#sub:"+sub, sub, "subject "+sub+" of "+provider)
+		}
+		out.add(graphmodel.EdgeCanBecome, id, r.arn, TechWebIdentity, federatedVerdict(r, provider, "sts:AssumeRoleWithWebIdentity", facts))
+	}
+}
+
+// githubRepoOfSub extracts owner/repo from a GitHub Actions subject
+// ("repo:acme/app:ref:refs/heads/main" → "acme/app"); "*" stays "*".
+func githubRepoOfSub(sub string) string {
+	rest, ok := strings.CutPrefix(sub, "repo:")
+	if !ok {
+		return "*"
+	}
+	if i := strings.Index(rest, ":"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" {
+		return "*"
+	}
+	return rest
+}
+
+func federatedGitHub(m *model, repo, name, sub string) string {
+	id := graphmodel.GitHubRepo(repo)
+	if _, ok := m.external[id]; !ok {
+		m.external[id] = graphmodel.Node{
+			ID: id, Kind: graphmodel.KindGitHubRepo, Provider: graphmodel.ProviderGitHub, Name: name,
+			Properties: map[string]string{"oidc_sub": sub},
+		}
+	}
+	return id
+}
+
+func federatedNode(m *model, id, alias, name string) string {
+	if _, ok := m.external[id]; !ok {
+		m.external[id] = graphmodel.Node{
+			ID: id, Kind: graphmodel.KindAWSFederatedPrincipal, Provider: graphmodel.ProviderExternal,
+			Name: name, Aliases: []string{alias},
+		}
+	}
+	return id
+}
+
+func federatedVerdict(r *principal, provider, action string, facts *awspolicy.Facts) verdict {
+	req := awspolicy.Request{
+		Principal: awspolicy.Principal{Federated: provider},
+		Action:    action, Resource: r.arn, Context: facts,
+	}
+	d := r.trust.Evaluate(req)
+	v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
+	for _, s := range d.Allowing {
+		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", s, "admits "+provider))
+	}
+	return v
+}

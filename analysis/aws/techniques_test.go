@@ -1,0 +1,273 @@
+package aws_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blastradius/blastradius/analysis"
+	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
+	awscollect "github.com/blastradius/blastradius/collectors/aws"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// The fixtures under testdata/techniques are made by
+// scripts/gen-technique-fixtures.py; each is a real gaad.json.
+
+const (
+	account     = "aws:account:123456789012"
+	attacker    = "arn:aws:iam::123456789012:user/attacker"
+	attackerRol = "arn:aws:iam::123456789012:role/attacker-role"
+	adminUser   = "arn:aws:iam::123456789012:user/admin"
+	adminRole   = "arn:aws:iam::123456789012:role/admin-role"
+)
+
+var fixedNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+type hop struct{ from, to, technique string }
+
+// analyzeFixtures collects each fixture directory with the offline AWS
+// collector, merges the fragments, and analyzes them with full detail.
+func analyzeFixtures(t *testing.T, dirs ...string) *analysis.Result {
+	t.Helper()
+	ctx := context.Background()
+	var frags []graphmodel.Fragment
+	for _, d := range dirs {
+		dir := filepath.Join("testdata", "techniques", d)
+		frag, err := awscollect.NewOffline(os.DirFS(dir), dir).Collect(ctx)
+		if err != nil {
+			t.Fatalf("collect %s: %v", dir, err)
+		}
+		frags = append(frags, frag)
+	}
+	res, err := analysis.Analyze(ctx, graphmodel.NewSnapshot(frags...), analysis.Options{
+		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)},
+		Detail:   analysis.DetailFull,
+		Now:      fixedNow,
+	})
+	if err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+	return res
+}
+
+func identity(t *testing.T, res *analysis.Result, id string) *analysis.Identity {
+	t.Helper()
+	for i := range res.Identities {
+		if res.Identities[i].ID == id {
+			return &res.Identities[i]
+		}
+	}
+	t.Fatalf("identity %s not in result", id)
+	return nil
+}
+
+func escalationTo(id *analysis.Identity, target string) *analysis.Escalation {
+	for i := range id.Escalations {
+		if id.Escalations[i].Target == target {
+			return &id.Escalations[i]
+		}
+	}
+	return nil
+}
+
+func hopsOf(e *analysis.Escalation) []hop {
+	var list []hop
+	for _, h := range e.Path {
+		list = append(list, hop{h.From, h.To, h.Technique})
+	}
+	return list
+}
+
+func TestTechniquePaths(t *testing.T) {
+	tests := []struct {
+		fixture string
+		from    string
+		path    []hop
+		// evidence is a fragment every listed hop's evidence must contain, by hop index.
+		evidence map[int]string
+	}{
+		{"admin-equivalent-policy", attacker, []hop{{attacker, account, "admin-equivalent-policy"}},
+			map[int]string{0: "arn:aws:iam::aws:policy/AdministratorAccess statement 0"}},
+		{"iam-001-create-policy-version", attacker, []hop{{attacker, account, "iam-001"}},
+			map[int]string{0: "arn:aws:iam::123456789012:policy/attacker-self-service statement 0"}},
+		{"iam-set-default-policy-version", attacker, []hop{{attacker, account, "iam:SetDefaultPolicyVersion"}},
+			map[int]string{0: "policy/legacy-ops statement 0"}},
+		{"iam-002-create-access-key", attacker, []hop{{attacker, adminUser, "iam-002"}, {adminUser, account, "admin-equivalent-policy"}},
+			map[int]string{0: attacker + "#inline:keys statement 0"}},
+		{"iam-004-create-login-profile", attacker, []hop{{attacker, adminUser, "iam-004"}, {adminUser, account, "admin-equivalent-policy"}}, nil},
+		{"iam-005-put-role-policy", attackerRol, []hop{{attackerRol, account, "iam-005"}},
+			map[int]string{0: attackerRol + "#inline:self statement 0"}},
+		{"iam-006-update-login-profile", attacker, []hop{{attacker, adminUser, "iam-006"}, {adminUser, account, "admin-equivalent-policy"}}, nil},
+		{"iam-007-put-user-policy", attacker, []hop{{attacker, account, "iam-007"}},
+			map[int]string{0: attacker + "#inline:self statement 0"}},
+		{"iam-008-attach-user-policy", attacker, []hop{{attacker, account, "iam-008"}},
+			map[int]string{0: "AdministratorAccess"}},
+		{"iam-009-attach-role-policy", attackerRol, []hop{{attackerRol, account, "iam-009"}}, nil},
+		{"iam-010-attach-group-policy", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:group/developers", "group-membership"},
+			{"arn:aws:iam::123456789012:group/developers", account, "iam-010"}}, nil},
+		{"iam-011-put-group-policy", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:group/developers", "group-membership"},
+			{"arn:aws:iam::123456789012:group/developers", account, "iam-011"}},
+			map[int]string{1: "group/developers#inline:edit statement 0"}},
+		{"iam-012-update-assume-role-policy", attacker, []hop{{attacker, adminRole, "iam-012"}, {adminRole, account, "admin-equivalent-policy"}}, nil},
+		{"iam-013-add-user-to-group", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:group/admins", "iam-013"},
+			{"arn:aws:iam::123456789012:group/admins", account, "admin-equivalent-policy"}}, nil},
+		{"sts-001-trust-names-user", attacker, []hop{{attacker, adminRole, "sts-001"}, {adminRole, account, "admin-equivalent-policy"}},
+			map[int]string{0: adminRole + " trust policy statement 0"}},
+		{"sts-001-trust-names-account", attacker, []hop{{attacker, adminRole, "sts-001"}, {adminRole, account, "admin-equivalent-policy"}},
+			map[int]string{0: attacker + "#inline:assume statement 0"}},
+		{"sts-001-chain", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:role/deploy-role", "sts-001"},
+			{"arn:aws:iam::123456789012:role/deploy-role", account, "iam-009"}}, nil},
+		{"split-across-policies", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:role/lambda-admin", "lambda-001"},
+			{"arn:aws:iam::123456789012:role/lambda-admin", account, "admin-equivalent-policy"}},
+			map[int]string{0: "group/serverless#inline:lambda statement 0"}},
+		{"not-action", attacker, []hop{{attacker, account, "iam-007"}}, nil},
+		{"mixed-case-action", attacker, []hop{{attacker, account, "iam-007"}}, nil},
+		{"iam-put-star", attacker, []hop{{attacker, account, "iam-007"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.fixture, func(t *testing.T) {
+			res := analyzeFixtures(t, tc.fixture)
+			id := identity(t, res, tc.from)
+			if !contains(id.AdminOf, account) {
+				t.Fatalf("admin_of = %v, want %s", id.AdminOf, account)
+			}
+			esc := escalationTo(id, account)
+			if esc == nil {
+				t.Fatalf("no escalation to %s; escalations: %+v", account, id.Escalations)
+			}
+			if esc.Conditional {
+				t.Errorf("escalation is conditional, want certain")
+			}
+			got := hopsOf(esc)
+			if len(got) != len(tc.path) {
+				t.Fatalf("path = %v, want %v", got, tc.path)
+			}
+			for i := range got {
+				if got[i] != tc.path[i] {
+					t.Fatalf("path = %v, want %v", got, tc.path)
+				}
+				if esc.Path[i].Evidence == "" {
+					t.Errorf("hop %d has no evidence", i)
+				}
+			}
+			for i, frag := range tc.evidence {
+				if !strings.Contains(esc.Path[i].Evidence, frag) {
+					t.Errorf("hop %d evidence = %q, want it to cite %q", i, esc.Path[i].Evidence, frag)
+				}
+			}
+			if esc.Technique != tc.path[len(tc.path)-1].technique {
+				t.Errorf("escalation technique = %q, want the last hop's %q", esc.Technique, tc.path[len(tc.path)-1].technique)
+			}
+		})
+	}
+}
+
+func TestNearMisses(t *testing.T) {
+	for _, fixture := range []string{
+		"near-miss-granted-and-denied",
+		"near-miss-unrelated-resource",
+		"near-miss-policy-arn-read-only",
+		"near-miss-passed-to-service",
+		"near-miss-unattached-policy",
+		"near-miss-trust-excludes",
+		"near-miss-account-trust-no-permission",
+		"near-miss-boundary-caps-admin",
+		"near-miss-boundary-caps-self-edit",
+		"near-miss-non-admin-group",
+		"near-miss-no-admin-old-version",
+	} {
+		t.Run(fixture, func(t *testing.T) {
+			res := analyzeFixtures(t, fixture)
+			id := identity(t, res, attacker)
+			if len(id.AdminOf)+len(id.ConditionalAdminOf) != 0 {
+				t.Errorf("admin_of = %v, conditional_admin_of = %v, want none", id.AdminOf, id.ConditionalAdminOf)
+			}
+			if len(id.ReachableIdentities) != 0 {
+				t.Errorf("reachable_identities = %v, want none", id.ReachableIdentities)
+			}
+			for _, e := range id.Escalations {
+				t.Errorf("unexpected escalation %s via %v", e.Target, hopsOf(&e))
+			}
+		})
+	}
+}
+
+func TestConditionalTrustIsKeptAndMarked(t *testing.T) {
+	res := analyzeFixtures(t, "conditional-mfa-trust")
+	id := identity(t, res, attacker)
+	if len(id.AdminOf) != 0 {
+		t.Errorf("admin_of = %v, want none: MFA cannot be decided", id.AdminOf)
+	}
+	if !contains(id.ConditionalAdminOf, account) {
+		t.Fatalf("conditional_admin_of = %v, want %s", id.ConditionalAdminOf, account)
+	}
+	esc := escalationTo(id, account)
+	if esc == nil || !esc.Conditional {
+		t.Fatalf("want a conditional escalation to %s, got %+v", account, esc)
+	}
+	breakGlass := "arn:aws:iam::123456789012:role/break-glass"
+	want := []hop{{attacker, breakGlass, "sts-001"}, {breakGlass, account, "admin-equivalent-policy"}}
+	if got := hopsOf(esc); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("path = %v, want %v", got, want)
+	}
+	if !esc.Path[0].Conditional || esc.Path[1].Conditional {
+		t.Errorf("only the trust hop should be conditional: %+v", esc.Path)
+	}
+}
+
+func TestCrossAccount(t *testing.T) {
+	res := analyzeFixtures(t, "cross-account/attacker", "cross-account/target")
+	other := "aws:account:210987654321"
+	partner := "arn:aws:iam::210987654321:role/partner-admin"
+	id := identity(t, res, attacker)
+	esc := escalationTo(id, other)
+	if esc == nil {
+		t.Fatalf("no escalation to %s: %+v", other, id.Escalations)
+	}
+	want := []hop{{attacker, partner, "sts-001"}, {partner, other, "admin-equivalent-policy"}}
+	if got := hopsOf(esc); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("path = %v, want %v", got, want)
+	}
+	if !strings.Contains(esc.Path[0].Evidence, "#inline:assume statement 0") || !strings.Contains(esc.Path[0].Evidence, "trust policy") {
+		t.Errorf("cross-account hop must cite both sides, got %q", esc.Path[0].Evidence)
+	}
+
+	// The vendor's account is outside the snapshot: it appears as an identity
+	// of its own, and its ExternalId condition keeps the edge conditional.
+	vendor := identity(t, res, "arn:aws:iam::999988887777:root")
+	if vendor.Provider != graphmodel.ProviderExternal || vendor.Kind != graphmodel.KindAWSExternalAccount {
+		t.Errorf("vendor = %s/%s, want external account", vendor.Provider, vendor.Kind)
+	}
+	ve := escalationTo(vendor, "arn:aws:iam::210987654321:role/vendor-access")
+	if ve == nil || !ve.Conditional {
+		t.Fatalf("want a conditional path from the vendor account to vendor-access, got %+v", vendor.Escalations)
+	}
+}
+
+func TestCrossAccountNeedsBothSides(t *testing.T) {
+	// Without the target account's trust (only the attacker's side collected)
+	// there is no path, and the attacker's own policy alone proves nothing.
+	res := analyzeFixtures(t, "cross-account/attacker")
+	id := identity(t, res, attacker)
+	if len(id.Escalations) != 0 {
+		t.Errorf("escalations = %+v, want none", id.Escalations)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

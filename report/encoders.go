@@ -1,0 +1,8 @@
+package report
+
+// encoders are every format Write knows, in the order Formats lists them.
+// Add a format by writing its encoder in its own file and listing it here.
+var encoders = []encoder{
+	tableEncoder{},
+	jsonEncoder{},
+}

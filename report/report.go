@@ -1,0 +1,107 @@
+// Package report writes an analysis result for people and tools: an aligned
+// text table (the default) or the JSON contract of analysis.schema.json.
+// Each format is one encoder behind a small interface; encoders.go lists
+// them, so a new format (markdown, sarif, html) is one file and one line.
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/blastradius/blastradius/analysis"
+)
+
+// Format names an output format.
+type Format string
+
+// The formats this package writes.
+const (
+	// FormatTable is a header listing snapshots and gaps, then one aligned
+	// row per identity (with escalation paths under --detail full).
+	FormatTable Format = "table"
+	// FormatJSON is the analysis result as indented JSON (analysis.schema.json).
+	FormatJSON Format = "json"
+)
+
+// Options steer Write.
+type Options struct {
+	// Format selects the encoder; the zero value means FormatTable.
+	Format Format
+	// Top keeps only the first Top identities by rank; 0 keeps all.
+	Top int
+	// Detail is the detail level: under DetailFull the table prints every
+	// escalation path; the zero value means DetailSummary.
+	Detail analysis.Detail
+}
+
+// encoder writes one format. res holds the identities to write (already
+// cut to Options.Top); total is how many the analysis found.
+type encoder interface {
+	format() Format
+	encode(w io.Writer, res *analysis.Result, opts Options, total int) error
+}
+
+// Formats returns the formats Write accepts, in a stable order.
+func Formats() []Format {
+	list := make([]Format, 0, len(encoders))
+	for _, e := range encoders {
+		list = append(list, e.format())
+	}
+	return list
+}
+
+// ParseFormat reads a --format value.
+func ParseFormat(s string) (Format, error) {
+	for _, e := range encoders {
+		if string(e.format()) == s {
+			return e.format(), nil
+		}
+	}
+	names := make([]string, 0, len(encoders))
+	for _, f := range Formats() {
+		names = append(names, string(f))
+	}
+	return "", fmt.Errorf("unknown format %q (want %s)", s, strings.Join(names, ", "))
+}
+
+// Write writes res to w in opts.Format, keeping the first opts.Top identities.
+func Write(w io.Writer, res *analysis.Result, opts Options) error {
+	if res == nil {
+		return errors.New("write report: no result")
+	}
+	if opts.Format == "" {
+		opts.Format = FormatTable
+	}
+	if _, err := ParseFormat(string(opts.Format)); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if opts.Top < 0 {
+		return fmt.Errorf("write report: top must be 0 (all) or more, not %d", opts.Top)
+	}
+	detail, err := analysis.ParseDetail(string(opts.Detail))
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	opts.Detail = detail
+	for _, e := range encoders {
+		if e.format() == opts.Format {
+			if err := e.encode(w, top(res, opts.Top), opts, len(res.Identities)); err != nil {
+				return fmt.Errorf("write %s report: %w", opts.Format, err)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("write report: no encoder for %q", opts.Format)
+}
+
+// top returns a shallow copy of res with at most n identities (0: all).
+func top(res *analysis.Result, n int) *analysis.Result {
+	if n == 0 || n >= len(res.Identities) {
+		return res
+	}
+	c := *res
+	c.Identities = res.Identities[:n]
+	return &c
+}

@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Writes analysis/aws/testdata/techniques/<case>/gaad.json: one small account
+per escalation technique, and one per near miss, in the exact format of
+`aws iam get-account-authorization-details --output json` (policy documents
+URL-encoded, as the API returns them).
+
+The expected paths live in analysis/aws/techniques_test.go; this script only
+makes the inputs. Run it from the repository root after changing a case:
+
+    python3 scripts/gen-technique-fixtures.py
+"""
+import json
+import os
+import shutil
+import urllib.parse
+
+ACCOUNT = "123456789012"
+OTHER = "210987654321"
+OUT = os.path.join("analysis", "aws", "testdata", "techniques")
+DATE = "2025-03-01T10:00:00Z"
+ADMIN_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def enc(doc):
+    return urllib.parse.quote(json.dumps(doc, separators=(",", ":")), safe="")
+
+
+def doc(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource="*", **extra):
+    st = {"Effect": "Allow", "Action": action, "Resource": resource}
+    st.update(extra)
+    return st
+
+
+def deny(action, resource="*", **extra):
+    st = {"Effect": "Deny", "Action": action, "Resource": resource}
+    st.update(extra)
+    return st
+
+
+def arn(kind, name, account=ACCOUNT):
+    if kind == "policy":
+        return f"arn:aws:iam::{account}:policy/{name}"
+    return f"arn:aws:iam::{account}:{kind}/{name}"
+
+
+def ident(prefix, name):
+    return (prefix + name.upper().replace("-", "") + "EXAMPLEID0000000")[:21]
+
+
+class Account:
+    def __init__(self, account=ACCOUNT):
+        self.account = account
+        self.users, self.groups, self.roles, self.policies = [], [], [], {}
+
+    def user(self, name, inline=None, managed=(), groups=(), boundary=None):
+        u = {
+            "Path": "/", "UserName": name, "UserId": ident("AIDA", name),
+            "Arn": arn("user", name, self.account), "CreateDate": DATE,
+            "UserPolicyList": [{"PolicyName": k, "PolicyDocument": enc(v)} for k, v in (inline or {}).items()],
+            "GroupList": list(groups),
+            "AttachedManagedPolicies": [self._attach(a) for a in managed],
+            "Tags": [],
+        }
+        if boundary:
+            u["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}
+        self.users.append(u)
+
+    def group(self, name, inline=None, managed=()):
+        self.groups.append({
+            "Path": "/", "GroupName": name, "GroupId": ident("AGPA", name),
+            "Arn": arn("group", name, self.account), "CreateDate": DATE,
+            "GroupPolicyList": [{"PolicyName": k, "PolicyDocument": enc(v)} for k, v in (inline or {}).items()],
+            "AttachedManagedPolicies": [self._attach(a) for a in managed],
+        })
+
+    def role(self, name, trust, inline=None, managed=(), boundary=None, profile=False):
+        r = {
+            "Path": "/", "RoleName": name, "RoleId": ident("AROA", name),
+            "Arn": arn("role", name, self.account), "CreateDate": DATE,
+            "AssumeRolePolicyDocument": enc(trust),
+            "InstanceProfileList": [],
+            "RolePolicyList": [{"PolicyName": k, "PolicyDocument": enc(v)} for k, v in (inline or {}).items()],
+            "AttachedManagedPolicies": [self._attach(a) for a in managed],
+            "Tags": [], "RoleLastUsed": {},
+        }
+        if profile:
+            r["InstanceProfileList"].append({
+                "Path": "/", "InstanceProfileName": name, "InstanceProfileId": ident("AIPA", name),
+                "Arn": f"arn:aws:iam::{self.account}:instance-profile/{name}", "CreateDate": DATE,
+                "Roles": [],
+            })
+        if boundary:
+            r["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}
+        self.roles.append(r)
+
+    def policy(self, name, versions, default=None):
+        a = arn("policy", name, self.account)
+        default = default or sorted(versions)[-1]
+        self.policies[a] = {
+            "PolicyName": name, "PolicyId": ident("ANPA", name), "Arn": a, "Path": "/",
+            "DefaultVersionId": default, "AttachmentCount": 0, "PermissionsBoundaryUsageCount": 0,
+            "IsAttachable": True, "CreateDate": DATE, "UpdateDate": DATE,
+            "PolicyVersionList": [
+                {"Document": enc(d), "VersionId": v, "IsDefaultVersion": v == default, "CreateDate": DATE}
+                for v, d in sorted(versions.items())
+            ],
+        }
+        return a
+
+    def _attach(self, policy_arn):
+        name = policy_arn.rsplit("/", 1)[1]
+        if policy_arn == ADMIN_ACCESS and policy_arn not in self.policies:
+            self.policies[policy_arn] = {
+                "PolicyName": "AdministratorAccess", "PolicyId": "ANPAIWMBCKSKIEE64ZLYK",
+                "Arn": ADMIN_ACCESS, "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 0,
+                "PermissionsBoundaryUsageCount": 0, "IsAttachable": True, "CreateDate": "2015-02-06T18:39:46Z",
+                "UpdateDate": "2015-02-06T18:39:46Z",
+                "PolicyVersionList": [{"Document": enc(doc(allow("*"))), "VersionId": "v1",
+                                       "IsDefaultVersion": True, "CreateDate": "2015-02-06T18:39:46Z"}],
+            }
+        if policy_arn in self.policies:
+            self.policies[policy_arn]["AttachmentCount"] += 1
+        return {"PolicyName": name, "PolicyArn": policy_arn}
+
+    def gaad(self):
+        return {
+            "UserDetailList": self.users, "GroupDetailList": self.groups,
+            "RoleDetailList": self.roles, "Policies": list(self.policies.values()),
+            "IsTruncated": False,
+        }
+
+
+def trusts(principal, **extra):
+    st = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    st.update(extra)
+    return doc(st)
+
+
+ATTACKER = arn("user", "attacker")
+ATTACKER_ROLE = arn("role", "attacker-role")
+ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+
+
+def with_admin_role(a, name="admin-role", trust=None):
+    a.role(name, trust or trusts(ROOT), managed=[ADMIN_ACCESS])
+
+
+def with_admin_user(a):
+    a.user("admin", managed=[ADMIN_ACCESS])
+
+
+CASES = {}
+
+
+def case(name):
+    def register(fn):
+        CASES[name] = fn
+        return fn
+    return register
+
+
+# --- positive cases: one per technique ---------------------------------
+
+@case("admin-equivalent-policy")
+def _(a):
+    a.user("attacker", managed=[ADMIN_ACCESS])
+
+
+@case("iam-001-create-policy-version")
+def _(a):
+    p = a.policy("attacker-self-service", {"v1": doc(allow("iam:CreatePolicyVersion", arn("policy", "attacker-self-service")))})
+    a.user("attacker", managed=[p])
+
+
+@case("iam-set-default-policy-version")
+def _(a):
+    p = a.policy("legacy-ops", {
+        "v1": doc(allow("*")),
+        "v2": doc(allow("iam:SetDefaultPolicyVersion", arn("policy", "legacy-ops")), allow("s3:ListAllMyBuckets")),
+    }, default="v2")
+    a.user("attacker", managed=[p])
+
+
+@case("iam-002-create-access-key")
+def _(a):
+    with_admin_user(a)
+    a.user("attacker", inline={"keys": doc(allow("iam:CreateAccessKey", arn("user", "admin")))})
+
+
+@case("iam-004-create-login-profile")
+def _(a):
+    with_admin_user(a)
+    a.user("attacker", inline={"console": doc(allow("iam:CreateLoginProfile", arn("user", "*")))})
+
+
+@case("iam-005-put-role-policy")
+def _(a):
+    a.role("attacker-role", trusts({"Service": "ec2.amazonaws.com"}),
+           inline={"self": doc(allow("iam:PutRolePolicy", ATTACKER_ROLE))})
+
+
+@case("iam-006-update-login-profile")
+def _(a):
+    with_admin_user(a)
+    a.user("attacker", inline={"console": doc(allow("iam:UpdateLoginProfile", arn("user", "admin")))})
+
+
+@case("iam-007-put-user-policy")
+def _(a):
+    a.user("attacker", inline={"self": doc(allow("iam:PutUserPolicy", ATTACKER))})
+
+
+@case("iam-008-attach-user-policy")
+def _(a):
+    a.user("attacker", inline={"self": doc(allow("iam:AttachUserPolicy", ATTACKER))})
+
+
+@case("iam-009-attach-role-policy")
+def _(a):
+    a.role("attacker-role", trusts({"Service": "ec2.amazonaws.com"}),
+           inline={"self": doc(allow("iam:AttachRolePolicy", ATTACKER_ROLE))})
+
+
+@case("iam-010-attach-group-policy")
+def _(a):
+    a.group("developers", inline={"attach": doc(allow("iam:AttachGroupPolicy", arn("group", "developers")))})
+    a.user("attacker", groups=["developers"])
+
+
+@case("iam-011-put-group-policy")
+def _(a):
+    a.group("developers", inline={"edit": doc(allow("iam:PutGroupPolicy", arn("group", "developers")))})
+    a.user("attacker", groups=["developers"])
+
+
+@case("iam-012-update-assume-role-policy")
+def _(a):
+    with_admin_role(a, trust=trusts({"Service": "ec2.amazonaws.com"}))
+    a.user("attacker", inline={"trust": doc(allow("iam:UpdateAssumeRolePolicy", arn("role", "admin-role")))})
+
+
+@case("iam-013-add-user-to-group")
+def _(a):
+    a.group("admins", managed=[ADMIN_ACCESS])
+    a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "admins")))})
+
+
+@case("sts-001-trust-names-user")
+def _(a):
+    # The trust names the user itself: no sts:AssumeRole permission needed.
+    with_admin_role(a, trust=trusts({"AWS": ATTACKER}))
+    a.user("attacker")
+
+
+@case("sts-001-trust-names-account")
+def _(a):
+    with_admin_role(a)
+    a.user("attacker", inline={"assume": doc(allow("sts:AssumeRole", arn("role", "admin-role")))})
+
+
+@case("sts-001-chain")
+def _(a):
+    # user -> deploy-role -> deploy-role attaches admin to itself.
+    a.role("deploy-role", trusts({"AWS": ATTACKER}),
+           inline={"self": doc(allow(["iam:AttachRolePolicy", "iam:ListRoles"], arn("role", "deploy-role")))})
+    a.user("attacker")
+
+
+@case("split-across-policies")
+def _(a):
+    # iam:PassRole in one policy, Lambda in a group policy: the path needs both.
+    a.role("lambda-admin", trusts({"Service": "lambda.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.group("serverless", inline={"lambda": doc(allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))})
+    a.user("attacker", groups=["serverless"], inline={"pass": doc(allow("iam:PassRole", arn("role", "lambda-admin")))})
+
+
+@case("not-action")
+def _(a):
+    # NotAction "s3:*" allows every IAM action, PutUserPolicy on itself included.
+    a.user("attacker", inline={"almost-everything": doc({"Effect": "Allow", "NotAction": ["s3:*", "ec2:*"], "Resource": ATTACKER})})
+
+
+@case("mixed-case-action")
+def _(a):
+    a.user("attacker", inline={"self": doc(allow("IAM:putuserPOLICY", ATTACKER))})
+
+
+@case("iam-put-star")
+def _(a):
+    a.user("attacker", inline={"self": doc(allow("iam:Put*", ATTACKER))})
+
+
+@case("conditional-mfa-trust")
+def _(a):
+    with_admin_role(a, name="break-glass", trust=trusts(
+        {"AWS": ATTACKER}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))
+    a.user("attacker")
+
+
+# --- near misses: the attacker must get nothing -----------------------
+
+@case("near-miss-granted-and-denied")
+def _(a):
+    a.user("attacker", inline={
+        "grant": doc(allow("iam:PutUserPolicy", ATTACKER)),
+        "guardrail": doc(deny("iam:*")),
+    })
+
+
+@case("near-miss-unrelated-resource")
+def _(a):
+    a.user("someone-else")
+    a.user("attacker", inline={"other": doc(allow("iam:PutUserPolicy", arn("user", "someone-else")))})
+
+
+@case("near-miss-policy-arn-read-only")
+def _(a):
+    a.user("attacker", inline={"attach-readonly": doc(allow(
+        "iam:AttachUserPolicy", ATTACKER, Condition={"ArnEquals": {"iam:PolicyARN": READ_ONLY}}))})
+
+
+@case("near-miss-passed-to-service")
+def _(a):
+    a.role("lambda-admin", trusts({"Service": "lambda.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.user("attacker", inline={"pass": doc(
+        allow("iam:PassRole", "*", Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}),
+        allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))})
+
+
+@case("near-miss-unattached-policy")
+def _(a):
+    p = a.policy("orphan", {"v1": doc(allow("iam:CreatePolicyVersion", arn("policy", "orphan")))})
+    a.policy("unused-admin", {"v1": doc(allow("*"))})
+    a.user("attacker", inline={"versions": doc(allow("iam:CreatePolicyVersion", p))})
+
+
+@case("near-miss-trust-excludes")
+def _(a):
+    with_admin_role(a, trust=trusts({"AWS": arn("user", "operator")}))
+    a.user("operator")
+    a.user("attacker", inline={"assume": doc(allow("sts:AssumeRole"))})
+
+
+@case("near-miss-account-trust-no-permission")
+def _(a):
+    with_admin_role(a)
+    a.user("attacker", inline={"read": doc(allow("s3:GetObject"))})
+
+
+@case("near-miss-boundary-caps-admin")
+def _(a):
+    b = a.policy("s3-only-boundary", {"v1": doc(allow("s3:*"))})
+    a.user("attacker", managed=[ADMIN_ACCESS], boundary=b)
+
+
+@case("near-miss-boundary-caps-self-edit")
+def _(a):
+    b = a.policy("s3-only-boundary", {"v1": doc(allow("s3:*"))})
+    a.user("attacker", inline={"self": doc(allow("iam:PutUserPolicy", ATTACKER))}, boundary=b)
+
+
+@case("near-miss-non-admin-group")
+def _(a):
+    a.group("readers", managed=[READ_ONLY])
+    a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "readers")))})
+
+
+@case("near-miss-no-admin-old-version")
+def _(a):
+    p = a.policy("ops", {
+        "v1": doc(allow("s3:ListAllMyBuckets")),
+        "v2": doc(allow("iam:SetDefaultPolicyVersion", arn("policy", "ops"))),
+    }, default="v2")
+    a.user("attacker", managed=[p])
+
+
+def cross_account():
+    """Two accounts: the attacker in ACCOUNT, an admin role in OTHER that trusts it."""
+    a = Account(ACCOUNT)
+    a.user("attacker", inline={"assume": doc(allow("sts:AssumeRole", f"arn:aws:iam::{OTHER}:role/partner-admin"))})
+    b = Account(OTHER)
+    b.role("partner-admin", trusts({"AWS": ATTACKER}), managed=[ADMIN_ACCESS])
+    b.role("vendor-access", trusts({"AWS": "arn:aws:iam::999988887777:root"},
+                                   Condition={"StringEquals": {"sts:ExternalId": "vendor-7f3a"}}),
+           inline={"read": doc(allow("s3:GetObject"))})
+    return {"cross-account/attacker": a, "cross-account/target": b}
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    accounts = {}
+    for name, fn in CASES.items():
+        a = Account()
+        fn(a)
+        accounts[name] = a
+    accounts.update(cross_account())
+    for name, a in sorted(accounts.items()):
+        d = os.path.join(OUT, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "gaad.json"), "w") as f:
+            json.dump(a.gaad(), f, indent=2)
+            f.write("\n")
+    print(f"wrote {len(accounts)} fixtures under {OUT}")
+
+
+if __name__ == "__main__":
+    main()
