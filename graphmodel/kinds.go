@@ -65,6 +65,11 @@ const (
 	KindAWSExternalAccount NodeKind = "aws.external_account"
 	// KindAWSServicePrincipal is an AWS service (lambda.amazonaws.com, …) as a trust principal.
 	KindAWSServicePrincipal NodeKind = "aws.service_principal"
+	// KindAWSOrgUnit is a node of an AWS Organizations tree: the root
+	// (r-…) or an organizational unit (ou-…); SCPs and RCPs attach to it.
+	KindAWSOrgUnit NodeKind = "aws.org_unit"
+	// KindAWSOrgPolicy is a service or resource control policy (SCP, RCP).
+	KindAWSOrgPolicy NodeKind = "aws.org_policy"
 	// KindAWSFederatedPrincipal is a web-identity or SAML subject set admitted by
 	// a trust policy (e.g. a GitHub Actions repository through an OIDC provider).
 	KindAWSFederatedPrincipal NodeKind = "aws.federated_principal"
@@ -132,6 +137,8 @@ var kindTable = map[NodeKind]kindInfo{
 	KindAWSExternalAccount:    {ProviderExternal, ClassIdentity, true},
 	KindAWSServicePrincipal:   {ProviderAWS, ClassOther, true},
 	KindAWSFederatedPrincipal: {ProviderExternal, ClassIdentity, true},
+	KindAWSOrgUnit:            {ProviderAWS, ClassOther, false},
+	KindAWSOrgPolicy:          {ProviderAWS, ClassPolicy, false},
 
 	KindGCPOrganization:   {ProviderGCP, ClassScope, false},
 	KindGCPFolder:         {ProviderGCP, ClassScope, false},
@@ -196,6 +203,9 @@ const (
 	EdgeCarriesRole EdgeKind = "carries_role"
 	// EdgeContains links a scope to what is inside it (account → principal).
 	EdgeContains EdgeKind = "contains"
+	// EdgeChildOf links a node of a hierarchy to its parent (an account to
+	// its organizational unit, a GCP project to its folder).
+	EdgeChildOf EdgeKind = "child_of"
 )
 
 // Derived edge kinds, produced by analysis: the attack graph.

@@ -17,7 +17,9 @@ func TestFromJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var v struct{ A int `json:"a"` }
+			var v struct {
+				A int `json:"a"`
+			}
 			err := FromJSON("f.json", []byte(tc.input), json.Unmarshal([]byte(tc.input), &v))
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("got %v, want %s", err, tc.want)
