@@ -76,6 +76,11 @@ func Analyze(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Res
 	}
 
 	a := &analyzer{g: ag, detail: detail, sensitivity: make([]float64, len(ag.nodes))}
+	for _, d := range opts.Derivers {
+		if c, ok := d.(TechniqueComposer); ok {
+			a.composer = c
+		}
+	}
 	var sources []int32
 	for i, n := range ag.nodes {
 		switch ag.class[i] {
@@ -135,6 +140,7 @@ func runDeriver(ctx context.Context, d Deriver, snap *graphmodel.Snapshot) (node
 // analyzer holds what every identity's pass shares; it is read-only once built.
 type analyzer struct {
 	g           *attackGraph
+	composer    TechniqueComposer
 	detail      Detail
 	sensitivity []float64 // by node index, resources only
 }
@@ -395,9 +401,14 @@ func nonNil(list []string) []string {
 func (a *analyzer) escalation(steps []step, cond bool, certain *reacher) Escalation {
 	g := a.g
 	esc := Escalation{Conditional: cond, Path: make([]Hop, len(steps))}
+	// The escalation is named after its last hop that does something:
+	// holding an administrator policy, a group membership or a scope's
+	// contents only carry on what an earlier hop achieved.
+	named, grantedBy := -1, int32(-1)
 	for i, s := range steps {
 		h := Hop{From: g.nodes[s.from].ID, To: g.nodes[s.to].ID}
 		if gi, ok := s.isGrant(); ok {
+			named, grantedBy = i, g.grants[gi].x
 			gr := g.grants[gi]
 			e := g.edges[gr.edge]
 			h.Technique = techniqueOf(e)
@@ -415,16 +426,30 @@ func (a *analyzer) escalation(steps []step, cond bool, certain *reacher) Escalat
 			default:
 				h.Technique = techniqueOf(g.edges[ar.edge])
 				h.Evidence = g.evidenceOf(ar.edge)
+				if ar.kind != arcAdmin || named < 0 {
+					named, grantedBy = i, -1
+				}
 			}
 			h.Conditional = ar.cond
 		}
 		esc.Conditional = esc.Conditional || h.Conditional
 		esc.Path[i] = h
 	}
-	if len(esc.Path) > 0 {
-		last := esc.Path[len(esc.Path)-1]
-		esc.Technique = last.Technique
-		esc.Target = last.To
+	if len(esc.Path) == 0 {
+		return esc
+	}
+	esc.Target = esc.Path[len(esc.Path)-1].To
+	if named < 0 {
+		named = len(esc.Path) - 1
+	}
+	esc.Technique = esc.Path[named].Technique
+	// A grant whose grantor reached the grantee in the hop just before is a
+	// two-step technique the provider's catalogue may name (iam-014: attach
+	// an administrator policy to a role, then assume it).
+	if named > 0 && grantedBy == steps[named-1].from && a.composer != nil {
+		if id, ok := a.composer.Compose(esc.Path[named-1].Technique, esc.Path[named].Technique); ok {
+			esc.Technique = id
+		}
 	}
 	return esc
 }

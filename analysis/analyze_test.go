@@ -154,7 +154,7 @@ func TestAnalyzeReach(t *testing.T) {
 			want: want{
 				adminOf: []string{acct}, condAdminOf: []string{}, identities: []string{roleR}, resources: []ResourceReach{},
 				escalations: []string{
-					"acct via admin-policy: u-sts-001->r, r-admin-policy->acct",
+					"acct via sts-001: u-sts-001->r, r-admin-policy->acct",
 					"r via sts-001: u-sts-001->r",
 				},
 				score: 11, minHops: 2,
@@ -168,7 +168,7 @@ func TestAnalyzeReach(t *testing.T) {
 			want: want{
 				adminOf: []string{}, condAdminOf: []string{acct}, identities: []string{}, resources: []ResourceReach{},
 				escalations: []string{
-					"acct? via admin-policy: u-sts-001?->r, r-admin-policy->acct",
+					"acct? via sts-001: u-sts-001?->r, r-admin-policy->acct",
 					"r? via sts-001: u-sts-001?->r",
 				},
 				score: 0, minHops: -1,
@@ -268,10 +268,10 @@ func TestAnalyzeReach(t *testing.T) {
 				adminOf: []string{acct}, condAdminOf: []string{}, identities: []string{roleR, userX, userY},
 				resources: []ResourceReach{{ID: bucket, Access: graphmodel.AccessAdmin, Via: acct}},
 				escalations: []string{
-					"acct via admin-policy: u-sts-001->r, r-admin-policy->acct",
+					"acct via sts-001: u-sts-001->r, r-admin-policy->acct",
 					"r via sts-001: u-sts-001->r",
-					"x via admin-of-scope: u-sts-001->r, r-admin-policy->acct, acct-admin-of-scope->x",
-					"y via admin-of-scope: u-sts-001->r, r-admin-policy->acct, acct-admin-of-scope->y",
+					"x via sts-001: u-sts-001->r, r-admin-policy->acct, acct-admin-of-scope->x",
+					"y via sts-001: u-sts-001->r, r-admin-policy->acct, acct-admin-of-scope->y",
 				},
 				score: 3 + 3 + 10, minHops: 2,
 			},
@@ -285,9 +285,9 @@ func TestAnalyzeReach(t *testing.T) {
 			want: want{
 				adminOf: []string{acct}, condAdminOf: []string{}, identities: []string{roleR, userX}, resources: []ResourceReach{},
 				escalations: []string{
-					"acct via admin-policy: u-sts-001->r, r-admin-policy->acct",
+					"acct via sts-001: u-sts-001->r, r-admin-policy->acct",
 					"r via sts-001: u-sts-001->r",
-					"x via admin-of-scope: u-sts-001->r, r-admin-policy->acct, acct-admin-of-scope->x",
+					"x via sts-001: u-sts-001->r, r-admin-policy->acct, acct-admin-of-scope->x",
 				},
 				score: 12, minHops: 2,
 			},
@@ -334,7 +334,7 @@ func TestAnalyzeReach(t *testing.T) {
 			want: want{
 				adminOf: []string{acct}, condAdminOf: []string{}, identities: []string{roleR}, resources: []ResourceReach{},
 				escalations: []string{
-					"acct via admin-policy: u-sts-001->r, r-admin-policy->acct",
+					"acct via sts-001: u-sts-001->r, r-admin-policy->acct",
 					"r via sts-001: u-sts-001->r",
 				},
 				score: 11, minHops: 2,
@@ -350,7 +350,7 @@ func TestAnalyzeReach(t *testing.T) {
 			want: want{
 				adminOf: []string{acct}, condAdminOf: []string{}, identities: []string{roleR, roleR2}, resources: []ResourceReach{},
 				escalations: []string{
-					"acct via admin-policy: u-sts-001->r2, r2-sts-001->r, r-admin-policy->acct",
+					"acct via sts-001: u-sts-001->r2, r2-sts-001->r, r-admin-policy->acct",
 					"r2 via sts-001: u-sts-001->r2",
 					"r via sts-001: u-sts-001->r2, r2-sts-001->r",
 				},
@@ -631,5 +631,60 @@ func TestParseDetail(t *testing.T) {
 	}
 	if _, err := ParseDetail("all"); err == nil {
 		t.Error("ParseDetail(all) accepted")
+	}
+}
+
+// composingDeriver names sts-001 followed by iam-attach as "iam-014".
+type composingDeriver struct{ fakeDeriver }
+
+func (composingDeriver) Compose(first, second string) (string, bool) {
+	if first == "sts-001" && second == "iam-attach" {
+		return "iam-014", true
+	}
+	return "", false
+}
+
+func TestEscalationTechniqueNaming(t *testing.T) {
+	nodes := []graphmodel.Node{account(), node(userU, graphmodel.KindAWSUser, acct), node(roleR, graphmodel.KindAWSRole, acct),
+		node(roleR2, graphmodel.KindAWSRole, acct)}
+	tests := []struct {
+		name    string
+		deriver Deriver
+		want    string
+	}{
+		{"the hop that does something names the escalation, not holding an admin policy",
+			fakeDeriver{edges: []graphmodel.Edge{become(userU, roleR, "sts-001", false), adminOf(roleR, acct)}}, "sts-001"},
+		{"a direct administrator is named by its admin policy",
+			fakeDeriver{edges: []graphmodel.Edge{adminOf(userU, acct)}}, "admin-policy"},
+		{"a grant is named by its own technique without a composer",
+			fakeDeriver{edges: []graphmodel.Edge{become(userU, roleR, "sts-001", false), grantAdmin(userU, roleR, false)}}, "iam-attach"},
+		{"the composer names a grant right after its grantor reached the grantee",
+			composingDeriver{fakeDeriver{edges: []graphmodel.Edge{become(userU, roleR, "sts-001", false), grantAdmin(userU, roleR, false)}}}, "iam-014"},
+		{"no composite when another identity made the previous hop",
+			composingDeriver{fakeDeriver{edges: []graphmodel.Edge{become(userU, roleR2, "sts-001", false), become(roleR2, roleR, "sts-001", false),
+				grantAdmin(userU, roleR, false)}}}, "iam-attach"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			snap := &graphmodel.Snapshot{SchemaVersion: 1, Nodes: nodes}
+			res, err := Analyze(context.Background(), snap, Options{Derivers: []Deriver{tc.deriver}, Detail: DetailFull})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range res.Identities {
+				if id.ID != userU {
+					continue
+				}
+				for _, e := range id.Escalations {
+					if e.Target == acct {
+						if e.Technique != tc.want {
+							t.Fatalf("technique = %q, want %q (path %+v)", e.Technique, tc.want, e.Path)
+						}
+						return
+					}
+				}
+			}
+			t.Fatalf("no escalation of %s to %s", userU, acct)
+		})
 	}
 }

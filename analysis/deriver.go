@@ -22,6 +22,14 @@ type Deriver interface {
 	Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error)
 }
 
+// TechniqueComposer is implemented by a Deriver whose catalogue names
+// two-step techniques: Compose returns the name of the technique made of a
+// hop of technique first followed by a grant of technique second performed
+// by the same attacker (sts-001 then iam-009 is iam-014).
+type TechniqueComposer interface {
+	Compose(first, second string) (string, bool)
+}
+
 // Options steer Analyze.
 type Options struct {
 	// Derivers are the provider analyses to run, in order.

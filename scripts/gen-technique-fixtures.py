@@ -302,6 +302,62 @@ def _(a):
     a.user("attacker")
 
 
+# --- two-step paths: reach a principal, then make it administrator -----
+
+TARGET_ROLE = arn("role", "app-role")
+TARGET_USER = arn("user", "svc-deployer")
+
+
+@case("iam-014-attach-role-policy-and-assume")
+def _(a):
+    a.role("app-role", trusts({"AWS": ATTACKER}))
+    a.user("attacker", inline={"p": doc(allow("iam:AttachRolePolicy", TARGET_ROLE))})
+
+
+@case("iam-015-attach-user-policy-and-create-key")
+def _(a):
+    a.user("svc-deployer")
+    a.user("attacker", inline={"p": doc(allow(["iam:AttachUserPolicy", "iam:CreateAccessKey"], TARGET_USER))})
+
+
+@case("iam-016-create-policy-version-and-assume")
+def _(a):
+    p = a.policy("app-policy", {"v1": doc(allow("s3:GetObject"))})
+    a.role("app-role", trusts({"AWS": ATTACKER}), managed=[p])
+    a.user("attacker", inline={"p": doc(allow("iam:CreatePolicyVersion", p))})
+
+
+@case("iam-017-put-role-policy-and-assume")
+def _(a):
+    a.role("app-role", trusts(ROOT))
+    a.user("attacker", inline={"p": doc(allow(["iam:PutRolePolicy", "sts:AssumeRole"], TARGET_ROLE))})
+
+
+@case("iam-018-put-user-policy-and-create-key")
+def _(a):
+    a.user("svc-deployer")
+    a.user("attacker", inline={"p": doc(allow(["iam:PutUserPolicy", "iam:CreateAccessKey"], TARGET_USER))})
+
+
+@case("iam-019-attach-role-policy-and-update-trust")
+def _(a):
+    a.role("app-role", trusts({"Service": "ec2.amazonaws.com"}))
+    a.user("attacker", inline={"p": doc(allow(["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"], TARGET_ROLE))})
+
+
+@case("iam-020-create-policy-version-and-update-trust")
+def _(a):
+    p = a.policy("app-policy", {"v1": doc(allow("s3:GetObject"))})
+    a.role("app-role", trusts({"Service": "ec2.amazonaws.com"}), managed=[p])
+    a.user("attacker", inline={"p": doc(allow("iam:CreatePolicyVersion", p), allow("iam:UpdateAssumeRolePolicy", TARGET_ROLE))})
+
+
+@case("iam-021-put-role-policy-and-update-trust")
+def _(a):
+    a.role("app-role", trusts({"Service": "ec2.amazonaws.com"}))
+    a.user("attacker", inline={"p": doc(allow(["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"], TARGET_ROLE))})
+
+
 # --- near misses: the attacker must get nothing -----------------------
 
 @case("near-miss-granted-and-denied")

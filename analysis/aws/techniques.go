@@ -45,3 +45,23 @@ const (
 	// policy attached to the target its default.
 	TechSetDefaultPolicyVersion = "iam:SetDefaultPolicyVersion"
 )
+
+// composites names the catalogue's two-step paths: a hop that reaches a
+// principal, then a grant of administrator to that principal by the same
+// attacker.
+var composites = map[[2]string]string{
+	{TechAssumeRole, TechAttachRolePolicy}:                "iam-014",
+	{TechCreateAccessKey, TechAttachUserPolicy}:           "iam-015",
+	{TechAssumeRole, TechCreatePolicyVersion}:             "iam-016",
+	{TechAssumeRole, TechPutRolePolicy}:                   "iam-017",
+	{TechCreateAccessKey, TechPutUserPolicy}:              "iam-018",
+	{TechUpdateAssumeRolePolicy, TechAttachRolePolicy}:    "iam-019",
+	{TechUpdateAssumeRolePolicy, TechCreatePolicyVersion}: "iam-020",
+	{TechUpdateAssumeRolePolicy, TechPutRolePolicy}:       "iam-021",
+}
+
+// Compose names a two-step technique (analysis.TechniqueComposer).
+func (a *Analyzer) Compose(first, second string) (string, bool) {
+	id, ok := composites[[2]string{first, second}]
+	return id, ok
+}
