@@ -106,6 +106,9 @@ type Context interface {
 type Facts struct {
 	values map[string][]string
 	absent map[string]bool
+	// absentPrefixes are lower-cased key prefixes under which every key not
+	// set is absent (aws:PrincipalTag/ when all the principal's tags are known).
+	absentPrefixes []string
 }
 
 // NewFacts returns an empty Facts.
@@ -129,9 +132,28 @@ func (f *Facts) SetAbsent(key string) *Facts {
 	return f
 }
 
+// SetAbsentUnder records that every key starting with prefix that is not
+// set is certainly absent: for a family of keys known completely, such as
+// the tags of a principal ("aws:PrincipalTag/").
+func (f *Facts) SetAbsentUnder(prefix string) *Facts {
+	f.absentPrefixes = append(f.absentPrefixes, strings.ToLower(prefix))
+	return f
+}
+
+// absentUnder reports whether the lower-cased key falls under an absent prefix.
+func (f *Facts) absentUnder(lower []byte) bool {
+	for _, p := range f.absentPrefixes {
+		if len(lower) > len(p) && string(lower[:len(p)]) == p {
+			return true
+		}
+	}
+	return false
+}
+
 // Clone returns an independent copy.
 func (f *Facts) Clone() *Facts {
 	c := NewFacts()
+	c.absentPrefixes = append(c.absentPrefixes, f.absentPrefixes...)
 	for k, v := range f.values {
 		c.values[k] = v
 	}
@@ -163,7 +185,7 @@ func (f *Facts) Lookup(key string) ([]string, KeyState) {
 		if v, ok := f.values[string(b)]; ok {
 			return v, KeyPresent
 		}
-		if f.absent[string(b)] {
+		if f.absent[string(b)] || f.absentUnder(b) {
 			return nil, KeyAbsent
 		}
 		return nil, KeyUnknown
@@ -172,7 +194,7 @@ func (f *Facts) Lookup(key string) ([]string, KeyState) {
 	if v, ok := f.values[k]; ok {
 		return v, KeyPresent
 	}
-	if f.absent[k] {
+	if f.absent[k] || f.absentUnder([]byte(k)) {
 		return nil, KeyAbsent
 	}
 	return nil, KeyUnknown

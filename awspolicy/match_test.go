@@ -348,3 +348,28 @@ func TestDocumentEvaluate(t *testing.T) {
 		t.Errorf("Denying does not point at statement 1: %+v", d.Denying)
 	}
 }
+
+func TestFactsAbsentUnder(t *testing.T) {
+	f := NewFacts().Set("aws:PrincipalTag/team", "data").SetAbsentUnder("aws:PrincipalTag/")
+	tests := []struct {
+		key   string
+		state KeyState
+	}{
+		{"aws:principaltag/TEAM", KeyPresent},
+		{"aws:PrincipalTag/env", KeyAbsent},
+		{"aws:PrincipalTag/", KeyUnknown},
+		{"aws:ResourceTag/env", KeyUnknown},
+	}
+	for _, tc := range tests {
+		if _, got := f.Lookup(tc.key); got != tc.state {
+			t.Errorf("Lookup(%q) = %v, want %v", tc.key, got, tc.state)
+		}
+	}
+	if _, got := f.Clone().Lookup("aws:PrincipalTag/env"); got != KeyAbsent {
+		t.Error("Clone must keep absent prefixes")
+	}
+	c := Condition{Operator: "StringEquals", Key: "aws:PrincipalTag/env", Values: []string{"prod"}}
+	if got := c.Eval(f); got != No {
+		t.Errorf("a condition on a tag the principal does not have = %v, want no", got)
+	}
+}

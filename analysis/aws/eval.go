@@ -45,8 +45,9 @@ func statementEvidence(source string, st *awspolicy.Statement, note string) grap
 	return graphmodel.Evidence{Source: source, Statement: st.Index, Sid: st.Sid, Note: note}
 }
 
-// identityAllows decides whether p's identity policies, capped by its
-// permission boundary, allow action on resource; any explicit Deny wins.
+// identityAllows decides whether p's identity policies allow action on
+// resource, within its account's service control policies and its
+// permission boundary; any explicit Deny wins.
 func identityAllows(p *principal, action, resource string, extra map[string]string) verdict {
 	req := p.request(action, resource, extra)
 	allow, denied := awspolicy.No, awspolicy.No
@@ -64,6 +65,11 @@ func identityAllows(p *principal, action, resource string, extra map[string]stri
 		}
 	}
 	v.t = allow.And(denied.Not())
+	if p.org != nil && v.t != awspolicy.No {
+		scp := controlAllows(p.org.scp, req, false)
+		v.t = v.t.And(scp.t)
+		v.undecided = append(v.undecided, scp.undecided...)
+	}
 	if p.boundary != nil && v.t != awspolicy.No {
 		d := p.boundary.doc.Evaluate(req)
 		v.t = v.t.And(d.Allow).And(d.Deny.Not())

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -34,6 +36,10 @@ type principal struct {
 	facts  *awspolicy.Facts
 	// profiles are the instance profiles that carry a role.
 	profiles []string
+	// org is the Organizations chain of the principal's account; nil when
+	// no control policy restricts it (no organization collected, the
+	// management account, a service-linked role).
+	org *orgChain
 }
 
 // group is an IAM group and its own policies.
@@ -71,6 +77,8 @@ type model struct {
 	// account; rules that act inside that account skip them, since the
 	// account's administrator controls everything in it anyway.
 	admins map[string]bool
+	// orgs maps an account ID to its Organizations chain.
+	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,
 	// federated subjects), by ID.
 	external map[string]graphmodel.Node
@@ -207,8 +215,12 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 			}
 		}
 	}
+	buildOrgChains(snap, m)
 	// A user holds its groups' policies.
 	for _, p := range m.principals {
+		if p.node.Prop("service_linked") != "true" {
+			p.org = m.orgs[p.account]
+		}
 		for _, g := range p.groups {
 			p.policies = append(p.policies, g.policies...)
 		}
@@ -238,9 +250,16 @@ func (m *model) addPolicy(owner string, pol *policy) {
 // principalFacts is what the analysis knows of requests the principal makes:
 // its identity and tags are known; request-time keys (source IP, MFA) are not.
 func principalFacts(p *principal, now string) *awspolicy.Facts {
+	epoch := ""
+	if t, err := time.Parse(time.RFC3339, now); err == nil {
+		epoch = strconv.FormatInt(t.Unix(), 10)
+	}
 	f := awspolicy.NewFacts()
 	f.Set("aws:PrincipalArn", p.arn)
 	f.Set("aws:PrincipalAccount", p.account)
+	if p.org != nil && p.org.orgID != "" {
+		f.Set("aws:PrincipalOrgID", p.org.orgID)
+	}
 	f.Set("aws:CurrentTime", now)
 	if p.isRole {
 		f.Set("aws:PrincipalType", "AssumedRole")
@@ -252,8 +271,12 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 	if id := p.node.Prop("user_id"); id != "" {
 		f.Set("aws:userid", id)
 	}
+	// The collector records every tag of a principal, so a tag it lacks is
+	// absent, not unknown.
 	for k, v := range p.node.Tags {
 		f.Set("aws:PrincipalTag/"+k, v)
 	}
+	f.SetAbsentUnder("aws:PrincipalTag/")
+	f.Set("aws:EpochTime", epoch)
 	return f
 }

@@ -19,7 +19,7 @@ func deriveAssumeRole(m *model, out *emitter) {
 			continue
 		}
 		for _, c := range assumeCandidates(m, r) {
-			out.add(graphmodel.EdgeCanBecome, c.arn, r.arn, TechAssumeRole, assumeVerdict(r, c))
+			out.add(graphmodel.EdgeCanBecome, c.arn, r.arn, TechAssumeRole, assumeVerdict(m, r, c))
 		}
 		deriveExternal(m, r, out)
 		deriveFederated(m, r, out)
@@ -83,7 +83,7 @@ func principalAccount(entry string) (account string, exact bool) {
 // that names c itself suffices (only an explicit Deny stops it); a trust that
 // names the account, or any cross-account trust, also needs c's own
 // policies to allow sts:AssumeRole on r.
-func assumeVerdict(r, c *principal) verdict {
+func assumeVerdict(m *model, r, c *principal) verdict {
 	facts := c.facts.Clone()
 	if c.account == r.account {
 		facts.SetAbsent("sts:ExternalId")
@@ -106,9 +106,14 @@ func assumeVerdict(r, c *principal) verdict {
 			explicit = true
 		}
 	}
+	trust = trust.and(m.rcpAllows(r.account, "sts", req))
 	if explicit && c.account == r.account {
+		// The trust alone grants it; only a Deny, or the caller's SCPs, stop it.
 		if identityDenies(c, "sts:AssumeRole", r.arn) {
 			return deny
+		}
+		if c.org != nil {
+			return trust.and(controlAllows(c.org.scp, c.request("sts:AssumeRole", r.arn, nil), false))
 		}
 		return trust
 	}
