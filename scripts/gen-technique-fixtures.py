@@ -358,6 +358,79 @@ def _(a):
     a.user("attacker", inline={"p": doc(allow(["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"], TARGET_ROLE))})
 
 
+# --- new-passrole: pass an administrator role to a service that runs code --
+
+NEW_PASSROLE = {
+    "apprunner-001": ("tasks.apprunner.amazonaws.com", ["apprunner:CreateService"]),
+    "bedrock-001": ("bedrock-agentcore.amazonaws.com", ["bedrock-agentcore:CreateCodeInterpreter",
+                    "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"]),
+    "cloudformation-001": ("cloudformation.amazonaws.com", ["cloudformation:CreateStack"]),
+    "cloudformation-003": ("cloudformation.amazonaws.com", ["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"]),
+    "cloudformation-004": ("cloudformation.amazonaws.com", ["cloudformation:UpdateStackSet"]),
+    "codebuild-001": ("codebuild.amazonaws.com", ["codebuild:CreateProject", "codebuild:StartBuild"]),
+    "codebuild-004": ("codebuild.amazonaws.com", ["codebuild:CreateProject", "codebuild:StartBuildBatch"]),
+    "datapipeline-001": ("datapipeline.amazonaws.com", ["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition",
+                         "datapipeline:ActivatePipeline"]),
+    "ec2-001": ("ec2.amazonaws.com", ["ec2:RunInstances"]),
+    "ec2-003": ("ec2.amazonaws.com", ["ec2:RequestSpotInstances"]),
+    "ecs-001": ("ecs-tasks.amazonaws.com", ["ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:CreateService"]),
+    "ecs-002": ("ecs-tasks.amazonaws.com", ["ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:RunTask"]),
+    "ecs-003": ("ecs-tasks.amazonaws.com", ["ecs:RegisterTaskDefinition", "ecs:CreateService"]),
+    "ecs-004": ("ecs-tasks.amazonaws.com", ["ecs:RegisterTaskDefinition", "ecs:RunTask"]),
+    "ecs-005": ("ecs-tasks.amazonaws.com", ["ecs:RegisterTaskDefinition", "ecs:StartTask"]),
+    "glue-001": ("glue.amazonaws.com", ["glue:CreateDevEndpoint"]),
+    "glue-003": ("glue.amazonaws.com", ["glue:CreateJob", "glue:StartJobRun"]),
+    "glue-004": ("glue.amazonaws.com", ["glue:CreateJob", "glue:CreateTrigger"]),
+    "glue-005": ("glue.amazonaws.com", ["glue:UpdateJob", "glue:StartJobRun"]),
+    "glue-006": ("glue.amazonaws.com", ["glue:UpdateJob", "glue:CreateTrigger"]),
+    "lambda-001": ("lambda.amazonaws.com", ["lambda:CreateFunction", "lambda:InvokeFunction"]),
+    "lambda-002": ("lambda.amazonaws.com", ["lambda:CreateFunction", "lambda:CreateEventSourceMapping"]),
+    "lambda-006": ("lambda.amazonaws.com", ["lambda:CreateFunction", "lambda:AddPermission"]),
+    "sagemaker-001": ("sagemaker.amazonaws.com", ["sagemaker:CreateNotebookInstance"]),
+    "sagemaker-002": ("sagemaker.amazonaws.com", ["sagemaker:CreateTrainingJob"]),
+    "sagemaker-003": ("sagemaker.amazonaws.com", ["sagemaker:CreateProcessingJob"]),
+}
+SERVICE_ADMIN = arn("role", "service-admin")
+
+
+def new_passrole_case(technique, service, actions):
+    def build(a):
+        # The service role carries AdministratorAccess; EC2 needs it in an
+        # instance profile. The attacker's actions are split over two
+        # policies, as they often are.
+        a.role("service-admin", trusts({"Service": service}), managed=[ADMIN_ACCESS], profile=service == "ec2.amazonaws.com")
+        a.user("attacker", inline={
+            "pass": doc(allow("iam:PassRole", SERVICE_ADMIN)),
+            "compute": doc(allow(actions)),
+        })
+    return build
+
+
+for _technique, (_service, _actions) in NEW_PASSROLE.items():
+    CASES[_technique + "-passrole"] = new_passrole_case(_technique, _service, _actions)
+
+
+@case("near-miss-passrole-trust-other-service")
+def _(a):
+    # Lambda may be created, but the role trusts only ECS tasks.
+    a.role("service-admin", trusts({"Service": "ecs-tasks.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.user("attacker", inline={"p": doc(allow("iam:PassRole", SERVICE_ADMIN),
+                                        allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))})
+
+
+@case("near-miss-passrole-missing-action")
+def _(a):
+    # CreateFunction without any way to run the function.
+    a.role("service-admin", trusts({"Service": "lambda.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.user("attacker", inline={"p": doc(allow("iam:PassRole", SERVICE_ADMIN), allow("lambda:CreateFunction"))})
+
+
+@case("near-miss-ec2-without-instance-profile")
+def _(a):
+    a.role("service-admin", trusts({"Service": "ec2.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.user("attacker", inline={"p": doc(allow("iam:PassRole", SERVICE_ADMIN), allow("ec2:RunInstances"))})
+
+
 # --- near misses: the attacker must get nothing -----------------------
 
 @case("near-miss-granted-and-denied")

@@ -7,7 +7,8 @@
 // permissions), rules_sts.go (role assumption, external and federated
 // principals), rules_grant.go (policy changes that grant administrator),
 // rules_access.go (credentials and trust of other principals),
-// rules_passrole.go (passing a role to a service that runs code).
+// rules_passrole.go (passing a role to a service that runs code),
+// rules_existing.go (taking over a resource that already runs as a role).
 package aws
 
 import (
@@ -46,7 +47,7 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	}
 	out := &emitter{}
 	families := []func(*model, *emitter){
-		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole,
+		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting,
 	}
 	for _, derive := range families {
 		if err := ctx.Err(); err != nil {

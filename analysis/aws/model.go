@@ -63,11 +63,27 @@ type managedPolicy struct {
 	attachedTo []string
 }
 
+// resource is an AWS resource of the snapshot: its resource policy, and the
+// roles it runs with when it is compute (a function, an instance, a stack).
+type resource struct {
+	node    *graphmodel.Node
+	arn     string
+	account string
+	service string
+	typ     string
+	// policy is its resource-based policy, when it has one.
+	policy *policy
+	// roles are the roles it carries, sorted.
+	roles []string
+}
+
 // model is the AWS part of a snapshot, indexed for the rules.
 type model struct {
 	principals []*principal
 	byARN      map[string]*principal
 	groups     map[string]*group
+	resources  []*resource
+	resByARN   map[string]*resource
 	managed    map[string]*managedPolicy
 	accounts   map[string]bool
 	// adminPolicies are the managed policy ARNs whose default version is
@@ -112,6 +128,7 @@ func parseDoc(n *graphmodel.Node, key string) (*awspolicy.Document, error) {
 func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 	m := &model{
 		byARN:    map[string]*principal{},
+		resByARN: map[string]*resource{},
 		groups:   map[string]*group{},
 		managed:  map[string]*managedPolicy{},
 		accounts: map[string]bool{},
@@ -147,6 +164,18 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 			if doc != nil {
 				inline[n.ID] = &policy{source: n.ID, doc: doc}
 			}
+		case graphmodel.KindAWSResource:
+			r := &resource{node: n, arn: n.ID, service: n.Prop("service"), typ: n.Prop("type"),
+				account: strings.TrimPrefix(n.Scope, "aws:account:")}
+			doc, err := parseDoc(n, "policy")
+			if err != nil {
+				return nil, err
+			}
+			if doc != nil {
+				r.policy = &policy{source: n.ID + " resource policy", doc: doc}
+			}
+			m.resources = append(m.resources, r)
+			m.resByARN[r.arn] = r
 		case graphmodel.KindAWSManagedPolicy:
 			mp := &managedPolicy{node: n, arn: n.ID, versions: map[string]*policy{},
 				awsManaged: strings.HasPrefix(n.ID, "arn:aws:iam::aws:policy/")}
@@ -207,6 +236,9 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 			if p := m.byARN[e.To]; p != nil && strings.Contains(e.From, ":instance-profile/") {
 				p.profiles = append(p.profiles, e.From)
 			}
+			if r := m.resByARN[e.From]; r != nil {
+				r.roles = append(r.roles, e.To)
+			}
 		case graphmodel.EdgeMemberOf:
 			p, g := m.byARN[e.From], m.groups[e.To]
 			if p != nil && g != nil {
@@ -227,6 +259,10 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 		p.facts = principalFacts(p, now)
 	}
 	sort.Slice(m.principals, func(i, j int) bool { return m.principals[i].arn < m.principals[j].arn })
+	sort.Slice(m.resources, func(i, j int) bool { return m.resources[i].arn < m.resources[j].arn })
+	for _, r := range m.resources {
+		r.roles = dedupe(r.roles)
+	}
 	for _, mp := range m.managed {
 		sort.Strings(mp.attachedTo)
 		if mp.current != nil && isAdminDocument(mp.current.doc) {

@@ -38,7 +38,8 @@ func deriveAccess(m *model, out *emitter) {
 				if t == p || t.account != p.account || t.node.Kind != rule.target || t.node.Prop("service_linked") == "true" {
 					continue
 				}
-				out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, rule.technique, identityAllows(p, rule.action, t.arn, nil))
+				technique, v := credentialVerdict(p, t, rule)
+				out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, technique, v)
 			}
 		}
 		if p.isRole || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
@@ -60,4 +61,32 @@ func memberOf(p *principal, g *group) bool {
 		}
 	}
 	return false
+}
+
+// credentialVerdict refines a principal-access rule with what the
+// credential report says of the target user: with two active access keys a
+// new one needs iam:DeleteAccessKey first (iam-003); a console password can
+// be created only where there is none, and reset only where there is one.
+// Without a credential report each stays possible.
+func credentialVerdict(p, t *principal, rule accessRule) (string, verdict) {
+	v := identityAllows(p, rule.action, t.arn, nil)
+	if v.t == awspolicy.No {
+		return rule.technique, v
+	}
+	password := t.node.Prop("password_enabled")
+	switch rule.technique {
+	case TechCreateAccessKey:
+		if t.node.Prop("active_access_keys") == "2" {
+			return TechCreateAccessKeyRotate, v.and(identityAllows(p, "iam:DeleteAccessKey", t.arn, nil))
+		}
+	case TechCreateLoginProfile:
+		if password == "true" {
+			return rule.technique, deny
+		}
+	case TechUpdateLoginProfile:
+		if password == "false" {
+			return rule.technique, deny
+		}
+	}
+	return rule.technique, v
 }

@@ -21,6 +21,9 @@ const (
 	TechCreatePolicyVersion = "iam-001"
 	// TechCreateAccessKey (iam-002): mint an access key for another user.
 	TechCreateAccessKey = "iam-002"
+	// TechCreateAccessKeyRotate (iam-003): the user already has two access
+	// keys, the most IAM allows: delete one, then mint another.
+	TechCreateAccessKeyRotate = "iam-003"
 	// TechCreateLoginProfile (iam-004): give another user a console password.
 	TechCreateLoginProfile = "iam-004"
 	// TechPutRolePolicy (iam-005): write an inline policy into a role.

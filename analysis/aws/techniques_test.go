@@ -215,6 +215,9 @@ func TestNearMisses(t *testing.T) {
 		"near-miss-boundary-caps-self-edit",
 		"near-miss-non-admin-group",
 		"near-miss-no-admin-old-version",
+		"near-miss-passrole-trust-other-service",
+		"near-miss-passrole-missing-action",
+		"near-miss-ec2-without-instance-profile",
 	} {
 		t.Run(fixture, func(t *testing.T) {
 			res := analyzeFixtures(t, fixture)
@@ -301,4 +304,40 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Every new-passrole path of the catalogue has a fixture
+// "<technique>-passrole": the attacker passes service-admin (which holds
+// AdministratorAccess and trusts the service) and runs code as it.
+func TestNewPassRolePaths(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "techniques", "*-passrole"))
+	if err != nil || len(dirs) != 26 {
+		t.Fatalf("want 26 new-passrole fixtures, found %d (%v)", len(dirs), err)
+	}
+	serviceAdmin := "arn:aws:iam::123456789012:role/service-admin"
+	for _, dir := range dirs {
+		fixture := filepath.Base(dir)
+		technique := strings.TrimSuffix(fixture, "-passrole")
+		t.Run(technique, func(t *testing.T) {
+			res := analyzeFixtures(t, fixture)
+			id := identity(t, res, attacker)
+			esc := escalationTo(id, account)
+			if esc == nil || esc.Conditional {
+				t.Fatalf("want a certain escalation to %s, got %+v", account, esc)
+			}
+			want := []hop{{attacker, serviceAdmin, technique}, {serviceAdmin, account, "admin-equivalent-policy"}}
+			got := hopsOf(esc)
+			if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+				t.Fatalf("path = %v, want %v", got, want)
+			}
+			if esc.Technique != technique {
+				t.Errorf("technique = %q, want %q", esc.Technique, technique)
+			}
+			for _, frag := range []string{"#inline:pass statement 0", "#inline:compute statement 0", serviceAdmin + " trust policy statement 0"} {
+				if !strings.Contains(esc.Path[0].Evidence, frag) {
+					t.Errorf("evidence %q should cite %q", esc.Path[0].Evidence, frag)
+				}
+			}
+		})
+	}
 }

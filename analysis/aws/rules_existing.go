@@ -1,0 +1,105 @@
+package aws
+
+import (
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// existingRule is a way to run code as a role that a resource already
+// carries (a function, a build project, an instance): no iam:PassRole is
+// needed, only actions on that resource.
+type existingRule struct {
+	technique string
+	// service and typ select the resources (their "service" and "type" properties).
+	service, typ string
+	// onResource are actions on the resource itself; anywhere are actions on
+	// something the attacker creates (a lifecycle configuration).
+	onResource, anywhere []string
+	// ssmManaged: the instance must be registered with Systems Manager.
+	ssmManaged bool
+	// outside names what else must happen that the analysis cannot know
+	// (the function being invoked); it makes the edge conditional.
+	outside string
+}
+
+// existingRules are the existing-passrole paths of the catalogue.
+var existingRules = []existingRule{
+	{technique: "apprunner-002", service: "apprunner", typ: "service", onResource: []string{"apprunner:UpdateService"}},
+	{technique: "bedrock-002", service: "bedrock-agentcore", typ: "code-interpreter",
+		onResource: []string{"bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"}},
+	{technique: "cloudformation-002", service: "cloudformation", typ: "stack", onResource: []string{"cloudformation:UpdateStack"}},
+	{technique: "cloudformation-005", service: "cloudformation", typ: "stack",
+		onResource: []string{"cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"}},
+	{technique: "codebuild-002", service: "codebuild", typ: "project", onResource: []string{"codebuild:StartBuild"}},
+	{technique: "codebuild-003", service: "codebuild", typ: "project", onResource: []string{"codebuild:StartBuildBatch"}},
+	{technique: "ec2-002", service: "ec2", typ: "instance",
+		onResource: []string{"ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"}},
+	{technique: "ec2-004", service: "ec2", typ: "launch-template",
+		onResource: []string{"ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"},
+		outside:    "an instance is launched from the template"},
+	{technique: "ec2instanceconnect-003", service: "ec2", typ: "instance",
+		onResource: []string{"ec2-instance-connect:SendSSHPublicKey"},
+		outside:    "network access to the instance's SSH port"},
+	{technique: "glue-002", service: "glue", typ: "devendpoint", onResource: []string{"glue:UpdateDevEndpoint"}},
+	{technique: "lambda-003", service: "lambda", typ: "function", onResource: []string{"lambda:UpdateFunctionCode"},
+		outside: "the function is invoked by its own triggers"},
+	{technique: "lambda-004", service: "lambda", typ: "function", onResource: []string{"lambda:UpdateFunctionCode", "lambda:InvokeFunction"}},
+	{technique: "lambda-005", service: "lambda", typ: "function", onResource: []string{"lambda:UpdateFunctionCode", "lambda:AddPermission"}},
+	{technique: "sagemaker-004", service: "sagemaker", typ: "notebook-instance",
+		onResource: []string{"sagemaker:CreatePresignedNotebookInstanceUrl"}},
+	{technique: "sagemaker-005", service: "sagemaker", typ: "notebook-instance",
+		onResource: []string{"sagemaker:StopNotebookInstance", "sagemaker:UpdateNotebookInstance", "sagemaker:StartNotebookInstance"},
+		anywhere:   []string{"sagemaker:CreateNotebookInstanceLifecycleConfig"}},
+	{technique: "ssm-001", service: "ec2", typ: "instance", onResource: []string{"ssm:StartSession"}, ssmManaged: true},
+	{technique: "ssm-002", service: "ec2", typ: "instance", onResource: []string{"ssm:SendCommand"}, ssmManaged: true},
+}
+
+// deriveExisting emits CAN_BECOME edges from principals to the roles that
+// resources they can take over already run with.
+func deriveExisting(m *model, out *emitter) {
+	for _, r := range m.resources {
+		if len(r.roles) == 0 {
+			continue
+		}
+		for _, rule := range existingRules {
+			if r.service != rule.service || r.typ != rule.typ || (rule.ssmManaged && r.node.Prop("ssm_managed") != "true") {
+				continue
+			}
+			for _, p := range m.principals {
+				if p.account != r.account || m.admins[p.arn] {
+					continue
+				}
+				v := existingVerdict(m, p, r, rule)
+				if v.t == awspolicy.No {
+					continue
+				}
+				for _, role := range r.roles {
+					if role == p.arn || m.byARN[role] == nil {
+						continue
+					}
+					out.add(graphmodel.EdgeCanBecome, p.arn, role, rule.technique, withResourceEvidence(v, r, "runs as "+role))
+				}
+			}
+		}
+	}
+}
+
+func existingVerdict(m *model, p *principal, r *resource, rule existingRule) verdict {
+	v := verdict{t: awspolicy.Yes}
+	for _, a := range rule.onResource {
+		v = v.and(m.accessVerdict(p, r, a, r.arn))
+		if v.t == awspolicy.No {
+			return deny
+		}
+	}
+	for _, a := range rule.anywhere {
+		v = v.and(allowsSomewhere(p, a, nil))
+		if v.t == awspolicy.No {
+			return deny
+		}
+	}
+	if rule.outside != "" {
+		v = v.and(verdict{t: awspolicy.Maybe, undecided: []string{rule.outside}})
+	}
+	return v
+}
