@@ -83,7 +83,7 @@ func scpOnly(p *principal, req awspolicy.Request) verdict {
 	if p.org == nil {
 		return verdict{t: awspolicy.Yes}
 	}
-	return controlAllows(p.org.scp, req, false)
+	return controlAllows(p.org.scp, req)
 }
 
 // withResourceEvidence adds a fact about the resource to a verdict's evidence.

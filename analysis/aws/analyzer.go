@@ -8,7 +8,8 @@
 // principals), rules_grant.go (policy changes that grant administrator),
 // rules_access.go (credentials and trust of other principals),
 // rules_passrole.go (passing a role to a service that runs code),
-// rules_existing.go (taking over a resource that already runs as a role).
+// rules_existing.go (taking over a resource that already runs as a role),
+// rules_resources.go (read, write or admin access to data resources).
 package aws
 
 import (
@@ -47,7 +48,7 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	}
 	out := &emitter{}
 	families := []func(*model, *emitter){
-		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting,
+		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting, deriveResourceAccess,
 	}
 	for _, derive := range families {
 		if err := ctx.Err(); err != nil {
@@ -82,4 +83,14 @@ func (e *emitter) add(kind graphmodel.EdgeKind, from, to, technique string, v ve
 		edge.Conditions = dedupe(v.undecided)
 	}
 	e.edges = append(e.edges, edge)
+}
+
+// addAccess records a CAN_ACCESS edge at the given level, named by the
+// action that proves it.
+func (e *emitter) addAccess(from, to, action string, access graphmodel.Access, v verdict) {
+	n := len(e.edges)
+	e.add(graphmodel.EdgeCanAccess, from, to, action, v)
+	if len(e.edges) > n {
+		e.edges[n].Access = access
+	}
 }

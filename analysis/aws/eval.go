@@ -66,7 +66,7 @@ func identityAllows(p *principal, action, resource string, extra map[string]stri
 	}
 	v.t = allow.And(denied.Not())
 	if p.org != nil && v.t != awspolicy.No {
-		scp := controlAllows(p.org.scp, req, false)
+		scp := controlAllows(p.org.scp, req)
 		v.t = v.t.And(scp.t)
 		v.undecided = append(v.undecided, scp.undecided...)
 	}

@@ -97,18 +97,15 @@ func buildOrgChains(snap *graphmodel.Snapshot, m *model) {
 }
 
 // controlAllows evaluates a chain of control-policy levels: each level must
-// allow the request and no level may deny it. A level with no policy of that
-// type attached denies everything for SCPs (Organizations always attaches
-// FullAWSAccess), but RCPs default to allowing (RCPFullAWSAccess is implicit
-// where none is attached).
-func controlAllows(levels [][]*policy, req awspolicy.Request, emptyAllows bool) verdict {
+// allow the request and no level may deny it. Organizations keeps at least
+// one SCP on every root, OU and account, so a level with none recorded means
+// the collection missed it: such a level restricts nothing rather than
+// being assumed to deny. (RCPs have an implicit RCPFullAWSAccess anyway.)
+func controlAllows(levels [][]*policy, req awspolicy.Request) verdict {
 	v := verdict{t: awspolicy.Yes}
 	for _, level := range levels {
 		if len(level) == 0 {
-			if emptyAllows {
-				continue
-			}
-			return deny
+			continue
 		}
 		allow, denied := awspolicy.No, awspolicy.No
 		for _, p := range level {
@@ -142,5 +139,5 @@ func (m *model) rcpAllows(resourceAccount, service string, req awspolicy.Request
 	if chain == nil || !rcpServices[service] {
 		return verdict{t: awspolicy.Yes}
 	}
-	return controlAllows(chain.rcp, req, true)
+	return controlAllows(chain.rcp, req)
 }

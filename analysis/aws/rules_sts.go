@@ -113,7 +113,7 @@ func assumeVerdict(m *model, r, c *principal) verdict {
 			return deny
 		}
 		if c.org != nil {
-			return trust.and(controlAllows(c.org.scp, c.request("sts:AssumeRole", r.arn, nil), false))
+			return trust.and(controlAllows(c.org.scp, c.request("sts:AssumeRole", r.arn, nil)))
 		}
 		return trust
 	}
