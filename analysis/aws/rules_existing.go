@@ -39,6 +39,7 @@ var existingRules = []existingRule{
 		outside:    "an instance is launched from the template"},
 	{technique: "ec2instanceconnect-003", service: "ec2", typ: "instance",
 		onResource: []string{"ec2-instance-connect:SendSSHPublicKey"},
+		anywhere:   []string{"ec2:DescribeInstances"},
 		outside:    "network access to the instance's SSH port"},
 	{technique: "glue-002", service: "glue", typ: "devendpoint", onResource: []string{"glue:UpdateDevEndpoint"}},
 	{technique: "lambda-003", service: "lambda", typ: "function", onResource: []string{"lambda:UpdateFunctionCode"},
