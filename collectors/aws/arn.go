@@ -57,3 +57,9 @@ func isAWSManaged(policyARN string) bool {
 	f, ok := splitARN(policyARN)
 	return ok && f.Account == awsManagedAccount
 }
+
+// resourceOf returns the resource field of an ARN ("" when it is not one).
+func resourceOf(arn string) string {
+	f, _ := splitARN(arn)
+	return f.Resource
+}

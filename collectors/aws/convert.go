@@ -28,21 +28,36 @@ const serviceRolePath = "/aws-service-role/"
 // where names the export in errors and gaps (a file path, or the API call of
 // a live run).
 //
-// The returned fragment's Source has Collector, Provider, Scope and Gaps
-// set; the caller fills in Origin and CollectedAt. Input that cannot be used
-// (a policy document that does not parse, an ARN that is not one, principals
-// of two accounts, duplicates) is a *badinput.Error naming where and the
-// place in the export. References to objects the export does not define are
-// gaps, not errors.
+// Input that cannot be used (a policy document that does not parse, an ARN
+// that is not one, principals of two accounts, duplicates) is a
+// *badinput.Error naming where and the place in the export. References to
+// objects the export does not define are gaps, not errors.
 func Convert(d *AuthorizationDetails, where string) (graphmodel.Fragment, error) {
+	return ConvertAccount(d, where, nil)
+}
+
+// ConvertAccount converts an account authorization details export (see
+// Convert) together with the raw outputs of the resource, credential report
+// and Organizations calls in res (nil for none), following the conventions
+// of the package doc. Errors name the file (Output.Where) and the place of
+// the output that cannot be used; references that cannot be resolved are
+// gaps. The fragment's Source.Scope is the export's account.
+func ConvertAccount(d *AuthorizationDetails, where string, res *Resources) (graphmodel.Fragment, error) {
 	c := &converter{
-		where:     where,
-		nodes:     map[string]*graphmodel.Node{},
-		nodePlace: map[string]string{},
-		edgeSeen:  map[string]bool{},
-		gapSeen:   map[graphmodel.Gap]bool{},
-		groups:    map[string]string{},
-		policies:  map[string]bool{},
+		where:        where,
+		partition:    "aws",
+		nodes:        map[string]*graphmodel.Node{},
+		nodePlace:    map[string]loc{},
+		edgeSeen:     map[string]bool{},
+		gapSeen:      map[graphmodel.Gap]bool{},
+		groups:       map[string]string{},
+		policies:     map[string]bool{},
+		roleARNs:     map[string]bool{},
+		roleByName:   map[string]string{},
+		profileRoles: map[string][]string{},
+		profileNames: map[string]string{},
+		docPlace:     map[string]loc{},
+		named:        map[string][]*graphmodel.Node{},
 	}
 	if d == nil {
 		d = &AuthorizationDetails{}
@@ -67,6 +82,11 @@ func Convert(d *AuthorizationDetails, where string) (graphmodel.Fragment, error)
 			return graphmodel.Fragment{}, err
 		}
 	}
+	if res != nil {
+		if err := c.resources(res); err != nil {
+			return graphmodel.Fragment{}, err
+		}
+	}
 	return c.fragment(), nil
 }
 
@@ -74,12 +94,13 @@ func Convert(d *AuthorizationDetails, where string) (graphmodel.Fragment, error)
 type converter struct {
 	where string
 	// account is the account id of every principal; accountAt is the place
-	// of the ARN it was first read from.
+	// of the ARN it was first read from; partition is that ARN's partition.
 	account, accountAt string
+	partition          string
 	scope              string
 
 	nodes     map[string]*graphmodel.Node
-	nodePlace map[string]string
+	nodePlace map[string]loc
 	edges     []graphmodel.Edge
 	edgeSeen  map[string]bool
 	gaps      []graphmodel.Gap
@@ -88,6 +109,20 @@ type converter struct {
 	// groups maps group names to ARNs; policies holds every managed policy ARN defined.
 	groups   map[string]string
 	policies map[string]bool
+	// roleARNs holds every role ARN defined, roleByName maps role names to
+	// ARNs; profileRoles maps instance profile ARNs to the roles they
+	// carry, profileNames profile names to ARNs.
+	roleARNs     map[string]bool
+	roleByName   map[string]string
+	profileRoles map[string][]string
+	profileNames map[string]string
+
+	// docPlace records where each resource document came from ("<id>\x00<key>");
+	// named indexes resource nodes by service, type and name (see nameKey).
+	docPlace map[string]loc
+	named    map[string][]*graphmodel.Node
+	// orgs is the state of the Organizations conversion.
+	orgs orgState
 }
 
 // at renders the place of a list item: `RoleDetailList[3] (role ci-deployer)`.
@@ -115,6 +150,9 @@ func (c *converter) principalARN(place, arn, typ string, allowAWS bool) error {
 	}
 	if c.account == "" {
 		c.account, c.accountAt = account, place
+		if f, ok := splitARN(arn); ok {
+			c.partition = f.Partition
+		}
 		return nil
 	}
 	if account != c.account {
@@ -126,10 +164,15 @@ func (c *converter) principalARN(place, arn, typ string, allowAWS bool) error {
 
 // claim records that place defines id; an id defined twice is bad input.
 func (c *converter) claim(id, place string) error {
+	return c.claimAt(id, loc{c.where, place})
+}
+
+// claimAt records that l defines id; an id defined twice is bad input.
+func (c *converter) claimAt(id string, l loc) error {
 	if prev, ok := c.nodePlace[id]; ok {
-		return c.bad(place, "%s is defined twice (also at %s)", id, prev)
+		return l.bad("%s is defined twice (also at %s)", id, prev.relativeTo(l))
 	}
-	c.nodePlace[id] = place
+	c.nodePlace[id] = l
 	return nil
 }
 
@@ -171,10 +214,18 @@ func (c *converter) index(d *AuthorizationDetails) error {
 		if err := c.claim(r.Arn, place); err != nil {
 			return err
 		}
+		c.roleARNs[r.Arn] = true
+		if r.RoleName != "" {
+			c.roleByName[r.RoleName] = r.Arn
+		}
 		for j, ip := range r.InstanceProfileList {
 			ipPlace := place + " " + at("InstanceProfileList", j, "instance profile", ip.InstanceProfileName)
 			if err := c.principalARN(ipPlace, ip.Arn, "instance-profile", false); err != nil {
 				return err
+			}
+			c.profileRoles[ip.Arn] = append(c.profileRoles[ip.Arn], r.Arn)
+			if ip.InstanceProfileName != "" {
+				c.profileNames[ip.InstanceProfileName] = ip.Arn
 			}
 			if profiles[ip.Arn] {
 				continue // one profile listed under two roles: one node, two edges
@@ -203,7 +254,7 @@ func (c *converter) add(n graphmodel.Node, scope string) error {
 	n.Provider = graphmodel.ProviderAWS
 	n.Scope = scope
 	if _, ok := c.nodes[n.ID]; ok {
-		return c.bad(c.nodePlace[n.ID], "%s is defined twice", n.ID)
+		return c.nodePlace[n.ID].bad("%s is defined twice", n.ID)
 	}
 	c.nodes[n.ID] = &n
 	return nil
@@ -440,22 +491,32 @@ func (c *converter) managedPolicies(d *AuthorizationDetails) error {
 	return nil
 }
 
-// document parses a policy document and returns it as compact JSON.
+// document parses a policy document of the export and returns it as compact JSON.
 func (c *converter) document(place string, raw json.RawMessage) (json.RawMessage, error) {
+	return documentAt(loc{c.where, place}, raw)
+}
+
+// documentAt parses the policy document found at l and returns it as
+// compact JSON.
+func documentAt(l loc, raw json.RawMessage) (json.RawMessage, error) {
 	if _, err := awspolicy.Parse(raw); err != nil {
 		var pe *awspolicy.ParseError
 		if errors.As(err, &pe) && pe.Place != "" {
-			return nil, badinput.New(c.where, place+": "+pe.Place, &documentError{pe})
+			place := pe.Place
+			if l.place != "" {
+				place = l.place + ": " + pe.Place
+			}
+			return nil, badinput.New(l.where, place, &documentError{pe})
 		}
-		return nil, badinput.New(c.where, place, err)
+		return nil, badinput.New(l.where, l.place, err)
 	}
 	text, err := awspolicy.Decode(raw)
 	if err != nil {
-		return nil, badinput.New(c.where, place, err)
+		return nil, badinput.New(l.where, l.place, err)
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, text); err != nil {
-		return nil, badinput.New(c.where, place, fmt.Errorf("policy document: %w", err))
+		return nil, badinput.New(l.where, l.place, fmt.Errorf("policy document: %w", err))
 	}
 	return json.RawMessage(buf.Bytes()), nil
 }

@@ -15,38 +15,45 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// TestEstateGolden converts a complete small account and compares the
-// encoded snapshot with testdata/estate.golden.json (go test -update rewrites it).
-func TestEstateGolden(t *testing.T) {
-	frag, err := NewOffline(os.DirFS("testdata/estate"), "testdata/estate").Collect(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	frag.Source.CollectedAt = time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC) // the file's mtime varies
-	var buf bytes.Buffer
-	if err := graphmodel.Encode(&buf, graphmodel.NewSnapshot(frag)); err != nil {
-		t.Fatal(err)
-	}
-	const golden = "testdata/estate.golden.json"
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("snapshot differs from %s; run go test -update and review the diff", golden)
-	}
-	// The snapshot reads back unchanged.
-	back, err := graphmodel.Decode(golden, want)
-	if err != nil {
-		t.Fatalf("decode golden: %v", err)
-	}
-	if len(back.Nodes) != len(frag.Nodes) || len(back.Edges) != len(frag.Edges) {
-		t.Errorf("decoded %d nodes, %d edges; collected %d, %d", len(back.Nodes), len(back.Edges), len(frag.Nodes), len(frag.Edges))
+// TestGolden converts complete offline directories and compares each
+// encoded snapshot with testdata/<dir>.golden.json (go test -update
+// rewrites them): estate holds gaad.json alone, resources holds gaad.json
+// and one file of every supported resource, credential report and
+// Organizations operation.
+func TestGolden(t *testing.T) {
+	for _, dir := range []string{"estate", "resources"} {
+		t.Run(dir, func(t *testing.T) {
+			frag, err := NewOffline(os.DirFS("testdata/"+dir), "testdata/"+dir).Collect(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			frag.Source.CollectedAt = time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC) // the file's mtime varies
+			var buf bytes.Buffer
+			if err := graphmodel.Encode(&buf, graphmodel.NewSnapshot(frag)); err != nil {
+				t.Fatal(err)
+			}
+			golden := "testdata/" + dir + ".golden.json"
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("snapshot differs from %s; run go test -update and review the diff", golden)
+			}
+			// The snapshot reads back unchanged.
+			back, err := graphmodel.Decode(golden, want)
+			if err != nil {
+				t.Fatalf("decode golden: %v", err)
+			}
+			if len(back.Nodes) != len(frag.Nodes) || len(back.Edges) != len(frag.Edges) {
+				t.Errorf("decoded %d nodes, %d edges; collected %d, %d", len(back.Nodes), len(back.Edges), len(frag.Nodes), len(frag.Edges))
+			}
+		})
 	}
 }
 
@@ -105,27 +112,42 @@ func TestConvertNil(t *testing.T) {
 }
 
 func TestDocumentsAreCompact(t *testing.T) {
-	frag, err := NewOffline(os.DirFS("testdata/estate"), "e").Collect(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		dir  string
+		want int
+	}{
+		// 4 trust policies, 4 inline policies, 6 managed policy versions.
+		{"estate", 14},
+		// 13 trust policies, 1 inline policy, 2 managed policy versions,
+		// 10 resource policies (ECR 1, KMS 2, Lambda 2, S3 2, Secrets
+		// Manager 1, SNS 1, SQS 1), 4 control policies (2 SCPs, 2 RCPs; the
+		// tag policy keeps no document).
+		{"resources", 30},
 	}
-	count := 0
-	for _, n := range frag.Nodes {
-		for key, doc := range n.Documents {
-			count++
-			var buf bytes.Buffer
-			if err := json.Compact(&buf, doc); err != nil {
-				t.Errorf("%s %s: %v", n.ID, key, err)
-				continue
+	for _, tc := range tests {
+		t.Run(tc.dir, func(t *testing.T) {
+			frag, err := NewOffline(os.DirFS("testdata/"+tc.dir), "e").Collect(context.Background())
+			if err != nil {
+				t.Fatal(err)
 			}
-			if !bytes.Equal(buf.Bytes(), doc) || doc[0] != '{' {
-				t.Errorf("%s %s is not a compact JSON object: %s", n.ID, key, doc)
+			count := 0
+			for _, n := range frag.Nodes {
+				for key, doc := range n.Documents {
+					count++
+					var buf bytes.Buffer
+					if err := json.Compact(&buf, doc); err != nil {
+						t.Errorf("%s %s: %v", n.ID, key, err)
+						continue
+					}
+					if !bytes.Equal(buf.Bytes(), doc) || doc[0] != '{' {
+						t.Errorf("%s %s is not a compact JSON object: %s", n.ID, key, doc)
+					}
+				}
 			}
-		}
-	}
-	// 4 trust policies, 4 inline policies, 6 managed policy versions.
-	if count != 14 {
-		t.Errorf("%d documents in the estate, want 14", count)
+			if count != tc.want {
+				t.Errorf("%d documents in %s, want %d", count, tc.dir, tc.want)
+			}
+		})
 	}
 }
 

@@ -43,8 +43,11 @@ func (o *Offline) file(name string) string {
 	return strings.TrimRight(o.origin, `/\`) + "/" + name
 }
 
-// Collect reads gaad.json and converts it. A missing or unusable gaad.json is
-// a *badinput.Error naming the file and the place in it.
+// Collect reads gaad.json and every supported output file of the
+// directory (OfflineFiles) and converts them. A missing or unusable
+// gaad.json, and a supported file that cannot be used, is a
+// *badinput.Error naming the file and the place in it. Other files are
+// logged and ignored.
 func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 	if err := ctx.Err(); err != nil {
 		return graphmodel.Fragment{}, err
@@ -62,17 +65,18 @@ func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 	if info, err := fs.Stat(o.fsys, GAADFile); err == nil && !info.ModTime().IsZero() {
 		collectedAt = info.ModTime().UTC()
 	}
-	if err := o.noteOthers(ctx); err != nil {
+	details, err := DecodeAuthorizationDetails(path, data)
+	if err != nil {
 		return graphmodel.Fragment{}, err
 	}
-	details, err := DecodeAuthorizationDetails(path, data)
+	res, err := o.readOutputs(ctx)
 	if err != nil {
 		return graphmodel.Fragment{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return graphmodel.Fragment{}, err
 	}
-	frag, err := Convert(details, path)
+	frag, err := ConvertAccount(details, path, res)
 	if err != nil {
 		return graphmodel.Fragment{}, err
 	}
@@ -81,17 +85,36 @@ func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 	return frag, nil
 }
 
-// noteOthers logs every entry of the directory this reader does not use yet.
-func (o *Offline) noteOthers(ctx context.Context) error {
+// readOutputs reads every supported output file of the directory, in name
+// order, and logs every other entry.
+func (o *Offline) readOutputs(ctx context.Context) (*Resources, error) {
 	entries, err := fs.ReadDir(o.fsys, ".")
 	if err != nil {
-		return fmt.Errorf("list %s: %w", o.origin, err)
+		return nil, fmt.Errorf("list %s: %w", o.origin, err)
 	}
+	res := &Resources{}
 	for _, e := range entries {
-		if e.Name() == GAADFile {
+		name := e.Name()
+		if name == GAADFile {
 			continue
 		}
-		slog.InfoContext(ctx, "ignoring unknown file", "file", o.file(e.Name()))
+		f, ok := offlineFileNamed(name)
+		if !ok || e.IsDir() {
+			slog.InfoContext(ctx, "ignoring unknown file", "file", o.file(name))
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		path := o.file(name)
+		data, err := fs.ReadFile(o.fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if err := f.read(res, path, f.command, data); err != nil {
+			return nil, err
+		}
+		slog.DebugContext(ctx, "read output file", "file", path)
 	}
-	return nil
+	return res, nil
 }

@@ -1,0 +1,135 @@
+package aws
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// IAMGetCredentialReportOutput is the output of aws iam get-credential-report.
+type IAMGetCredentialReportOutput struct {
+	// Content is the report, a CSV file, base64-encoded as the CLI prints it.
+	Content       string    `json:"Content"`
+	ReportFormat  string    `json:"ReportFormat"`
+	GeneratedTime Timestamp `json:"GeneratedTime,omitempty"`
+}
+
+// rootAccountUser is the user column of the root account's row.
+const rootAccountUser = "<root_account>"
+
+// credentialColumns are the columns of the credential report copied, as
+// they are, to user properties of the same name ("N/A" dropped). Nothing
+// else of the report is stored.
+var credentialColumns = []string{
+	"password_enabled", "password_last_used", "password_last_changed", "mfa_active",
+	"access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
+	"access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+}
+
+func (c *converter) credentialReports(r *Resources) error {
+	for _, o := range r.CredentialReports {
+		l := o.loc().field("Content")
+		if o.Value.ReportFormat != "" && o.Value.ReportFormat != "text/csv" {
+			return o.loc().field("ReportFormat").bad("report format %q, want text/csv", o.Value.ReportFormat)
+		}
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(o.Value.Content))
+		if err != nil {
+			return l.bad("not base64: %v", err)
+		}
+		rows, err := readCredentialReport(data)
+		if err != nil {
+			return l.bad("credential report: %w", err)
+		}
+		for _, row := range rows {
+			c.credentialRow(row)
+		}
+	}
+	return nil
+}
+
+// credentialRow applies one row of the report.
+func (c *converter) credentialRow(row map[string]string) {
+	keys := 0
+	for _, col := range []string{"access_key_1_active", "access_key_2_active"} {
+		if row[col] == "true" {
+			keys++
+		}
+	}
+	if row["user"] == rootAccountUser {
+		account := graphmodel.AWSAccountOfARN(row["arn"])
+		if !isAccountID(account) {
+			return
+		}
+		c.ensureAccount(account)
+		n := c.nodes[graphmodel.AWSAccountScope(account)]
+		n.SetProp("root_mfa_active", row["mfa_active"])
+		n.SetProp("root_access_keys_active", strconv.FormatBool(keys > 0))
+		return
+	}
+	n, ok := c.nodes[row["arn"]]
+	if !ok || n.Kind != graphmodel.KindAWSUser {
+		return
+	}
+	for _, col := range credentialColumns {
+		if v := row[col]; v != "N/A" {
+			n.SetProp(col, v)
+		}
+	}
+	n.SetProp("active_access_keys", strconv.Itoa(keys))
+	if row["password_enabled"] == "false" && keys > 0 {
+		nonHuman := true
+		n.NonHuman = &nonHuman
+	}
+}
+
+// readCredentialReport parses the CSV of a credential report into one map
+// per row, keyed by the header's column names; only the columns the
+// converter uses are kept.
+func readCredentialReport(data []byte) ([]map[string]string, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = 0 // every row as long as the header
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("empty report, expected a header row")
+	}
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{"user": true, "arn": true}
+	for _, col := range credentialColumns {
+		keep[col] = true
+	}
+	index := map[string]int{}
+	for i, name := range header {
+		if keep[name] {
+			index[name] = i
+		}
+	}
+	for _, required := range []string{"user", "arn"} {
+		if _, ok := index[required]; !ok {
+			return nil, fmt.Errorf("header row %q has no column %q", strings.Join(header, ","), required)
+		}
+	}
+	var rows []map[string]string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		row := make(map[string]string, len(index))
+		for name, i := range index {
+			row[name] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+}
