@@ -56,6 +56,8 @@ class Account:
     def __init__(self, account=ACCOUNT):
         self.account = account
         self.users, self.groups, self.roles, self.policies = [], [], [], {}
+        # files are other offline files: "<service>-<operation>.json" → CLI output.
+        self.files = {}
 
     def user(self, name, inline=None, managed=(), groups=(), boundary=None):
         u = {
@@ -431,6 +433,143 @@ def _(a):
     a.user("attacker", inline={"p": doc(allow("iam:PassRole", SERVICE_ADMIN), allow("ec2:RunInstances"))})
 
 
+# --- existing-passrole: take over a resource that already runs as a role --
+
+REGION = "us-east-1"
+WORKLOAD_ADMIN = arn("role", "workload-admin")
+PROFILE = f"arn:aws:iam::{ACCOUNT}:instance-profile/workload-admin"
+INSTANCE_ID = "i-0123456789abcdef0"
+INSTANCE = f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{INSTANCE_ID}"
+
+
+def lambda_function(a, name="app-worker"):
+    a.files["lambda-list-functions"] = {"Functions": [{
+        "FunctionName": name, "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}",
+        "Runtime": "python3.12", "Role": WORKLOAD_ADMIN, "Handler": "app.handler", "PackageType": "Zip"}]}
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+
+
+def instance(a, ssm=False):
+    a.files["ec2-describe-instances"] = {"Reservations": [{"ReservationId": "r-0123456789abcdef0", "OwnerId": ACCOUNT, "Instances": [{
+        "InstanceId": INSTANCE_ID, "InstanceType": "t3.micro", "State": {"Code": 16, "Name": "running"},
+        "Placement": {"AvailabilityZone": REGION + "a"},
+        "IamInstanceProfile": {"Arn": PROFILE, "Id": "AIPAWORKLOADADMIN0001"}}]}]}
+    if ssm:
+        a.files["ssm-describe-instance-information"] = [{"Region": REGION, "InstanceInformationList": [{
+            "InstanceId": INSTANCE_ID, "PingStatus": "Online", "PlatformType": "Linux", "ResourceType": "EC2Instance"}]}]
+    return INSTANCE
+
+
+def launch_template(a):
+    lt = "lt-0123456789abcdef0"
+    a.files["ec2-describe-launch-templates"] = [{"Region": REGION, "LaunchTemplates": [{
+        "LaunchTemplateId": lt, "LaunchTemplateName": "workers", "DefaultVersionNumber": 1, "LatestVersionNumber": 1}]}]
+    a.files["ec2-describe-launch-template-versions"] = [{"Region": REGION, "LaunchTemplateVersions": [{
+        "LaunchTemplateId": lt, "LaunchTemplateName": "workers", "VersionNumber": 1, "DefaultVersion": True,
+        "LaunchTemplateData": {"ImageId": "ami-0abcdef1234567890", "IamInstanceProfile": {"Arn": PROFILE}}}]}]
+    return f"arn:aws:ec2:{REGION}:{ACCOUNT}:launch-template/{lt}"
+
+
+def stack(a):
+    sid = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/app/5b1c0a30-6a1b-11ef-8d3a-0a1b2c3d4e5f"
+    a.files["cloudformation-describe-stacks"] = {"Stacks": [{
+        "StackId": sid, "StackName": "app", "RoleARN": WORKLOAD_ADMIN, "StackStatus": "CREATE_COMPLETE",
+        "CreationTime": "2024-09-01T10:00:00.123000+00:00"}]}
+    return sid
+
+
+def project(a):
+    parn = f"arn:aws:codebuild:{REGION}:{ACCOUNT}:project/build"
+    a.files["codebuild-batch-get-projects"] = {"projects": [{"name": "build", "arn": parn, "serviceRole": WORKLOAD_ADMIN}],
+                                               "projectsNotFound": []}
+    return parn
+
+
+def dev_endpoint(a):
+    a.files["glue-get-dev-endpoints"] = [{"Region": REGION, "DevEndpoints": [{
+        "EndpointName": "dev", "RoleArn": WORKLOAD_ADMIN, "Status": "READY", "AvailabilityZone": REGION + "b"}]}]
+    return f"arn:aws:glue:{REGION}:{ACCOUNT}:devEndpoint/dev"
+
+
+def notebook(a):
+    nb = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/research"
+    a.files["sagemaker-describe-notebook-instance"] = [{
+        "NotebookInstanceArn": nb, "NotebookInstanceName": "research", "NotebookInstanceStatus": "InService",
+        "RoleArn": WORKLOAD_ADMIN}]
+    return nb
+
+
+def apprunner(a):
+    sarn = f"arn:aws:apprunner:{REGION}:{ACCOUNT}:service/api/8fe1e10304f84fd2b0df550fe98a71fa"
+    a.files["apprunner-describe-service"] = [{"Service": {
+        "ServiceName": "api", "ServiceId": "8fe1e10304f84fd2b0df550fe98a71fa", "ServiceArn": sarn, "Status": "RUNNING",
+        "InstanceConfiguration": {"Cpu": "1024", "Memory": "2048", "InstanceRoleArn": WORKLOAD_ADMIN}}}]
+    return sarn
+
+
+def code_interpreter(a):
+    carn = f"arn:aws:bedrock-agentcore:{REGION}:{ACCOUNT}:code-interpreter-custom/analytics-a1B2c3D4e5"
+    a.files["bedrock-agentcore-control-get-code-interpreter"] = [{
+        "codeInterpreterId": "analytics-a1B2c3D4e5", "codeInterpreterArn": carn, "name": "analytics",
+        "executionRoleArn": WORKLOAD_ADMIN, "status": "READY"}]
+    return carn
+
+
+# technique → (service principal, resource maker, actions on the resource, actions anywhere)
+EXISTING = {
+    "apprunner-002": ("tasks.apprunner.amazonaws.com", apprunner, ["apprunner:UpdateService"], []),
+    "bedrock-002": ("bedrock-agentcore.amazonaws.com", code_interpreter,
+                    ["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], []),
+    "cloudformation-002": ("cloudformation.amazonaws.com", stack, ["cloudformation:UpdateStack"], []),
+    "cloudformation-005": ("cloudformation.amazonaws.com", stack,
+                           ["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"], []),
+    "codebuild-002": ("codebuild.amazonaws.com", project, ["codebuild:StartBuild"], []),
+    "codebuild-003": ("codebuild.amazonaws.com", project, ["codebuild:StartBuildBatch"], []),
+    "ec2-002": ("ec2.amazonaws.com", instance, ["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"], []),
+    "ec2-004": ("ec2.amazonaws.com", launch_template, ["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], []),
+    "ec2instanceconnect-003": ("ec2.amazonaws.com", instance, ["ec2-instance-connect:SendSSHPublicKey"], ["ec2:DescribeInstances"]),
+    "glue-002": ("glue.amazonaws.com", dev_endpoint, ["glue:UpdateDevEndpoint"], []),
+    "lambda-003": ("lambda.amazonaws.com", lambda_function, ["lambda:UpdateFunctionCode"], []),
+    "lambda-004": ("lambda.amazonaws.com", lambda_function, ["lambda:UpdateFunctionCode", "lambda:InvokeFunction"], []),
+    "lambda-005": ("lambda.amazonaws.com", lambda_function, ["lambda:UpdateFunctionCode", "lambda:AddPermission"], []),
+    "sagemaker-004": ("sagemaker.amazonaws.com", notebook, ["sagemaker:CreatePresignedNotebookInstanceUrl"], []),
+    "sagemaker-005": ("sagemaker.amazonaws.com", notebook, ["sagemaker:StopNotebookInstance", "sagemaker:UpdateNotebookInstance",
+                      "sagemaker:StartNotebookInstance"], ["sagemaker:CreateNotebookInstanceLifecycleConfig"]),
+    "ssm-001": ("ec2.amazonaws.com", lambda a: instance(a, ssm=True), ["ssm:StartSession"], []),
+    "ssm-002": ("ec2.amazonaws.com", lambda a: instance(a, ssm=True), ["ssm:SendCommand"], []),
+}
+
+
+def existing_case(service, make, on_resource, anywhere):
+    def build(a):
+        a.role("workload-admin", trusts({"Service": service}), managed=[ADMIN_ACCESS], profile=service == "ec2.amazonaws.com")
+        target = make(a)
+        statements = [allow(on_resource, target)]
+        if anywhere:
+            statements.append(allow(anywhere))
+        a.user("attacker", inline={"takeover": doc(*statements)})
+    return build
+
+
+for _technique, (_service, _make, _on, _any) in EXISTING.items():
+    CASES[_technique + "-existing"] = existing_case(_service, _make, _on, _any)
+
+
+@case("near-miss-existing-other-function")
+def _(a):
+    lambda_function(a)
+    a.role("workload-admin", trusts({"Service": "lambda.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.user("attacker", inline={"takeover": doc(allow(["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+                                                     f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:sandbox-*"))})
+
+
+@case("near-miss-ssm-unmanaged-instance")
+def _(a):
+    a.role("workload-admin", trusts({"Service": "ec2.amazonaws.com"}), managed=[ADMIN_ACCESS], profile=True)
+    instance(a, ssm=False)
+    a.user("attacker", inline={"takeover": doc(allow("ssm:StartSession", INSTANCE))})
+
+
 # --- near misses: the attacker must get nothing -----------------------
 
 @case("near-miss-granted-and-denied")
@@ -535,6 +674,10 @@ def main():
         with open(os.path.join(d, "gaad.json"), "w") as f:
             json.dump(a.gaad(), f, indent=2)
             f.write("\n")
+        for fname, content in sorted(a.files.items()):
+            with open(os.path.join(d, fname + ".json"), "w") as f:
+                json.dump(content, f, indent=2)
+                f.write("\n")
     print(f"wrote {len(accounts)} fixtures under {OUT}")
 
 

@@ -218,6 +218,8 @@ func TestNearMisses(t *testing.T) {
 		"near-miss-passrole-trust-other-service",
 		"near-miss-passrole-missing-action",
 		"near-miss-ec2-without-instance-profile",
+		"near-miss-existing-other-function",
+		"near-miss-ssm-unmanaged-instance",
 	} {
 		t.Run(fixture, func(t *testing.T) {
 			res := analyzeFixtures(t, fixture)
@@ -337,6 +339,50 @@ func TestNewPassRolePaths(t *testing.T) {
 				if !strings.Contains(esc.Path[0].Evidence, frag) {
 					t.Errorf("evidence %q should cite %q", esc.Path[0].Evidence, frag)
 				}
+			}
+		})
+	}
+}
+
+// Every existing-passrole path of the catalogue has a fixture
+// "<technique>-existing": a resource (with its own CLI output file) runs as
+// workload-admin, which holds AdministratorAccess, and the attacker may take
+// the resource over. Where something the analysis cannot know must also
+// happen (the function being triggered), the path is kept as conditional.
+func TestExistingPassRolePaths(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "techniques", "*-existing"))
+	if err != nil || len(dirs) != 17 {
+		t.Fatalf("want 17 existing-passrole fixtures, found %d (%v)", len(dirs), err)
+	}
+	conditional := map[string]bool{"lambda-003": true, "ec2-004": true, "ec2instanceconnect-003": true}
+	workloadAdmin := "arn:aws:iam::123456789012:role/workload-admin"
+	for _, dir := range dirs {
+		fixture := filepath.Base(dir)
+		technique := strings.TrimSuffix(fixture, "-existing")
+		t.Run(technique, func(t *testing.T) {
+			res := analyzeFixtures(t, fixture)
+			id := identity(t, res, attacker)
+			esc := escalationTo(id, account)
+			if esc == nil {
+				t.Fatalf("no escalation to %s: %+v", account, id.Escalations)
+			}
+			if esc.Conditional != conditional[technique] {
+				t.Errorf("conditional = %v, want %v", esc.Conditional, conditional[technique])
+			}
+			admin := id.AdminOf
+			if conditional[technique] {
+				admin = id.ConditionalAdminOf
+			}
+			if !contains(admin, account) {
+				t.Errorf("admin_of %v / conditional %v: want %s in the %v list", id.AdminOf, id.ConditionalAdminOf, account, conditional[technique])
+			}
+			want := []hop{{attacker, workloadAdmin, technique}, {workloadAdmin, account, "admin-equivalent-policy"}}
+			got := hopsOf(esc)
+			if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+				t.Fatalf("path = %v, want %v", got, want)
+			}
+			if ev := esc.Path[0].Evidence; !strings.Contains(ev, "#inline:takeover statement 0") || !strings.Contains(ev, "runs as "+workloadAdmin) {
+				t.Errorf("evidence %q should cite the takeover statement and the resource that runs as the role", ev)
 			}
 		})
 	}
