@@ -570,6 +570,141 @@ def _(a):
     a.user("attacker", inline={"takeover": doc(allow("ssm:StartSession", INSTANCE))})
 
 
+# --- decided conditions ------------------------------------------------
+
+@case("policy-variable-self")
+def _(a):
+    # ${aws:username} resolves to the caller: the statement covers its own user.
+    a.user("attacker", inline={"self-service": doc(allow("iam:PutUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"))})
+
+
+@case("resource-tag-matches")
+def _(a):
+    a.role("attacker-role", trusts({"Service": "ec2.amazonaws.com"}),
+           inline={"team": doc(allow("iam:PutRolePolicy", "*", Condition={"StringEquals": {"aws:ResourceTag/team": "platform"}}))})
+    a.roles[-1]["Tags"] = [{"Key": "team", "Value": "platform"}]
+
+
+@case("near-miss-resource-tag-differs")
+def _(a):
+    a.role("attacker-role", trusts({"Service": "ec2.amazonaws.com"}),
+           inline={"team": doc(allow("iam:PutRolePolicy", "*", Condition={"StringEquals": {"aws:ResourceTag/team": "platform"}}))})
+    a.roles[-1]["Tags"] = [{"Key": "team", "Value": "data"}]
+    a.user("attacker")
+
+
+@case("near-miss-external-id-in-account")
+def _(a):
+    # The role is meant for a vendor: an in-account caller has no external ID.
+    with_admin_role(a, trust=trusts(ROOT, Condition={"StringEquals": {"sts:ExternalId": "vendor-7f3a"}}))
+    a.user("attacker", inline={"assume": doc(allow("sts:AssumeRole", arn("role", "admin-role")))})
+
+
+@case("near-miss-expired-grant")
+def _(a):
+    a.user("attacker", inline={"temporary": doc(allow(
+        "iam:PutUserPolicy", ATTACKER, Condition={"DateLessThan": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}}))})
+
+
+@case("near-miss-scp-denies")
+def _(a):
+    a.user("attacker", inline={"self": doc(allow("iam:PutUserPolicy", ATTACKER))})
+    organization(a, deny_scp=doc({"Effect": "Deny", "Action": ["iam:PutUserPolicy", "iam:AttachUserPolicy"], "Resource": "*"}))
+
+
+@case("scp-allows")
+def _(a):
+    # The same organization without the deny: the path is back.
+    a.user("attacker", inline={"self": doc(allow("iam:PutUserPolicy", ATTACKER))})
+    organization(a, deny_scp=None)
+
+
+def organization(a, deny_scp):
+    """Root → prod OU → ACCOUNT, FullAWSAccess everywhere, an optional deny SCP on the OU."""
+    mgmt, org = "999900001111", "o-exampleorg1"
+    root_arn = f"arn:aws:organizations::{mgmt}:root/{org}/r-ab12"
+    ou_arn = f"arn:aws:organizations::{mgmt}:ou/{org}/ou-ab12-prod0001"
+    full = "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+    a.files["organizations-describe-organization"] = {"Organization": {
+        "Id": org, "Arn": f"arn:aws:organizations::{mgmt}:organization/{org}", "FeatureSet": "ALL",
+        "MasterAccountArn": f"arn:aws:organizations::{mgmt}:account/{org}/{mgmt}", "MasterAccountId": mgmt}}
+    a.files["organizations-list-roots"] = {"Roots": [{"Id": "r-ab12", "Arn": root_arn, "Name": "Root",
+        "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]}]}
+    a.files["organizations-list-organizational-units-for-parent"] = [
+        {"ParentId": "r-ab12", "OrganizationalUnits": [{"Id": "ou-ab12-prod0001", "Arn": ou_arn, "Name": "prod"}]}]
+    a.files["organizations-list-accounts-for-parent"] = [
+        {"ParentId": "r-ab12", "Accounts": [{"Id": mgmt, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{mgmt}",
+                                             "Name": "management", "Status": "ACTIVE"}]},
+        {"ParentId": "ou-ab12-prod0001", "Accounts": [{"Id": ACCOUNT, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{ACCOUNT}",
+                                                       "Name": "prod", "Status": "ACTIVE"}]}]
+    summaries = [{"Id": "p-FullAWSAccess", "Arn": full, "Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": True}]
+    described = [{"Policy": {"PolicySummary": summaries[0], "Content": json.dumps(doc(allow("*")), separators=(",", ":"))}}]
+    targets = [{"PolicyId": "p-FullAWSAccess", "Targets": [
+        {"TargetId": "r-ab12", "Arn": root_arn, "Name": "Root", "Type": "ROOT"},
+        {"TargetId": "ou-ab12-prod0001", "Arn": ou_arn, "Name": "prod", "Type": "ORGANIZATIONAL_UNIT"},
+        {"TargetId": ACCOUNT, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{ACCOUNT}", "Name": "prod", "Type": "ACCOUNT"}]}]
+    if deny_scp:
+        deny_arn = f"arn:aws:organizations::{mgmt}:policy/{org}/service_control_policy/p-denyiam01"
+        s = {"Id": "p-denyiam01", "Arn": deny_arn, "Name": "deny-iam-self-service", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": False}
+        summaries.append(s)
+        described.append({"Policy": {"PolicySummary": s, "Content": json.dumps(deny_scp, separators=(",", ":"))}})
+        targets.append({"PolicyId": "p-denyiam01", "Targets": [
+            {"TargetId": "ou-ab12-prod0001", "Arn": ou_arn, "Name": "prod", "Type": "ORGANIZATIONAL_UNIT"}]})
+    a.files["organizations-list-policies"] = [{"Filter": "SERVICE_CONTROL_POLICY", "Policies": summaries}]
+    a.files["organizations-describe-policy"] = described
+    a.files["organizations-list-targets-for-policy"] = targets
+
+
+# --- credential report facts ----------------------------------------------
+
+REPORT_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+                 "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+                 "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+                 "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+                 "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
+                 "cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
+
+
+def credential_report(a, rows):
+    """rows: (user name, password_enabled, key1 active, key2 active)."""
+    import base64
+    lines = [REPORT_HEADER,
+             f"<root_account>,arn:aws:iam::{a.account}:root,{DATE},not_supported,2025-01-01T00:00:00+00:00,"
+             "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"]
+    for name, password, k1, k2 in rows:
+        def key(active):
+            if active:
+                return f"true,{DATE},2025-06-01T00:00:00+00:00,us-east-1,iam"
+            return "false,N/A,N/A,N/A,N/A"
+        pw = "true,2025-06-01T00:00:00+00:00,2025-01-01T00:00:00+00:00,N/A" if password else "false,N/A,N/A,N/A"
+        lines.append(f"{name},{arn('user', name, a.account)},{DATE},{pw},false,{key(k1)},{key(k2)},false,N/A,false,N/A")
+    content = base64.b64encode(("\n".join(lines) + "\n").encode()).decode()
+    a.files["iam-get-credential-report"] = {"Content": content, "ReportFormat": "text/csv", "GeneratedTime": "2026-11-01T09:00:00+00:00"}
+
+
+@case("iam-003-rotate-access-key")
+def _(a):
+    # The admin user already has two active keys: one must be deleted first.
+    with_admin_user(a)
+    a.user("attacker", inline={"keys": doc(allow(["iam:CreateAccessKey", "iam:DeleteAccessKey"], arn("user", "admin")))})
+    credential_report(a, [("admin", False, True, True), ("attacker", True, False, False)])
+
+
+@case("near-miss-two-keys-no-delete")
+def _(a):
+    with_admin_user(a)
+    a.user("attacker", inline={"keys": doc(allow("iam:CreateAccessKey", arn("user", "admin")))})
+    credential_report(a, [("admin", False, True, True), ("attacker", True, False, False)])
+
+
+@case("near-miss-login-profile-exists")
+def _(a):
+    # The admin already has a console password: CreateLoginProfile fails.
+    with_admin_user(a)
+    a.user("attacker", inline={"console": doc(allow("iam:CreateLoginProfile", arn("user", "admin")))})
+    credential_report(a, [("admin", True, False, False), ("attacker", True, False, False)])
+
+
 # --- near misses: the attacker must get nothing -----------------------
 
 @case("near-miss-granted-and-denied")

@@ -1,6 +1,8 @@
 package aws
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -88,6 +90,28 @@ func TestRulesRequireTheCataloguePermissions(t *testing.T) {
 			if !found {
 				t.Errorf("%s: the catalogue requires %s, the rule does not check it (rule checks %v)", p.ID, req.Permission, have)
 			}
+		}
+	}
+}
+
+// Every path of the catalogue has a fixture of its own, named after it
+// ("iam-014-…", "lambda-001-passrole", "ssm-002-existing"), which the
+// technique tests run.
+func TestEveryCataloguePathHasAFixture(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "techniques"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, e := range entries {
+		parts := strings.SplitN(e.Name(), "-", 3)
+		if len(parts) >= 2 {
+			have[parts[0]+"-"+parts[1]] = true
+		}
+	}
+	for _, p := range catalog.Paths() {
+		if !have[p.ID] {
+			t.Errorf("no fixture for %s (%s)", p.ID, p.Name)
 		}
 	}
 }

@@ -26,19 +26,64 @@ var deny = verdict{t: awspolicy.No}
 
 // request builds a request from p with extra condition keys.
 func (p *principal) request(action, resource string, extra map[string]string) awspolicy.Request {
-	facts := p.facts
-	if len(extra) > 0 {
-		facts = facts.Clone()
-		for k, v := range extra {
-			facts.Set(k, v)
+	var ctx awspolicy.Context = p.facts
+	top := p.targetFacts(resource)
+	for k, v := range extra {
+		if top == nil {
+			top = awspolicy.NewFacts()
 		}
+		top.Set(k, v)
+	}
+	if top != nil {
+		ctx = layered{top: top, base: p.facts}
 	}
 	return awspolicy.Request{
 		Principal: awspolicy.Principal{ARN: p.arn, Account: p.account},
 		Action:    action,
 		Resource:  resource,
-		Context:   facts,
+		Context:   ctx,
 	}
+}
+
+// targetFacts returns what is known of the request's resource: its tags
+// as aws:ResourceTag/* (and iam:ResourceTag/* for IAM principals). An IAM
+// principal's tags are collected whole, so a tag it lacks is absent; other
+// resources are known only by the tags their collection carried.
+func (p *principal) targetFacts(resource string) *awspolicy.Facts {
+	if p.m == nil {
+		return nil
+	}
+	if t := p.m.byARN[resource]; t != nil {
+		f := awspolicy.NewFacts()
+		for k, v := range t.node.Tags {
+			f.Set("aws:ResourceTag/"+k, v)
+			f.Set("iam:ResourceTag/"+k, v)
+		}
+		return f.SetAbsentUnder("aws:ResourceTag/").SetAbsentUnder("iam:ResourceTag/")
+	}
+	if r := p.m.resByARN[resource]; r != nil && len(r.node.Tags) > 0 {
+		f := awspolicy.NewFacts()
+		for k, v := range r.node.Tags {
+			f.Set("aws:ResourceTag/"+k, v)
+		}
+		return f
+	}
+	return nil
+}
+
+// layered is a request's context: what the request itself sets (top) over
+// what is known of the caller (base).
+type layered struct {
+	top  *awspolicy.Facts
+	base awspolicy.Context
+}
+
+// Lookup implements awspolicy.Context.
+func (l layered) Lookup(key string) ([]string, awspolicy.KeyState) {
+	if v, st := l.top.Lookup(key); st != awspolicy.KeyUnknown {
+		return v, st
+	}
+	return l.base.Lookup(key)
 }
 
 func statementEvidence(source string, st *awspolicy.Statement, note string) graphmodel.Evidence {
@@ -121,6 +166,11 @@ func allowsSomewhere(p *principal, action string, extra map[string]string) verdi
 				continue
 			}
 			for _, r := range st.Resource.Values {
+				// A pattern written with policy variables names, for this
+				// caller, what the variables resolve to.
+				if resolved, ok := awspolicy.SubstituteVariables(r, p.facts); ok {
+					r = resolved
+				}
 				candidates[r] = true
 			}
 		}

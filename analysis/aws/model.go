@@ -36,6 +36,9 @@ type principal struct {
 	facts  *awspolicy.Facts
 	// profiles are the instance profiles that carry a role.
 	profiles []string
+	// m is the model the principal belongs to (nil for a stand-in used to
+	// judge a lone document).
+	m *model
 	// org is the Organizations chain of the principal's account; nil when
 	// no control policy restricts it (no organization collected, the
 	// management account, a service-linked role).
@@ -143,7 +146,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 		case graphmodel.KindAWSAccount:
 			m.accounts[n.Name] = true
 		case graphmodel.KindAWSUser, graphmodel.KindAWSRole:
-			p := &principal{node: n, arn: n.ID, account: graphmodel.AWSAccountOfARN(n.ID), isRole: n.Kind == graphmodel.KindAWSRole}
+			p := &principal{node: n, arn: n.ID, account: graphmodel.AWSAccountOfARN(n.ID), isRole: n.Kind == graphmodel.KindAWSRole, m: m}
 			if p.isRole {
 				trust, err := parseDoc(n, "trust")
 				if err != nil {

@@ -84,15 +84,11 @@ func principalAccount(entry string) (account string, exact bool) {
 // names the account, or any cross-account trust, also needs c's own
 // policies to allow sts:AssumeRole on r.
 func assumeVerdict(m *model, r, c *principal) verdict {
-	facts := c.facts.Clone()
+	req := c.request("sts:AssumeRole", r.arn, nil)
 	if c.account == r.account {
-		facts.SetAbsent("sts:ExternalId")
-	}
-	req := awspolicy.Request{
-		Principal: awspolicy.Principal{ARN: c.arn, Account: c.account},
-		Action:    "sts:AssumeRole",
-		Resource:  r.arn,
-		Context:   facts,
+		// Only a third party is given an external ID; an in-account caller has none.
+		top := awspolicy.NewFacts().SetAbsent("sts:ExternalId")
+		req.Context = layered{top: top, base: req.Context}
 	}
 	d := r.trust.Evaluate(req)
 	trust := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}

@@ -37,6 +37,9 @@ func wantTechnique(fixture string) string {
 		"not-action":                     "iam-007",
 		"mixed-case-action":              "iam-007",
 		"iam-put-star":                   "iam-007",
+		"policy-variable-self":           "iam-007",
+		"resource-tag-matches":           "iam-005",
+		"scp-allows":                     "iam-007",
 		"sts-001-chain":                  "iam-009",
 	}
 	if t, ok := special[fixture]; ok {
@@ -119,6 +122,8 @@ func TestTechniquePaths(t *testing.T) {
 			map[int]string{0: "policy/legacy-ops statement 0"}},
 		{"iam-002-create-access-key", attacker, []hop{{attacker, adminUser, "iam-002"}, {adminUser, account, "admin-equivalent-policy"}},
 			map[int]string{0: attacker + "#inline:keys statement 0"}},
+		{"iam-003-rotate-access-key", attacker, []hop{{attacker, adminUser, "iam-003"}, {adminUser, account, "admin-equivalent-policy"}},
+			map[int]string{0: attacker + "#inline:keys statement 0"}},
 		{"iam-004-create-login-profile", attacker, []hop{{attacker, adminUser, "iam-004"}, {adminUser, account, "admin-equivalent-policy"}}, nil},
 		{"iam-005-put-role-policy", attackerRol, []hop{{attackerRol, account, "iam-005"}},
 			map[int]string{0: attackerRol + "#inline:self statement 0"}},
@@ -153,6 +158,9 @@ func TestTechniquePaths(t *testing.T) {
 		{"not-action", attacker, []hop{{attacker, account, "iam-007"}}, nil},
 		{"mixed-case-action", attacker, []hop{{attacker, account, "iam-007"}}, nil},
 		{"iam-put-star", attacker, []hop{{attacker, account, "iam-007"}}, nil},
+		{"policy-variable-self", attacker, []hop{{attacker, account, "iam-007"}}, nil},
+		{"resource-tag-matches", attackerRol, []hop{{attackerRol, account, "iam-005"}}, nil},
+		{"scp-allows", attacker, []hop{{attacker, account, "iam-007"}}, nil},
 		{"iam-014-attach-role-policy-and-assume", attacker, []hop{{attacker, appRole, "sts-001"}, {appRole, account, "iam-009"}},
 			map[int]string{1: "(granted by " + attacker + ")"}},
 		{"iam-015-attach-user-policy-and-create-key", attacker, []hop{{attacker, svcUser, "iam-002"}, {svcUser, account, "iam-008"}}, nil},
@@ -219,6 +227,12 @@ func TestNearMisses(t *testing.T) {
 		"near-miss-passrole-missing-action",
 		"near-miss-ec2-without-instance-profile",
 		"near-miss-existing-other-function",
+		"near-miss-resource-tag-differs",
+		"near-miss-external-id-in-account",
+		"near-miss-expired-grant",
+		"near-miss-scp-denies",
+		"near-miss-two-keys-no-delete",
+		"near-miss-login-profile-exists",
 		"near-miss-ssm-unmanaged-instance",
 	} {
 		t.Run(fixture, func(t *testing.T) {
