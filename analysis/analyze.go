@@ -44,6 +44,30 @@ func ParseDetail(s string) (Detail, error) {
 // Conditional false only) and a full closure (every edge); what only the
 // full closure reaches is reported as conditional.
 func Analyze(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Result, error) {
+	g, err := Prepare(ctx, snap, opts)
+	if err != nil {
+		return nil, err
+	}
+	return g.Result(ctx)
+}
+
+// Graph is an estate ready for questions: the snapshot, every derived edge,
+// and the compact attack graph, built once. It is safe for concurrent reads.
+type Graph struct {
+	snap  *graphmodel.Snapshot
+	opts  Options
+	a     *analyzer
+	index map[string]int32
+	now   time.Time
+}
+
+// Prepare runs the derivers over the snapshot and builds the attack graph.
+func Prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Graph, error) {
+	return prepare(ctx, snap, opts, nil)
+}
+
+// prepare is Prepare with extra derived edges (a query's own).
+func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra []graphmodel.Edge) (*Graph, error) {
 	if snap == nil {
 		return nil, errors.New("analyze: no snapshot")
 	}
@@ -51,6 +75,7 @@ func Analyze(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Res
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
+	opts.Detail = detail
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now().UTC()
@@ -70,6 +95,7 @@ func Analyze(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Res
 		extraNodes = append(extraNodes, nodes...)
 		derived = append(derived, edges...)
 	}
+	derived = append(derived, extra...)
 	ag, err := buildGraph(snap, extraNodes, derived)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
@@ -81,16 +107,26 @@ func Analyze(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Res
 			a.composer = c
 		}
 	}
-	var sources []int32
+	index := make(map[string]int32, len(ag.nodes))
 	for i, n := range ag.nodes {
-		switch ag.class[i] {
-		case graphmodel.ClassIdentity:
-			sources = append(sources, int32(i))
-		case graphmodel.ClassResource:
+		index[n.ID] = int32(i)
+		if ag.class[i] == graphmodel.ClassResource {
 			a.sensitivity[i] = sens(n)
 		}
 	}
-	identities, err := a.all(ctx, sources, opts.Workers)
+	return &Graph{snap: snap, opts: opts, a: a, index: index, now: now}, nil
+}
+
+// Result computes the blast radius of every identity and ranks them.
+func (g *Graph) Result(ctx context.Context) (*Result, error) {
+	a := g.a
+	var sources []int32
+	for i := range a.g.nodes {
+		if a.g.class[i] == graphmodel.ClassIdentity {
+			sources = append(sources, int32(i))
+		}
+	}
+	identities, err := a.all(ctx, sources, g.opts.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +143,11 @@ func Analyze(ctx context.Context, snap *graphmodel.Snapshot, opts Options) (*Res
 
 	res := &Result{
 		SchemaVersion: ResultSchemaVersion,
-		GeneratedAt:   now,
-		Snapshots:     make([]SnapshotInfo, 0, len(snap.Sources)),
+		GeneratedAt:   g.now,
+		Snapshots:     make([]SnapshotInfo, 0, len(g.snap.Sources)),
 		Identities:    identities,
 	}
-	for _, src := range snap.Sources {
+	for _, src := range g.snap.Sources {
 		res.Snapshots = append(res.Snapshots, SnapshotInfo{
 			Provider: src.Provider,
 			Scope:    src.Scope,
