@@ -101,7 +101,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
 
-	a := &analyzer{g: ag, detail: detail, sensitivity: make([]float64, len(ag.nodes))}
+	a := &analyzer{g: ag, now: now, detail: detail, sensitivity: make([]float64, len(ag.nodes))}
 	for _, d := range opts.Derivers {
 		if c, ok := d.(TechniqueComposer); ok {
 			a.composer = c
@@ -175,6 +175,7 @@ func runDeriver(ctx context.Context, d Deriver, snap *graphmodel.Snapshot) (node
 
 // analyzer holds what every identity's pass shares; it is read-only once built.
 type analyzer struct {
+	now         time.Time
 	g           *attackGraph
 	composer    TechniqueComposer
 	detail      Detail
@@ -338,6 +339,7 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 		h := int(minHops)
 		id.MinHopsToAdmin = &h
 	}
+	id.Hygiene = hygieneOf(n, a.now, terms.adminScopes > 0)
 	cut := terms.adminScopes > len(adminC) || terms.conditionalAdmin > len(adminF) || terms.identities > len(idsC)
 
 	// Resources: highest access first, then ID.

@@ -45,6 +45,8 @@ type Identity struct {
 	// MinHopsToAdmin is the length of the shortest certain path to any admin
 	// scope; absent when there is none.
 	MinHopsToAdmin *int `json:"min_hops_to_admin,omitempty"`
+	// Hygiene is what the collection says of its credentials, with NHI findings.
+	Hygiene *Hygiene `json:"hygiene,omitempty"`
 	// Truncated is true when --detail summary cut any list.
 	Truncated bool `json:"truncated,omitempty"`
 }

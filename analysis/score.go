@@ -15,8 +15,9 @@ import "github.com/blastradius/blastradius/graphmodel"
 // condition is listed (conditional_admin_of, conditional resources,
 // conditional escalations) but not scored. The access of a resource is the
 // highest any certain chain gives; a resource inside an administered scope
-// is reached with admin access. Sensitivity is 1.0 for every resource for
-// now (DefaultSensitivity); Options.Sensitivity plugs in another function.
+// is reached with admin access. Sensitivity comes from the resource's type
+// and tags, or a sensitivity file (see Sensitivity); Options.Sensitivity
+// plugs in another function.
 //
 // The breakdown printed with the score holds each term: "identities" (the
 // identity term), "resources" (the resource term), "admin_scopes" (the admin
@@ -35,10 +36,6 @@ const (
 // SensitivityFunc returns how sensitive a resource is: a multiplier of its
 // access weight in the score (1.0 is neutral).
 type SensitivityFunc func(n *graphmodel.Node) float64
-
-// DefaultSensitivity rates every resource 1.0. A later version will rate
-// secrets, keys and identity stores higher and read tags and an override file.
-func DefaultSensitivity(*graphmodel.Node) float64 { return 1.0 }
 
 // AccessWeight is the score weight of an access level: read 1, write 2,
 // admin 3 (a level the model does not know weighs as read).

@@ -85,10 +85,22 @@ func writeRows(w io.Writer, res *analysis.Result, opts Options) error {
 	for i, id := range res.Identities {
 		fmt.Fprintln(w, lines[i+1])
 		if opts.Detail == analysis.DetailFull {
+			writeBreakdown(w, id.BlastRadius)
 			writeEscalations(w, id)
 		}
 	}
 	return nil
+}
+
+// writeBreakdown prints how the score adds up.
+func writeBreakdown(w io.Writer, br analysis.BlastRadius) {
+	b := br.Breakdown
+	fmt.Fprintf(w, "  score %.1f = identities %.1f + resources %.1f + admin scopes %.1f",
+		br.Score, b[analysis.BreakdownIdentities], b[analysis.BreakdownResources], b[analysis.BreakdownAdminScopes])
+	if n := b[analysis.BreakdownConditionalAdminScopes]; n > 0 {
+		fmt.Fprintf(w, " (and %g conditional admin scopes, not scored)", n)
+	}
+	fmt.Fprintln(w)
 }
 
 // writeEscalations prints each escalation of id and its hops.

@@ -38,6 +38,8 @@ type analyzeOptions struct {
 	Top int
 	// Detail bounds the per-identity lists.
 	Detail analysis.Detail
+	// Sensitivity is the path of a sensitivity file; "" means the defaults.
+	Sensitivity string
 	// Now is the analysis time; zero means the current time.
 	Now    time.Time
 	Stdin  io.Reader
@@ -76,6 +78,7 @@ file and the place) or an option is wrong; nothing is written then.`,
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write the report to `FILE` (- is standard output)"},
 			&cli.IntFlag{Name: "top", Value: 0, Usage: "report only the first `N` identities (0: all)"},
 			&cli.StringFlag{Name: "detail", Value: string(analysis.DetailSummary), Usage: "per-identity lists `LEVEL`: summary (at most 100 entries each) or full"},
+			&cli.StringFlag{Name: "sensitivity", Usage: "rate resources for the score from `FILE` (YAML or JSON; see README)"},
 		),
 		Action: func(cCtx *cli.Context) error {
 			opts, err := analyzeOptionsFrom(cCtx)
@@ -90,12 +93,13 @@ file and the place) or an option is wrong; nothing is written then.`,
 // analyzeOptionsFrom parses and validates the command line of "analyze".
 func analyzeOptionsFrom(cCtx *cli.Context) (analyzeOptions, error) {
 	opts := analyzeOptions{
-		Snapshots: cCtx.Args().Slice(),
-		Demo:      cCtx.Bool("demo"),
-		Output:    cCtx.String("output"),
-		Top:       cCtx.Int("top"),
-		Stdin:     os.Stdin,
-		Stdout:    cCtx.App.Writer,
+		Snapshots:   cCtx.Args().Slice(),
+		Demo:        cCtx.Bool("demo"),
+		Output:      cCtx.String("output"),
+		Top:         cCtx.Int("top"),
+		Sensitivity: cCtx.String("sensitivity"),
+		Stdin:       os.Stdin,
+		Stdout:      cCtx.App.Writer,
 	}
 	switch {
 	case opts.Demo && len(opts.Snapshots) > 0:
@@ -139,7 +143,11 @@ func runAnalyze(ctx context.Context, opts analyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: derivers(), Detail: opts.Detail, Now: opts.Now})
+	sens, err := loadSensitivity(opts.Sensitivity)
+	if err != nil {
+		return err
+	}
+	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: derivers(), Detail: opts.Detail, Now: opts.Now, Sensitivity: sens})
 	if err != nil {
 		err = fmt.Errorf("analyze: %w", err)
 		if isInputError(err) {
@@ -197,4 +205,20 @@ func readInput(path string, stdin io.Reader) ([]byte, string, error) {
 	}
 	data, err := os.ReadFile(path)
 	return data, path, err
+}
+
+// loadSensitivity reads a sensitivity file; "" keeps the defaults (nil).
+func loadSensitivity(path string) (analysis.SensitivityFunc, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("read sensitivity file: %w", err))
+	}
+	s, err := analysis.LoadSensitivity(path, data)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return s.Func(), nil
 }

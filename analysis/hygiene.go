@@ -1,0 +1,124 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// Hygiene holds what the collection says of an identity's credentials, and
+// the findings of the OWASP Non-Human Identities Top 10 (2025) they show.
+// Every field is optional: a collector that does not know a fact leaves it out.
+type Hygiene struct {
+	CreatedAt string `json:"created_at,omitempty"`
+	// LastUsedAt is the most recent use of any of its credentials.
+	LastUsedAt string `json:"last_used_at,omitempty"`
+	// DaysUnused counts the days since LastUsedAt (or since creation when
+	// it was never used).
+	DaysUnused       *int `json:"days_unused,omitempty"`
+	ActiveAccessKeys *int `json:"active_access_keys,omitempty"`
+	// OldestAccessKeyDays is the age of its oldest active access key.
+	OldestAccessKeyDays *int `json:"oldest_access_key_days,omitempty"`
+	UnusedAccessKeys    *int `json:"unused_access_keys,omitempty"`
+	// Findings are short sentences, each led by its NHI Top 10 id.
+	Findings []string `json:"findings,omitempty"`
+}
+
+// Hygiene thresholds, in days.
+const (
+	UnusedAfterDays  = 90
+	RotateAfterDays  = 90
+	neverUsedMarker  = "N/A"
+	dateOnlyLayout   = "2006-01-02"
+	findingUnused    = "NHI1"
+	findingOverPriv  = "NHI5"
+	findingOIDCTrust = "NHI6"
+	findingLongLived = "NHI7"
+)
+
+// hygieneOf reads the credential facts of n (properties the collectors set:
+// create_date, last_used, password_last_used, access_key_N_active,
+// access_key_N_last_rotated, access_key_N_last_used_date, oidc_sub).
+func hygieneOf(n *graphmodel.Node, now time.Time, admin bool) *Hygiene {
+	h := &Hygiene{CreatedAt: n.Prop("create_date")}
+	var last time.Time
+	use := func(s string) {
+		if t, ok := parseTime(s); ok && t.After(last) {
+			last = t
+		}
+	}
+	use(n.Prop("last_used"))
+	use(n.Prop("password_last_used"))
+	active, unused, oldest := 0, 0, -1
+	for _, k := range []string{"1", "2"} {
+		if n.Prop("access_key_"+k+"_active") != "true" {
+			continue
+		}
+		active++
+		used := n.Prop("access_key_" + k + "_last_used_date")
+		use(used)
+		if t, ok := parseTime(used); !ok || days(now, t) > UnusedAfterDays {
+			unused++
+		}
+		if t, ok := parseTime(n.Prop("access_key_" + k + "_last_rotated")); ok {
+			oldest = max(oldest, days(now, t))
+		}
+	}
+	if n.Prop("access_key_1_active") != "" || n.Prop("access_key_2_active") != "" {
+		h.ActiveAccessKeys, h.UnusedAccessKeys = &active, &unused
+	}
+	if oldest >= 0 {
+		h.OldestAccessKeyDays = &oldest
+		if oldest > RotateAfterDays {
+			h.Findings = append(h.Findings, fmt.Sprintf("%s: access key not rotated for %d days", findingLongLived, oldest))
+		}
+	}
+	if unused > 0 {
+		h.Findings = append(h.Findings, fmt.Sprintf("%s: %d active access key(s) unused for over %d days", findingUnused, unused, UnusedAfterDays))
+	}
+	switch created, ok := parseTime(h.CreatedAt); {
+	case !last.IsZero():
+		h.LastUsedAt = last.UTC().Format(time.RFC3339)
+		d := days(now, last)
+		h.DaysUnused = &d
+	case ok && n.Prop("password_enabled") != "":
+		// The credential report tracks this user's use: none recorded is none.
+		d := days(now, created)
+		h.DaysUnused = &d
+	}
+	if h.DaysUnused != nil && *h.DaysUnused > UnusedAfterDays {
+		h.Findings = append(h.Findings, fmt.Sprintf("%s: unused for %d days", findingUnused, *h.DaysUnused))
+	}
+	switch sub := n.Prop("oidc_sub"); {
+	case sub == "*":
+		h.Findings = append(h.Findings, findingOIDCTrust+": OIDC trust without a subject condition admits every repository")
+	case strings.Contains(sub, "*"):
+		h.Findings = append(h.Findings, fmt.Sprintf("%s: OIDC trust admits %q, not one repository and branch", findingOIDCTrust, sub))
+	}
+	if admin && n.IsNonHuman() {
+		h.Findings = append(h.Findings, findingOverPriv+": a non-human identity with administrator-equivalent reach")
+	}
+	if h.CreatedAt == "" && h.LastUsedAt == "" && h.ActiveAccessKeys == nil && len(h.Findings) == 0 {
+		return nil
+	}
+	return h
+}
+
+func parseTime(s string) (time.Time, bool) {
+	if s == "" || s == neverUsedMarker || s == "no_information" {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", dateOnlyLayout} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func days(now, t time.Time) int {
+	d := int(now.Sub(t).Hours() / 24)
+	return max(d, 0)
+}
