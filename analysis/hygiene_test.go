@@ -26,7 +26,9 @@ func TestHygiene(t *testing.T) {
 			"access_key_1_active": "true", "access_key_1_last_rotated": "2022-01-01T00:00:00+00:00", "access_key_1_last_used_date": "N/A",
 			"access_key_2_active": "false"}), false,
 			[]string{"NHI7: access key not rotated for", "NHI1: 1 active access key(s) unused", "NHI1: unused for"},
-			func(h *Hygiene) bool { return *h.ActiveAccessKeys == 1 && *h.UnusedAccessKeys == 1 && *h.OldestAccessKeyDays > 1000 }},
+			func(h *Hygiene) bool {
+				return *h.ActiveAccessKeys == 1 && *h.UnusedAccessKeys == 1 && *h.OldestAccessKeyDays > 1000
+			}},
 		{"a human in daily use", user(map[string]string{
 			"create_date": "2025-01-01T00:00:00Z", "password_enabled": "true", "password_last_used": "2026-10-31T08:00:00+00:00"}), false,
 			nil, func(h *Hygiene) bool { return *h.DaysUnused == 0 && h.LastUsedAt == "2026-10-31T08:00:00Z" }},

@@ -6,3 +6,12 @@ var encoders = []encoder{
 	tableEncoder{},
 	jsonEncoder{},
 }
+
+// diffEncoders are every format WriteDiff knows, in the order DiffFormats
+// lists them.
+var diffEncoders = []diffEncoder{
+	diffTableEncoder{},
+	diffJSONEncoder{},
+	diffMarkdownEncoder{},
+	diffSARIFEncoder{},
+}

@@ -23,6 +23,11 @@ const (
 	FormatTable Format = "table"
 	// FormatJSON is the analysis result as indented JSON (analysis.schema.json).
 	FormatJSON Format = "json"
+	// FormatMarkdown is GitHub-flavoured Markdown, e.g. a pull-request
+	// comment (diff reports).
+	FormatMarkdown Format = "markdown"
+	// FormatSARIF is SARIF 2.1.0, e.g. for GitHub code scanning (diff reports).
+	FormatSARIF Format = "sarif"
 )
 
 // Options steer Write.

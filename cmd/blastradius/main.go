@@ -48,6 +48,8 @@ Collect once, analyze many times: "collect" writes a snapshot of facts,
 
 Examples:
    blastradius analyze --demo
+   blastradius paths --demo --from arn:aws:iam::111122223333:user/carol.diaz --to-admin
+   blastradius diff base.snap.json pr.snap.json --fail-on new-admin --format sarif -o results.sarif
    blastradius collect aws --from-dir ./export -o aws.snap.json
    blastradius analyze aws.snap.json --format json -o report.json
 
@@ -77,6 +79,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			analyzeCommand(),
 			pathsCommand(),
 			whoCanCommand(),
+			diffCommand(),
 			collectorsCommand(),
 			versionCommand(),
 		},
