@@ -154,6 +154,21 @@ func firstPerSource(list []graphmodel.Evidence) []graphmodel.Evidence {
 // allowing statement is tried as the resource; a Deny blocks it only when it
 // covers that pattern.
 func allowsSomewhere(p *principal, action string, extra map[string]string) verdict {
+	if extra != nil {
+		return allowsSomewhereUncached(p, action, extra)
+	}
+	if v, ok := p.somewhere[action]; ok {
+		return v
+	}
+	v := allowsSomewhereUncached(p, action, nil)
+	if p.somewhere == nil {
+		p.somewhere = map[string]verdict{}
+	}
+	p.somewhere[action] = v
+	return v
+}
+
+func allowsSomewhereUncached(p *principal, action string, extra map[string]string) verdict {
 	candidates := map[string]bool{}
 	for _, pol := range p.policies {
 		for i := range pol.doc.Statements {

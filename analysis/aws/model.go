@@ -36,6 +36,9 @@ type principal struct {
 	facts  *awspolicy.Facts
 	// profiles are the instance profiles that carry a role.
 	profiles []string
+	// somewhere memoizes allowsSomewhere by action (the rules ask the same
+	// question of each principal many times).
+	somewhere map[string]verdict
 	// m is the model the principal belongs to (nil for a stand-in used to
 	// judge a lone document).
 	m *model

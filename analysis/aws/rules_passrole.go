@@ -52,13 +52,28 @@ var passRoleRules = []passRoleRule{
 // principal satisfies, once per role it can pass.
 func derivePassRole(m *model, out *emitter) {
 	profiles := rolesWithInstanceProfile(m)
+	trusting := map[string][]trustedRole{} // service → roles whose trust admits it
+	rolesTrusting := func(service string) []trustedRole {
+		if list, ok := trusting[service]; ok {
+			return list
+		}
+		var list []trustedRole
+		for _, r := range m.principals {
+			if !r.isRole || r.trust == nil {
+				continue
+			}
+			if v := serviceTrust(r, service); v.t != awspolicy.No {
+				list = append(list, trustedRole{r, v})
+			}
+		}
+		trusting[service] = list
+		return list
+	}
 	for _, p := range m.principals {
-		if m.admins[p.arn] {
+		if m.admins[p.arn] || allowsSomewhere(p, "iam:PassRole", nil).t == awspolicy.No {
 			continue
 		}
-		if allowsSomewhere(p, "iam:PassRole", nil).t == awspolicy.No {
-			continue
-		}
+		passes := map[[2]string]verdict{} // (role, service) → iam:PassRole verdict
 		for _, rule := range passRoleRules {
 			actions := verdict{t: awspolicy.Yes}
 			for _, a := range rule.actions {
@@ -70,25 +85,30 @@ func derivePassRole(m *model, out *emitter) {
 			if actions.t == awspolicy.No {
 				continue
 			}
-			for _, r := range m.principals {
-				if !r.isRole || r == p || r.account != p.account || r.trust == nil {
+			for _, tr := range rolesTrusting(rule.service) {
+				r := tr.role
+				if r == p || r.account != p.account || (rule.needsInstanceProfile && !profiles[r.arn]) {
 					continue
 				}
-				if rule.needsInstanceProfile && !profiles[r.arn] {
-					continue
+				key := [2]string{r.arn, rule.service}
+				pass, ok := passes[key]
+				if !ok {
+					pass = identityAllows(p, "iam:PassRole", r.arn, map[string]string{"iam:PassedToService": rule.service})
+					passes[key] = pass
 				}
-				trust := serviceTrust(r, rule.service)
-				if trust.t == awspolicy.No {
-					continue
-				}
-				pass := identityAllows(p, "iam:PassRole", r.arn, map[string]string{"iam:PassedToService": rule.service})
 				if pass.t == awspolicy.No {
 					continue
 				}
-				out.add(graphmodel.EdgeCanBecome, p.arn, r.arn, rule.technique, pass.and(actions).and(trust))
+				out.add(graphmodel.EdgeCanBecome, p.arn, r.arn, rule.technique, pass.and(actions).and(tr.trust))
 			}
 		}
 	}
+}
+
+// trustedRole is a role whose trust admits a service, with that verdict.
+type trustedRole struct {
+	role  *principal
+	trust verdict
 }
 
 // serviceTrust decides whether r's trust lets the service assume it for a

@@ -56,9 +56,19 @@ func assumeCandidates(m *model, r *principal) []*principal {
 				if p := m.byARN[a]; p != nil {
 					add(p)
 				}
-			default:
+			case exact:
+				// A pattern of principal ARNs names each principal it matches.
 				for _, p := range m.principals {
-					if p.account == account || account == "*" {
+					if awspolicy.MatchARN(a, p.arn) {
+						add(p)
+					}
+				}
+			default:
+				// A trust that names an account delegates to the account's
+				// own policies: only principals allowed sts:AssumeRole somewhere
+				// can use it.
+				for _, p := range m.principals {
+					if (p.account == account || account == "*") && allowsSomewhere(p, "sts:AssumeRole", nil).t != awspolicy.No {
 						add(p)
 					}
 				}
