@@ -218,20 +218,31 @@ var adminProbes = []string{
 	"rds:DeleteDBInstance", "ssm:SendCommand",
 }
 
-// isAdmin decides whether p is administrator-equivalent: every probe allowed
-// on every resource. The evidence is the statement that allows the first probe.
+// isAdmin decides whether p is administrator-equivalent: every probe
+// allowed on every resource. Probes the service control policies deny p are
+// skipped: nobody under those SCPs can do them, so holding everything else
+// is holding all the account allows. The evidence is the statement that
+// allows the first probe.
 func isAdmin(p *principal) verdict {
 	result := verdict{t: awspolicy.Yes}
-	for i, action := range adminProbes {
+	probed := 0
+	for _, action := range adminProbes {
+		if p.org != nil && controlAllows(p.org.scp, p.request(action, awspolicy.AnyResource, nil)).t == awspolicy.No {
+			continue
+		}
 		v := identityAllows(p, action, awspolicy.AnyResource, nil)
 		if v.t == awspolicy.No {
 			return deny
 		}
 		result.t = result.t.And(v.t)
 		result.undecided = append(result.undecided, v.undecided...)
-		if i == 0 {
+		if probed == 0 {
 			result.evidence = v.evidence
 		}
+		probed++
+	}
+	if probed == 0 {
+		return deny // the SCPs leave nothing to hold
 	}
 	if result.t == awspolicy.Yes {
 		result.undecided = nil

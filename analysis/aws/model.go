@@ -91,7 +91,9 @@ type model struct {
 	resources  []*resource
 	resByARN   map[string]*resource
 	managed    map[string]*managedPolicy
-	accounts   map[string]bool
+	// accounts are the accounts whose IAM data the snapshot holds; any
+	// other account a policy names is outside it (an external identity).
+	accounts map[string]bool
 	// adminPolicies are the managed policy ARNs whose default version is
 	// administrator-equivalent, AdministratorAccess always among them.
 	adminPolicies []string
@@ -142,12 +144,15 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 		admins:   map[string]bool{},
 		now:      now,
 	}
+	for _, src := range snap.Sources {
+		if src.Provider == graphmodel.ProviderAWS && strings.HasPrefix(src.Scope, "aws:account:") {
+			m.accounts[strings.TrimPrefix(src.Scope, "aws:account:")] = true
+		}
+	}
 	inline := map[string]*policy{}
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
 		switch n.Kind {
-		case graphmodel.KindAWSAccount:
-			m.accounts[n.Name] = true
 		case graphmodel.KindAWSUser, graphmodel.KindAWSRole:
 			p := &principal{node: n, arn: n.ID, account: graphmodel.AWSAccountOfARN(n.ID), isRole: n.Kind == graphmodel.KindAWSRole, m: m}
 			if p.isRole {
@@ -299,6 +304,7 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 	f := awspolicy.NewFacts()
 	f.Set("aws:PrincipalArn", p.arn)
 	f.Set("aws:PrincipalAccount", p.account)
+	f.Set("aws:PrincipalIsAWSService", "false")
 	if p.org != nil && p.org.orgID != "" {
 		f.Set("aws:PrincipalOrgID", p.org.orgID)
 	}

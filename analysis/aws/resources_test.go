@@ -254,3 +254,22 @@ func TestSCPDeniesEscalation(t *testing.T) {
 		t.Fatalf("admin_of = %v, want the account without the deny", id.AdminOf)
 	}
 }
+
+// A guardrail SCP that denies a few actions to everyone does not make the
+// account's administrators less than administrators.
+func TestAdminUnderGuardrailSCP(t *testing.T) {
+	guardrail := `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},` +
+		`{"Effect":"Deny","Action":["cloudtrail:StopLogging","organizations:LeaveOrganization"],"Resource":"*"}]}`
+	res := newEstate(acctA, "999999999999").user(alice, allow("*", "*")).org("999999999999", []string{guardrail}, acctA).analyze(t)
+	id := identity(t, res, alice)
+	esc := escalationTo(id, graphmodel.AWSAccountScope(acctA))
+	if esc == nil || len(esc.Path) != 1 || esc.Path[0].Technique != "admin-equivalent-policy" {
+		t.Fatalf("escalation = %+v, want alice administrator by her policy", esc)
+	}
+	// An SCP that leaves nothing makes nobody administrator.
+	denyAll := `{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`
+	res = newEstate(acctA, "999999999999").user(alice, allow("*", "*")).org("999999999999", []string{denyAll}, acctA).analyze(t)
+	if id := identity(t, res, alice); len(id.AdminOf) != 0 {
+		t.Errorf("admin_of = %v under a deny-all SCP", id.AdminOf)
+	}
+}

@@ -114,7 +114,8 @@ type trustedRole struct {
 // serviceTrust decides whether r's trust lets the service assume it for a
 // resource the attacker creates in r's account.
 func serviceTrust(r *principal, service string) verdict {
-	facts := awspolicy.NewFacts().Set("aws:SourceAccount", r.account)
+	facts := awspolicy.NewFacts().Set("aws:SourceAccount", r.account).
+		Set("aws:PrincipalIsAWSService", "true").Set("aws:PrincipalServiceName", service)
 	req := awspolicy.Request{
 		Principal: awspolicy.Principal{Service: service},
 		Action:    "sts:AssumeRole", Resource: r.arn, Context: facts,

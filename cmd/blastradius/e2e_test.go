@@ -207,8 +207,29 @@ func TestAnalyzeDemoTopAndOutputFile(t *testing.T) {
 	}
 }
 
-func TestCollectThenAnalyze(t *testing.T) {
+// writeDemoExport copies every file of the embedded demo into a new
+// directory, as an export made with the AWS CLI would hold them.
+func writeDemoExport(t *testing.T) string {
+	t.Helper()
 	export := writeExport(t, demoGAAD(t))
+	entries, err := fs.ReadDir(fixtures.DemoAWS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(fixtures.DemoAWS(), e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(export, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return export
+}
+
+func TestCollectThenAnalyze(t *testing.T) {
+	export := writeDemoExport(t)
 	work := t.TempDir()
 	snap := filepath.Join(work, "aws.snap.json")
 
