@@ -48,7 +48,67 @@ func actionsByLevel(service, resourceType string) levelActions {
 // objects for an S3 bucket.
 type target struct {
 	arn     string
+	key     string // "<service>/<type>" of the actions
 	actions levelActions
+}
+
+// actionIndex remembers, for each statement and resource type, which of the
+// type's actions the statement's Action element covers. Managed policies
+// are shared by many principals, so each pair is worked out once.
+type actionIndex struct {
+	covers map[coverKey][]string
+}
+
+type coverKey struct {
+	st  *awspolicy.Statement
+	typ string
+}
+
+func (ix *actionIndex) covered(st *awspolicy.Statement, t target) []string {
+	k := coverKey{st, t.key}
+	if list, ok := ix.covers[k]; ok {
+		return list
+	}
+	var list []string
+	for _, level := range t.actions {
+		for _, a := range level {
+			if st.MatchAction(a) {
+				list = append(list, a)
+			}
+		}
+	}
+	ix.covers[k] = list
+	return list
+}
+
+// candidates returns the actions on t that some statement may allow p: an
+// identity statement whose Resource may cover t, or a statement of the
+// resource policy that may name p. Only these need the full decision.
+func (ix *actionIndex) candidates(p *principal, r *resource, t target) map[string]bool {
+	set := map[string]bool{}
+	for _, pol := range p.policies {
+		for i := range pol.doc.Statements {
+			st := &pol.doc.Statements[i]
+			if st.Effect == awspolicy.Allow && st.MatchResource(t.arn, p.facts) != awspolicy.No {
+				for _, a := range ix.covered(st, t) {
+					set[a] = true
+				}
+			}
+		}
+	}
+	if r.policy != nil {
+		caller := awspolicy.Principal{ARN: p.arn, Account: p.account}
+		for i := range r.policy.doc.Statements {
+			st := &r.policy.doc.Statements[i]
+			if st.Effect == awspolicy.Allow && (!st.Principal.Present || st.MatchPrincipal(caller)) &&
+				st.MatchResource(t.arn, p.facts) != awspolicy.No {
+				for _, a := range ix.covered(st, t) {
+					set[a] = true
+				}
+			}
+		}
+	}
+	return set
 }
 
 // deriveResourceAccess emits CAN_ACCESS edges: for every resource of the
@@ -57,23 +117,25 @@ type target struct {
 // a condition the analysis cannot decide stands between.
 func deriveResourceAccess(m *model, out *emitter) {
 	cache := map[string]levelActions{}
-	actionsOf := func(service, typ string) levelActions {
+	actionsOf := func(service, typ, arn string) target {
 		k := service + "/" + typ
-		if a, ok := cache[k]; ok {
-			return a
+		a, ok := cache[k]
+		if !ok {
+			a = actionsByLevel(service, typ)
+			cache[k] = a
 		}
-		a := actionsByLevel(service, typ)
-		cache[k] = a
-		return a
+		return target{arn: arn, key: k, actions: a}
 	}
+	ix := &actionIndex{covers: map[coverKey][]string{}}
+	services := principalServices(m)
 	for _, r := range m.resources {
 		service, typ, ok := catalog.ResourceTypeOf(r.arn)
 		if !ok || !accessServices[service] {
 			continue
 		}
-		targets := []target{{r.arn, actionsOf(service, typ)}}
+		targets := []target{actionsOf(service, typ, r.arn)}
 		if service == "s3" && typ == "bucket" {
-			targets = append(targets, target{r.arn + "/*", actionsOf("s3", "object")})
+			targets = append(targets, actionsOf("s3", "object", r.arn+"/*"))
 		}
 		for _, p := range m.principals {
 			if p.account == r.account && m.admins[p.arn] {
@@ -82,15 +144,53 @@ func deriveResourceAccess(m *model, out *emitter) {
 			if p.account != r.account && r.policy == nil {
 				continue // nothing lets another account in
 			}
-			if !mayTouch(p, r, service) {
-				continue
+			if r.policy == nil && !services[p][service] && !services[p]["*"] {
+				continue // none of its statements concerns the service
 			}
-			emitAccess(out, p.arn, r, strongest(targets, func(action, arn string) verdict {
+			cands := make([]map[string]bool, len(targets))
+			for i, t := range targets {
+				cands[i] = ix.candidates(p, r, t)
+			}
+			emitAccess(out, p.arn, r, strongest(targets, func(i int, action, arn string) verdict {
+				if !cands[i][action] {
+					return deny
+				}
 				return m.accessVerdict(p, r, action, arn)
 			}))
 		}
 		deriveExternalAccess(m, r, targets, out)
 	}
+}
+
+// principalServices lists, per principal, the service prefixes its Allow
+// statements name ("*" for a wildcard service or a NotAction).
+func principalServices(m *model) map[*principal]map[string]bool {
+	out := make(map[*principal]map[string]bool, len(m.principals))
+	for _, p := range m.principals {
+		set := map[string]bool{}
+		for _, pol := range p.policies {
+			for i := range pol.doc.Statements {
+				st := &pol.doc.Statements[i]
+				if st.Effect != awspolicy.Allow {
+					continue
+				}
+				if st.Action.Negated {
+					set["*"] = true
+					continue
+				}
+				for _, a := range st.Action.Values {
+					service, _, found := strings.Cut(strings.ToLower(a), ":")
+					if !found || strings.ContainsAny(service, "*?") {
+						set["*"] = true
+					} else {
+						set[service] = true
+					}
+				}
+			}
+		}
+		out[p] = set
+	}
+	return out
 }
 
 // found is the outcome of probing a resource's actions level by level.
@@ -102,12 +202,12 @@ type found struct {
 
 // strongest probes the actions of each target, strongest level first, and
 // keeps the first certain level and any stronger conditional one.
-func strongest(targets []target, decide func(action, arn string) verdict) found {
+func strongest(targets []target, decide func(i int, action, arn string) verdict) found {
 	var f found
 	for lvl, access := range accessOrder {
-		for _, t := range targets {
+		for i, t := range targets {
 			for _, a := range t.actions[lvl] {
-				v := decide(a, t.arn)
+				v := decide(i, a, t.arn)
 				switch {
 				case v.t == awspolicy.Yes:
 					f.certain, f.certainV, f.certainA = access, v, a
@@ -128,36 +228,6 @@ func emitAccess(out *emitter, from string, r *resource, f found) {
 	if f.conditional != "" && f.conditional.Rank() > f.certain.Rank() {
 		out.addAccess(from, r.arn, f.condA, f.conditional, f.condV)
 	}
-}
-
-// mayTouch is a cheap filter: could any statement of p's policies, or of the
-// resource policy, concern this service at all?
-func mayTouch(p *principal, r *resource, service string) bool {
-	prefix := service + ":"
-	for _, pol := range p.policies {
-		if docMentions(pol.doc, prefix) {
-			return true
-		}
-	}
-	return r.policy != nil && docMentions(r.policy.doc, prefix)
-}
-
-func docMentions(doc *awspolicy.Document, prefix string) bool {
-	for i := range doc.Statements {
-		st := &doc.Statements[i]
-		if st.Effect != awspolicy.Allow {
-			continue
-		}
-		if st.Action.Negated {
-			return true
-		}
-		for _, a := range st.Action.Values {
-			if a == "*" || strings.HasPrefix(strings.ToLower(a), prefix) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // deriveExternalAccess emits CAN_ACCESS edges from accounts outside the
@@ -199,7 +269,7 @@ func deriveExternalAccess(m *model, r *resource, targets []target, out *emitter)
 		if account != "*" {
 			facts.Set("aws:PrincipalAccount", account)
 		}
-		f := strongest(targets, func(action, arn string) verdict {
+		f := strongest(targets, func(_ int, action, arn string) verdict {
 			req := awspolicy.Request{Principal: caller, Action: action, Resource: arn, Context: facts}
 			d := r.policy.doc.Evaluate(req)
 			v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
