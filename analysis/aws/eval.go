@@ -27,15 +27,17 @@ var deny = verdict{t: awspolicy.No}
 // request builds a request from p with extra condition keys.
 func (p *principal) request(action, resource string, extra map[string]string) awspolicy.Request {
 	var ctx awspolicy.Context = p.facts
-	top := p.targetFacts(resource)
-	for k, v := range extra {
-		if top == nil {
-			top = awspolicy.NewFacts()
+	if p.m != nil {
+		if tf := p.m.targetFacts(resource); tf != nil {
+			ctx = layered{top: tf, base: ctx}
 		}
-		top.Set(k, v)
 	}
-	if top != nil {
-		ctx = layered{top: top, base: p.facts}
+	if len(extra) > 0 {
+		top := awspolicy.NewFacts()
+		for k, v := range extra {
+			top.Set(k, v)
+		}
+		ctx = layered{top: top, base: ctx}
 	}
 	return awspolicy.Request{
 		Principal: awspolicy.Principal{ARN: p.arn, Account: p.account},
@@ -45,30 +47,33 @@ func (p *principal) request(action, resource string, extra map[string]string) aw
 	}
 }
 
-// targetFacts returns what is known of the request's resource: its tags
-// as aws:ResourceTag/* (and iam:ResourceTag/* for IAM principals). An IAM
-// principal's tags are collected whole, so a tag it lacks is absent; other
-// resources are known only by the tags their collection carried.
-func (p *principal) targetFacts(resource string) *awspolicy.Facts {
-	if p.m == nil {
-		return nil
+// targetFacts returns what is known of a request's resource, worked out
+// once per resource: its tags as aws:ResourceTag/* (and iam:ResourceTag/*
+// for IAM principals). An IAM principal's tags are collected whole, so a tag
+// it lacks is absent; other resources are known only by the tags their
+// collection carried. Nil when nothing is known.
+func (m *model) targetFacts(resource string) *awspolicy.Facts {
+	if f, ok := m.tagFacts[resource]; ok {
+		return f
 	}
-	if t := p.m.byARN[resource]; t != nil {
-		f := awspolicy.NewFacts()
+	var f *awspolicy.Facts
+	if t := m.byARN[resource]; t != nil {
+		f = awspolicy.NewFacts()
 		for k, v := range t.node.Tags {
 			f.Set("aws:ResourceTag/"+k, v)
 			f.Set("iam:ResourceTag/"+k, v)
 		}
-		return f.SetAbsentUnder("aws:ResourceTag/").SetAbsentUnder("iam:ResourceTag/")
-	}
-	if r := p.m.resByARN[resource]; r != nil && len(r.node.Tags) > 0 {
-		f := awspolicy.NewFacts()
+		f.SetAbsentUnder("aws:ResourceTag/").SetAbsentUnder("iam:ResourceTag/")
+	} else if r := m.resByARN[resource]; r != nil && len(r.node.Tags) > 0 {
+		f = awspolicy.NewFacts()
 		for k, v := range r.node.Tags {
 			f.Set("aws:ResourceTag/"+k, v)
 		}
-		return f
 	}
-	return nil
+	if m.byARN[resource] != nil || m.resByARN[resource] != nil {
+		m.tagFacts[resource] = f
+	}
+	return f
 }
 
 // layered is a request's context: what the request itself sets (top) over

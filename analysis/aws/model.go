@@ -101,6 +101,8 @@ type model struct {
 	// account; rules that act inside that account skip them, since the
 	// account's administrator controls everything in it anyway.
 	admins map[string]bool
+	// tagFacts caches each known resource's tag facts (targetFacts).
+	tagFacts map[string]*awspolicy.Facts
 	// orgs maps an account ID to its Organizations chain.
 	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,
@@ -137,6 +139,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 	m := &model{
 		byARN:    map[string]*principal{},
 		resByARN: map[string]*resource{},
+		tagFacts: map[string]*awspolicy.Facts{},
 		groups:   map[string]*group{},
 		managed:  map[string]*managedPolicy{},
 		accounts: map[string]bool{},

@@ -86,6 +86,15 @@ func deriveExisting(m *model, out *emitter) {
 }
 
 func existingVerdict(m *model, p *principal, r *resource, rule existingRule) verdict {
+	// Without a resource policy only p's own policies can allow the
+	// actions: a principal allowed one of them nowhere is out at once.
+	if r.policy == nil {
+		for _, a := range rule.onResource {
+			if allowsSomewhere(p, a, nil).t == awspolicy.No {
+				return deny
+			}
+		}
+	}
 	v := verdict{t: awspolicy.Yes}
 	for _, a := range rule.onResource {
 		v = v.and(m.accessVerdict(p, r, a, r.arn))
