@@ -69,14 +69,20 @@ func (g *Graph) Paths(from, to string) ([]Escalation, error) {
 func sortEscalations(list []Escalation) {
 	sort.SliceStable(list, func(i, j int) bool {
 		x, y := &list[i], &list[j]
-		if x.Conditional != y.Conditional {
-			return !x.Conditional
-		}
-		if len(x.Path) != len(y.Path) {
-			return len(x.Path) < len(y.Path)
-		}
-		return x.Target < y.Target
+		return answerLess(x.Conditional, y.Conditional, len(x.Path), len(y.Path), x.Target, y.Target)
 	})
+}
+
+// answerLess orders answers: certain before conditional, then shorter
+// paths, then by ID.
+func answerLess(condX, condY bool, lenX, lenY int, idX, idY string) bool {
+	if condX != condY {
+		return !condX
+	}
+	if lenX != lenY {
+		return lenX < lenY
+	}
+	return idX < idY
 }
 
 // Capable is one identity that can perform a who-can query's action, and
@@ -168,13 +174,7 @@ func WhoCan(ctx context.Context, snap *graphmodel.Snapshot, opts Options, action
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		x, y := &out[i], &out[j]
-		if x.Conditional != y.Conditional {
-			return !x.Conditional
-		}
-		if len(x.Path) != len(y.Path) {
-			return len(x.Path) < len(y.Path)
-		}
-		return x.Identity < y.Identity
+		return answerLess(x.Conditional, y.Conditional, len(x.Path), len(y.Path), x.Identity, y.Identity)
 	})
 	return out, nil
 }
