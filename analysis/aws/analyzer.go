@@ -46,6 +46,7 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	if err != nil {
 		return nil, nil, err
 	}
+	m.cancelled = func() bool { return ctx.Err() != nil }
 	out := &emitter{}
 	families := []func(*model, *emitter){
 		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting, deriveResourceAccess,
@@ -55,6 +56,9 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 			return nil, nil, err
 		}
 		derive(m, out)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 	nodes := make([]graphmodel.Node, 0, len(m.external))
 	for _, n := range m.external {

@@ -101,6 +101,9 @@ type model struct {
 	// account; rules that act inside that account skip them, since the
 	// account's administrator controls everything in it anyway.
 	admins map[string]bool
+	// cancelled reports whether the analysis was cancelled; the rules' outer
+	// loops stop early when it does.
+	cancelled func() bool
 	// tagFacts caches each known resource's tag facts (targetFacts).
 	tagFacts map[string]*awspolicy.Facts
 	// orgs maps an account ID to its Organizations chain.
@@ -331,3 +334,6 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 	f.Set("aws:EpochTime", epoch)
 	return f
 }
+
+// stopped reports whether the analysis was cancelled.
+func (m *model) stopped() bool { return m.cancelled != nil && m.cancelled() }

@@ -135,3 +135,12 @@ func TestWhoCanResource(t *testing.T) {
 		t.Fatalf("ListBucket = %+v, %v; want alice", got, err)
 	}
 }
+
+func TestDeriveStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := awsanalysis.New().Derive(ctx, fixtureSnapshot(t, "sts-001-chain"))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Derive on a cancelled context = %v, want context.Canceled", err)
+	}
+}

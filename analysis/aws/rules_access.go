@@ -27,6 +27,9 @@ var accessRules = []accessRule{
 func deriveAccess(m *model, out *emitter) {
 	groups := sortedGroups(m)
 	for _, p := range m.principals {
+		if m.stopped() {
+			return
+		}
 		if m.admins[p.arn] {
 			continue
 		}

@@ -59,6 +59,9 @@ var existingRules = []existingRule{
 // resources they can take over already run with.
 func deriveExisting(m *model, out *emitter) {
 	for _, r := range m.resources {
+		if m.stopped() {
+			return
+		}
 		if len(r.roles) == 0 {
 			continue
 		}

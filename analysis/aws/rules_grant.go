@@ -36,6 +36,9 @@ var grantRules = []grantRule{
 func deriveGrants(m *model, out *emitter) {
 	groups := sortedGroups(m)
 	for _, p := range m.principals {
+		if m.stopped() {
+			return
+		}
 		if m.admins[p.arn] {
 			continue
 		}

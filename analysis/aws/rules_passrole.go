@@ -70,6 +70,9 @@ func derivePassRole(m *model, out *emitter) {
 		return list
 	}
 	for _, p := range m.principals {
+		if m.stopped() {
+			return
+		}
 		if m.admins[p.arn] || allowsSomewhere(p, "iam:PassRole", nil).t == awspolicy.No {
 			continue
 		}

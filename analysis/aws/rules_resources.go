@@ -129,6 +129,9 @@ func deriveResourceAccess(m *model, out *emitter) {
 	ix := &actionIndex{covers: map[coverKey][]string{}}
 	services := principalServices(m)
 	for _, r := range m.resources {
+		if m.stopped() {
+			return
+		}
 		service, typ, ok := catalog.ResourceTypeOf(r.arn)
 		if !ok || !accessServices[service] {
 			continue
