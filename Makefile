@@ -1,8 +1,10 @@
 # blastradius build, test and maintenance targets.
 #
 #   make build       build ./build/blastradius
-#   make test        everything CI runs (currently test-unit)
-#   make test-unit   go vet, gofmt check, go test ./...
+#   make test        everything CI runs: go vet, gofmt check, go test ./...
+#                    with a moto server and a Neo4j for the integration tests
+#   make test-unit   go vet, gofmt check, go test ./... (moto tests skipped)
+#   make test-neo4j  test-moto with a local Neo4j 5.26 (scripts/neo4j-local) for the export tests
 #   make lint        go vet, gofmt check, architecture import rules, staticcheck when installed
 #   make bench       benchmarks with allocations
 #   make fuzz        every fuzz target for FUZZTIME each (default 20s)
@@ -18,16 +20,43 @@ LDFLAGS   := -X main.version=$(VERSION)
 # Go files of the module, without build output.
 GOFILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './$(BUILD_DIR)/*')
 
-.PHONY: all build test test-unit vet fmt-check arch-check lint bench fuzz clean
+.PHONY: all build test test-unit test-moto test-neo4j vet fmt-check arch-check lint bench fuzz clean
 
 all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BUILD_DIR)/blastradius ./cmd/blastradius
 
-# test is what .ci/run executes. Services needed by integration tests
-# (moto, Neo4j) will be installed and started by targets test depends on.
-test: test-unit
+# test is what .ci/run executes: test-unit's checks, and go test ./... with
+# the services the integration tests need.
+test: vet fmt-check test-neo4j
+
+# test-moto runs go test ./... with a moto server (an AWS API emulator) for
+# the live AWS collector's integration tests: scripts/moto-server installs
+# moto in $(BUILD_DIR)/moto-venv on first use, starts it on a free
+# 127.0.0.1 port and prints its endpoint; the trap stops it whatever the
+# tests do, unless it was already running before. The tests reset moto.
+test-moto:
+	@export BUILD_DIR="$(BUILD_DIR)"; \
+	if scripts/moto-server status >/dev/null 2>&1; then keep=1; else keep=0; fi; \
+	trap '[ $$keep = 1 ] || scripts/moto-server stop' EXIT; \
+	endpoint="$$(scripts/moto-server start)" && [ -n "$$endpoint" ] || exit 1; \
+	echo "moto server at $$endpoint"; \
+	BLASTRADIUS_MOTO_ENDPOINT="$$endpoint" $(GO) test ./...
+
+# test-neo4j runs test-moto with a real Neo4j for the Neo4j export tests
+# (neo4jexport, export neo4j, the query pack): scripts/neo4j-local builds its
+# launcher on first use (Maven; downloads cached in $(BUILD_DIR)/m2), starts
+# Neo4j on a free 127.0.0.1 port and prints the Bolt URI. The trap stops it
+# whatever the tests do, unless it was already running before. The tests
+# empty that database. Password: NEO4J_PASSWORD (default blastradius-test).
+test-neo4j:
+	@export BLASTRADIUS_BUILD_DIR="$(abspath $(BUILD_DIR))"; \
+	if scripts/neo4j-local status >/dev/null 2>&1; then keep=1; else keep=0; fi; \
+	trap '[ $$keep = 1 ] || scripts/neo4j-local stop' EXIT; \
+	uri="$$(scripts/neo4j-local start)" && [ -n "$$uri" ] || exit 1; \
+	echo "neo4j at $$uri"; \
+	BLASTRADIUS_NEO4J_URI="$$uri" $(MAKE) --no-print-directory test-moto
 
 test-unit: vet fmt-check
 	$(GO) test ./...

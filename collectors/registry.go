@@ -48,7 +48,7 @@ func Registry() []Entry {
 			Name:    "aws",
 			Tags:    []string{"aws", "cloud"},
 			Summary: "AWS IAM users, groups, roles, instance profiles and policies of one account",
-			Modes:   []string{ModeOffline},
+			Modes:   []string{ModeLive, ModeOffline},
 			Offline: func(fsys fs.FS, origin string) Collector { return aws.NewOffline(fsys, origin) },
 		},
 	}

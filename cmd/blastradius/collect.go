@@ -9,12 +9,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/collectors"
 	awscollect "github.com/blastradius/blastradius/collectors/aws"
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/internal/badinput"
 )
 
 // maxGapLines bounds the gaps listed on stderr; the snapshot keeps them all.
@@ -43,8 +45,15 @@ gaps the collector could not see. Analyze the snapshot later with
 
 // collectAWSOptions are the options of "collect aws".
 type collectAWSOptions struct {
-	// FromDir is the offline export directory (gaad.json).
+	// FromDir is the offline export directory (gaad.json); "" collects live.
 	FromDir string
+	// Profile, Regions and EndpointURL configure a live collection
+	// (--profile, --regions, --endpoint-url); SaveDir receives its raw
+	// outputs in the offline layout (--save-dir).
+	Profile     string
+	Regions     string
+	EndpointURL string
+	SaveDir     string
 	// Output is the snapshot path; "" or "-" is stdout.
 	Output string
 	// Strict turns any gap into a failure (exit 3) and writes nothing.
@@ -56,27 +65,48 @@ type collectAWSOptions struct {
 func collectAWSCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "aws",
-		Usage:     "collect AWS IAM from an offline export",
-		UsageText: "blastradius collect aws --from-dir DIR [-o SNAP] [--strict]",
-		Description: `Reads DIR/gaad.json, the output of
+		Usage:     "collect an AWS account live, or from an offline export",
+		UsageText: "blastradius collect aws [--profile NAME] [--regions LIST|all] [--endpoint-url URL] [--save-dir DIR] | --from-dir DIR  [-o SNAP] [--strict]",
+		Description: `Without --from-dir, collects the account of the current AWS credentials
+through the AWS APIs, with the SDK's standard configuration (environment,
+~/.aws/config profiles, SSO, instance and container roles). Every call is
+read-only and none returns secret material; the README lists the actions
+the collector needs. IAM and the S3 bucket list are global; Lambda, EC2,
+KMS, Secrets Manager and SNS are read in each region of --regions (default:
+the configured region).
+Throttled calls are retried with adaptive backoff. A call that fails
+(AccessDenied, retries exhausted) is recorded as a gap, naming the call,
+the account and the region, and the rest goes on. On a terminal, a progress
+line counts the calls.
+
+With --from-dir, reads DIR/gaad.json, the output of
 
    aws iam get-account-authorization-details --output json > DIR/gaad.json
 
-and writes a snapshot. Policy documents may be JSON objects (AWS CLI) or
-URL-encoded strings (raw API). References the file does not resolve (a
-managed policy or group it does not define) are recorded as gaps, summarized
-on stderr and kept in the snapshot.
+and the other AWS CLI outputs the README lists. Policy documents may be JSON
+objects (AWS CLI) or URL-encoded strings (raw API). References the files do
+not resolve (a managed policy or group they do not define) are recorded as
+gaps. --save-dir writes a live collection's raw outputs in that layout, so
+that it can be replayed with --from-dir.
+
+Gaps are summarized on stderr and kept in the snapshot.
 
 Examples:
-   blastradius collect aws --from-dir ./export -o aws.snap.json
+   blastradius collect aws --profile audit --regions all -o aws.snap.json
+   blastradius collect aws --regions eu-west-1,us-east-1 --save-dir ./export -o aws.snap.json
    blastradius collect aws --from-dir ./export --strict -o aws.snap.json
    blastradius collect aws --from-dir ./export | blastradius analyze -
 
-Exit codes: 2 when DIR or gaad.json is missing or malformed (the message
-names the file and the place), 3 when collection fails or, with --strict,
-when any gap was recorded. Nothing is written on failure.`,
+Exit codes: 2 for bad usage, or when DIR or a file in it is missing or
+malformed (the message names the file and the place), 3 when collection
+fails (no credentials, iam:GetAccountAuthorizationDetails denied) or, with
+--strict, when any gap was recorded. Nothing is written on failure.`,
 		Flags: withLogFlags(
-			&cli.StringFlag{Name: "from-dir", Usage: "read the offline export in `DIR` (gaad.json)"},
+			&cli.StringFlag{Name: "profile", Usage: "live: use the AWS shared configuration profile `NAME`"},
+			&cli.StringFlag{Name: "regions", Usage: "live: collect regional resources in `LIST` (comma-separated region names) or in all enabled regions (all)"},
+			&cli.StringFlag{Name: "endpoint-url", Usage: "live: send every AWS call to `URL` (an emulator or a proxy)"},
+			&cli.StringFlag{Name: "save-dir", Usage: "live: also write the raw outputs to `DIR` in the offline layout"},
+			&cli.StringFlag{Name: "from-dir", Usage: "read the offline export in `DIR` (gaad.json) instead of the AWS APIs"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write the snapshot to `SNAP` (- is standard output)"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3, write nothing) when any gap was recorded"},
 		),
@@ -85,20 +115,32 @@ when any gap was recorded. Nothing is written on failure.`,
 				return usageErrorf("collect aws: unexpected argument %q (the export directory is given with --from-dir DIR)", cCtx.Args().First())
 			}
 			return runCollectAWS(cCtx.Context, collectAWSOptions{
-				FromDir: cCtx.String("from-dir"),
-				Output:  cCtx.String("output"),
-				Strict:  cCtx.Bool("strict"),
-				Stdout:  cCtx.App.Writer,
-				Stderr:  cCtx.App.ErrWriter,
+				FromDir:     cCtx.String("from-dir"),
+				Profile:     cCtx.String("profile"),
+				Regions:     cCtx.String("regions"),
+				EndpointURL: cCtx.String("endpoint-url"),
+				SaveDir:     cCtx.String("save-dir"),
+				Output:      cCtx.String("output"),
+				Strict:      cCtx.Bool("strict"),
+				Stdout:      cCtx.App.Writer,
+				Stderr:      cCtx.App.ErrWriter,
 			})
 		},
 	}
 }
 
-// runCollectAWS collects an AWS offline export and writes the snapshot.
+// runCollectAWS collects an AWS account, live or from an offline export,
+// and writes the snapshot.
 func runCollectAWS(ctx context.Context, opts collectAWSOptions) error {
 	if opts.FromDir == "" {
-		return usageErrorf("collect aws: live collection is not available in this build; give --from-dir DIR (a directory holding gaad.json)")
+		return runCollectAWSLive(ctx, opts)
+	}
+	for _, f := range []struct{ flag, value string }{
+		{"--profile", opts.Profile}, {"--regions", opts.Regions}, {"--endpoint-url", opts.EndpointURL}, {"--save-dir", opts.SaveDir},
+	} {
+		if f.value != "" {
+			return usageErrorf("collect aws: %s is for live collection and cannot be used with --from-dir", f.flag)
+		}
 	}
 	fi, err := os.Stat(opts.FromDir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -121,6 +163,70 @@ func runCollectAWS(ctx context.Context, opts collectAWSOptions) error {
 		return collectError(err)
 	}
 	return finishCollect(ctx, "collect aws", snap, opts.Output, opts.Strict, opts.Stdout, opts.Stderr)
+}
+
+// runCollectAWSLive collects the account of the current AWS credentials
+// through the AWS APIs and writes the snapshot.
+func runCollectAWSLive(ctx context.Context, opts collectAWSOptions) error {
+	regions, err := parseRegions(opts.Regions)
+	if err != nil {
+		return usageErrorf("collect aws: --regions: %w", err)
+	}
+	if opts.EndpointURL != "" {
+		if err := awscollect.CheckEndpointURL(opts.EndpointURL); err != nil {
+			return usageErrorf("collect aws: --endpoint-url: %w", err)
+		}
+	}
+	if opts.SaveDir != "" {
+		if fi, err := os.Stat(opts.SaveDir); err == nil && !fi.IsDir() {
+			return usageErrorf("collect aws: --save-dir %s: not a directory", opts.SaveDir)
+		}
+	}
+	cfg, err := awscollect.LoadConfig(ctx, awscollect.ConfigOptions{Profile: opts.Profile, EndpointURL: opts.EndpointURL})
+	if err != nil {
+		return collectError(fmt.Errorf("collect aws: %w", err))
+	}
+	live := awscollect.LiveOptions{Regions: regions, SaveDir: opts.SaveDir}
+	if awscollect.IsTerminal(opts.Stderr) {
+		live.Progress = opts.Stderr
+	}
+	slog.InfoContext(ctx, "collecting", "collector", "aws", "mode", "live", "profile", opts.Profile, "regions", opts.Regions)
+	snap, err := collectors.Run(ctx, awscollect.NewLive(cfg, live))
+	if err != nil {
+		if badinput.Is(err) {
+			return usageError(err)
+		}
+		return collectError(err)
+	}
+	return finishCollect(ctx, "collect aws", snap, opts.Output, opts.Strict, opts.Stdout, opts.Stderr)
+}
+
+// parseRegions reads --regions: "" (the configured region), "all", or a
+// comma-separated list of region names.
+func parseRegions(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	if strings.TrimSpace(s) == awscollect.AllRegions {
+		return []string{awscollect.AllRegions}, nil
+	}
+	var regions []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.TrimSpace(r)
+		switch {
+		case r == "":
+			continue
+		case r == awscollect.AllRegions:
+			return nil, fmt.Errorf("%q: all cannot be combined with region names", s)
+		case !awscollect.ValidRegion(r):
+			return nil, fmt.Errorf("%q is not a region name (e.g. eu-west-1)", r)
+		}
+		regions = append(regions, r)
+	}
+	if len(regions) == 0 {
+		return nil, fmt.Errorf("%q names no region", s)
+	}
+	return regions, nil
 }
 
 // finishCollect summarizes a collected snapshot on stderr and writes it,

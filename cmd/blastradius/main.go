@@ -80,6 +80,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			pathsCommand(),
 			whoCanCommand(),
 			diffCommand(),
+			exportCommand(),
+			queriesCommand(),
 			collectorsCommand(),
 			versionCommand(),
 		},

@@ -1,0 +1,33 @@
+// Package neo4jexport writes an estate's attack graph to Neo4j for analysts:
+// every snapshot node (identities, groups, scopes, resources, policies), the
+// fact edges the collectors recorded, the derived attack edges (CAN_BECOME,
+// CAN_ACCESS, ADMIN_OF, CAN_GRANT_ADMIN) with their technique, evidence and
+// conditional flag, and the blast-radius figures of every identity.
+//
+// The export is built for large estates and repeated runs:
+//
+//   - uniqueness constraints on id come first, so that every MERGE is an
+//     index lookup;
+//   - nodes and relationships are written with batched UNWIND … MERGE
+//     statements, one statement per label set or relationship type (labels
+//     and types cannot be parameters without APOC), a bounded number of rows
+//     per managed transaction, two transactions at a time (Options.Workers;
+//     the driver retries one that deadlocks);
+//   - it is idempotent: nodes merge on id, relationships on (start, type,
+//     end, technique), and a node's or relationship's properties are
+//     replaced, not accumulated;
+//   - every node and relationship written carries export_run (this run's ID)
+//     and export_scope (the scopes of the snapshot); after writing, what
+//     carries the same export_scope and another export_run is deleted, in
+//     bounded transactions. A stale node that relationships of another
+//     export scope still use is kept.
+//
+// Graph model in Neo4j. Every node has the label Node and its id; its kind
+// gives a label (aws.role → AwsRole) and its class a shared label
+// (Identity, Group, Scope, Resource, Policy), machine identities also
+// NonHuman; nodes a reference names but the estate does not define get
+// Unknown. Relationship types are the edge kinds in upper case (MEMBER_OF,
+// ATTACHED_POLICY, CAN_BECOME, …). A scope gets a CONTAINS relationship to
+// every identity, group and resource whose scope it is, as the analysis
+// traverses them: an administrator of a scope controls what is in it.
+package neo4jexport

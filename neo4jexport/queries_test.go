@@ -1,0 +1,174 @@
+package neo4jexport_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/blastradius/blastradius/queries"
+)
+
+// sampleParams are values for every parameter the query pack uses, naming
+// things of the demo estate.
+var sampleParams = map[string]any{
+	"id":           "arn:aws:iam::111122223333:user/carol.diaz",
+	"target":       "arn:aws:s3:::acme-terraform-state",
+	"scope":        demoScope,
+	"policy":       "arn:aws:iam::aws:policy/AdministratorAccess",
+	"limit":        int64(10),
+	"certain_only": true,
+	"min_days":     int64(90),
+	"min_score":    1.0,
+}
+
+// TestQueryPack exports the demo and runs every query of queries/, each
+// within a time bound; for most it checks an answer the demo's key gives.
+func TestQueryPack(t *testing.T) {
+	driver := testDriver(t)
+	wipe(t, driver)
+	export(t, driver, "queries", build(t, demoSnapshot(t)))
+
+	// Facts of the demo (fixtures/demo/README.md) each query must show:
+	// column → a value one of its rows must hold (or contain).
+	wants := map[string]func(q string, rs []map[string]any) error{
+		"shortest-path-to-admin": func(q string, rs []map[string]any) error {
+			// carol.diaz assumes data-pipeline-operator, which can attach
+			// an administrator policy to itself (iam-009): a grant.
+			if err := expectRow(rs, "scope", demoScope, "how", "grant"); err != nil {
+				return err
+			}
+			if err := expectRow(rs, "scope", demoScope, "how", "path"); err == nil {
+				return fmt.Errorf("carol has no certain path of traversable steps, yet one was found")
+			}
+			// From the GitHub repository the chain is 3 hops.
+			rs = run(t, driver, q, map[string]any{"id": demoRepo})
+			return expectRow(rs, "scope", demoScope, "how", "path", "hops", int64(3))
+		},
+		"reach-from-identity": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "id", "arn:aws:iam::111122223333:role/data-pipeline-operator")
+		},
+		"who-can-reach": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "identity", "arn:aws:iam::111122223333:role/terraform-apply")
+		},
+		"top-non-human": func(_ string, rs []map[string]any) error {
+			if len(rs) != 10 {
+				return fmt.Errorf("%d rows, want 10", len(rs))
+			}
+			return expectRow(rs, "identity", demoRepo)
+		},
+		"cross-cloud-chains": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "crossing", "github -> aws", "from", demoRepo)
+		},
+		"conditional-steps": func(_ string, rs []map[string]any) error {
+			if len(rs) == 0 {
+				return fmt.Errorf("no conditional step (break-glass-admin needs MFA)")
+			}
+			return nil
+		},
+		"external-entry-points": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "outsider", demoRepo, "lands_on", "arn:aws:iam::111122223333:role/github-actions-deploy")
+		},
+		"unused-credentials-wide-reach": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "identity", "arn:aws:iam::111122223333:user/service/ci-legacy-deployer")
+		},
+		"admins-of-scope": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "identity", "arn:aws:iam::111122223333:user/alice.nguyen", "hops", int64(1))
+		},
+		"grant-then-become": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "granter", "arn:aws:iam::111122223333:role/data-pipeline-operator", "can_use_it", true)
+		},
+		"who-can-become": func(q string, rs []map[string]any) error {
+			rs = run(t, driver, q, map[string]any{"id": "arn:aws:iam::111122223333:role/terraform-apply"})
+			return expectRow(rs, "who", "arn:aws:iam::111122223333:role/github-actions-deploy", "technique", "sts-001")
+		},
+		"policy-holders": func(_ string, rs []map[string]any) error {
+			if err := expectRow(rs, "holder", "arn:aws:iam::111122223333:user/alice.nguyen", "how", "through admins"); err != nil {
+				return err
+			}
+			return expectRow(rs, "holder", "arn:aws:iam::111122223333:role/terraform-apply", "how", "attached")
+		},
+		"technique-summary": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "step", "CAN_BECOME", "technique", "sts-001")
+		},
+		"identity-summary": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "identity", "arn:aws:iam::111122223333:user/carol.diaz")
+		},
+		"export-inventory": func(_ string, rs []map[string]any) error {
+			return expectRow(rs, "scope", demoScope, "run", "queries", "label", "AwsRole", "nodes", int64(35))
+		},
+	}
+
+	all := queries.All()
+	if len(all) < 12 {
+		t.Fatalf("%d queries, want at least 12", len(all))
+	}
+	for _, q := range all {
+		t.Run(q.Name, func(t *testing.T) {
+			params := map[string]any{}
+			for _, p := range q.Params {
+				v, ok := sampleParams[p]
+				if !ok {
+					t.Fatalf("no sample value for $%s", p)
+				}
+				params[p] = v
+			}
+			rs := run(t, driver, q.Cypher, params)
+			if check, ok := wants[q.Name]; ok {
+				if err := check(q.Cypher, rs); err != nil {
+					t.Errorf("%v\nrows: %v", err, brief(rs))
+				}
+			}
+		})
+	}
+}
+
+// run runs a query with a time bound.
+func run(t *testing.T, driver neo4j.DriverWithContext, q string, params map[string]any) []map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, driver, q, params, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	out := make([]map[string]any, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, r.AsMap())
+	}
+	return out
+}
+
+// expectRow returns nil when some row holds every column = value pair given.
+func expectRow(rs []map[string]any, pairs ...any) error {
+	for _, r := range rs {
+		ok := true
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if fmt.Sprint(r[pairs[i].(string)]) != fmt.Sprint(pairs[i+1]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("no row with %v", pairs)
+}
+
+// brief renders rows for a failure message, without paths.
+func brief(rs []map[string]any) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i == 10 {
+			fmt.Fprintf(&b, "\n  … %d more", len(rs)-10)
+			break
+		}
+		delete(r, "path")
+		fmt.Fprintf(&b, "\n  %v", r)
+	}
+	return b.String()
+}

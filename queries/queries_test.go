@@ -1,0 +1,73 @@
+package queries
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestEveryQueryIsDocumented(t *testing.T) {
+	all := All()
+	if len(all) < 12 {
+		t.Fatalf("%d queries, want at least 12", len(all))
+	}
+	for _, q := range all {
+		t.Run(q.Name, func(t *testing.T) {
+			if q.Title == "" || q.Answers == "" || q.Cypher == "" {
+				t.Errorf("title %q, answers %q, %d bytes of Cypher", q.Title, q.Answers, len(q.Cypher))
+			}
+			if !strings.Contains(q.Header, "Parameters:") {
+				t.Error("the header has no Parameters section")
+			}
+			if got, want := strings.Join(q.Documented(), ","), strings.Join(q.Params, ","); got != want {
+				t.Errorf("header documents $%s, the query uses $%s", got, want)
+			}
+			if strings.Contains(q.Header, "Parameters: none") != (len(q.Params) == 0) {
+				t.Errorf("Parameters: none must be said exactly when there are none (uses %v)", q.Params)
+			}
+			if strings.Contains(q.Cypher, "//") {
+				t.Error("comment inside the statement: keep comments in the header")
+			}
+			got, ok := Get(q.Name)
+			if !ok || got.Text != q.Text {
+				t.Errorf("Get(%q) = %v", q.Name, ok)
+			}
+		})
+	}
+	if _, ok := Get("no-such-query"); ok {
+		t.Error("Get found a query that does not exist")
+	}
+}
+
+func TestParse(t *testing.T) {
+	q := Parse("x", "// Title\n//\n// Answers: what.\n//\n// Parameters:\n//   $a  one\n//   $b  two\nMATCH (n {id: $a}) WHERE n.name = '$notparam' RETURN $b, $a\n")
+	if q.Title != "Title" || q.Answers != "what." {
+		t.Errorf("title %q answers %q", q.Title, q.Answers)
+	}
+	if strings.Join(q.Params, ",") != "a,b" || strings.Join(q.Documented(), ",") != "a,b" {
+		t.Errorf("params %v documented %v", q.Params, q.Documented())
+	}
+	if !strings.HasPrefix(q.Cypher, "MATCH") {
+		t.Errorf("cypher %q", q.Cypher)
+	}
+	if q.Summary() != "Title ($a, $b)" {
+		t.Errorf("summary %q", q.Summary())
+	}
+}
+
+var ruleRE = regexp.MustCompile(`(?m)^(node|relationship)(\.[A-Za-z][A-Za-z0-9_]*)? \{\n((?:  [a-z-]+: [^;\n]+;\n)*)\}\n`)
+
+// TestStyleParses checks the grass file is a sequence of rules the Browser
+// reads: a selector, then "property: value;" lines; no comments.
+func TestStyleParses(t *testing.T) {
+	style := string(Style())
+	rest := ruleRE.ReplaceAllString(style, "")
+	if strings.TrimSpace(rest) != "" {
+		t.Errorf("text outside rules:\n%s", rest)
+	}
+	for _, want := range []string{"node {", "relationship {", "node.BlastAdmin {", "relationship.CAN_BECOME {"} {
+		if !strings.Contains(style, want) {
+			t.Errorf("no rule %q", want)
+		}
+	}
+}
