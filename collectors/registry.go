@@ -47,7 +47,7 @@ func Registry() []Entry {
 		{
 			Name:    "aws",
 			Tags:    []string{"aws", "cloud"},
-			Summary: "AWS IAM users, groups, roles, instance profiles and policies of one account",
+			Summary: "AWS IAM, resources, resource policies and Organizations of one account, live or from CLI exports",
 			Modes:   []string{ModeLive, ModeOffline},
 			Offline: func(fsys fs.FS, origin string) Collector { return aws.NewOffline(fsys, origin) },
 		},

@@ -56,7 +56,7 @@ func TestLookup(t *testing.T) {
 		modes     []string
 		hasOffine bool
 	}{
-		{name: "aws", ok: true, tags: []string{"aws", "cloud"}, modes: []string{ModeOffline}, hasOffine: true},
+		{name: "aws", ok: true, tags: []string{"aws", "cloud"}, modes: []string{ModeLive, ModeOffline}, hasOffine: true},
 		{name: "AWS"},
 		{name: "gcp"},
 		{name: ""},
