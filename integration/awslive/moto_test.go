@@ -150,6 +150,10 @@ type estate struct {
 // and a launch template using it, an OIDC provider, a Lambda function with a resource
 // policy, a bucket with a bucket policy and a KMS key with a key policy.
 func createEstate(ctx context.Context, t *testing.T, cfg aws.Config) estate {
+	// Fresh connections only: the SDK retries a request whose reused
+	// connection the server had closed, and a create it had already acted on
+	// would then fail as "already exists".
+	cfg.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	t.Helper()
 	ic := iam.NewFromConfig(cfg)
 	policy := func(name, document string) string {
