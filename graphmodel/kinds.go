@@ -1,5 +1,7 @@
 package graphmodel
 
+import "sort"
+
 // Provider names the system a node or a snapshot source belongs to.
 type Provider string
 
@@ -163,6 +165,16 @@ var kindTable = map[NodeKind]kindInfo{
 	KindWorkspaceOAuthApp: {ProviderWorkspace, ClassIdentity, true},
 
 	KindGitHubRepo: {ProviderGitHub, ClassIdentity, true},
+}
+
+// Kinds returns every node kind the model knows, sorted.
+func Kinds() []NodeKind {
+	list := make([]NodeKind, 0, len(kindTable))
+	for k := range kindTable {
+		list = append(list, k)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
+	return list
 }
 
 // Known reports whether k is one of the kinds above.

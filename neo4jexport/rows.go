@@ -169,19 +169,7 @@ func managedLabels() []string {
 }
 
 // knownKinds lists every node kind of graphmodel.
-var knownKinds = []graphmodel.NodeKind{
-	graphmodel.KindAWSAccount, graphmodel.KindAWSUser, graphmodel.KindAWSRole, graphmodel.KindAWSGroup,
-	graphmodel.KindAWSManagedPolicy, graphmodel.KindAWSInlinePolicy, graphmodel.KindAWSInstanceProfile,
-	graphmodel.KindAWSResource, graphmodel.KindAWSExternalAccount, graphmodel.KindAWSServicePrincipal,
-	graphmodel.KindAWSOrgUnit, graphmodel.KindAWSOrgPolicy, graphmodel.KindAWSFederatedPrincipal,
-	graphmodel.KindGCPOrganization, graphmodel.KindGCPFolder, graphmodel.KindGCPProject,
-	graphmodel.KindGCPServiceAccount, graphmodel.KindGCPUser, graphmodel.KindGCPGroup,
-	graphmodel.KindGCPPrincipalSet, graphmodel.KindGCPRole, graphmodel.KindGCPResource,
-	graphmodel.KindK8sCluster, graphmodel.KindK8sServiceAccount, graphmodel.KindK8sUser,
-	graphmodel.KindK8sGroup, graphmodel.KindK8sRole, graphmodel.KindK8sClusterRole, graphmodel.KindK8sResource,
-	graphmodel.KindWorkspaceCustomer, graphmodel.KindWorkspaceUser, graphmodel.KindWorkspaceOAuthApp,
-	graphmodel.KindGitHubRepo,
-}
+var knownKinds = graphmodel.Kinds()
 
 // Node property names the exporter sets itself; a collected property or
 // figure with one of these names is written with the prefix "prop_".
