@@ -59,6 +59,9 @@ type Graph struct {
 	a     *analyzer
 	index map[string]int32
 	now   time.Time
+	// derivedNodes and derivedEdges are the derivers' output (Derived).
+	derivedNodes []graphmodel.Node
+	derivedEdges []graphmodel.Edge
 }
 
 // Prepare runs the derivers over the snapshot and builds the attack graph.
@@ -95,7 +98,8 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 		extraNodes = append(extraNodes, nodes...)
 		derived = append(derived, edges...)
 	}
-	derived = append(derived, extra...)
+	fromDerivers := derived
+	derived = append(derived[:len(derived):len(derived)], extra...)
 	ag, err := buildGraph(snap, extraNodes, derived)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
@@ -114,7 +118,14 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 			a.sensitivity[i] = sens(n)
 		}
 	}
-	return &Graph{snap: snap, opts: opts, a: a, index: index, now: now}, nil
+	return &Graph{snap: snap, opts: opts, a: a, index: index, now: now,
+		derivedNodes: extraNodes, derivedEdges: fromDerivers}, nil
+}
+
+// Derived returns what the derivers added to the snapshot: the nodes they
+// needed and the attack-graph edges they proved, as they returned them.
+func (g *Graph) Derived() ([]graphmodel.Node, []graphmodel.Edge) {
+	return g.derivedNodes, g.derivedEdges
 }
 
 // Result computes the blast radius of every identity and ranks them.

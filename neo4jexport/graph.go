@@ -42,9 +42,9 @@ func ScopeOf(snap *graphmodel.Snapshot) string {
 	return strings.Join(list, ",")
 }
 
-// Build derives the attack graph of snap with opts.Derivers and analyzes it
-// (analysis.Analyze with the same options): the Graph holds the snapshot's
-// nodes and edges, the derived ones, and every identity's figures. Its Scope
+// Build derives the attack graph of snap with opts.Derivers once
+// (analysis.Prepare) and analyzes it from there: the Graph holds the
+// snapshot's nodes and edges, the derived ones, and every identity's figures. Its Scope
 // is ScopeOf(snap).
 func Build(ctx context.Context, snap *graphmodel.Snapshot, opts analysis.Options) (*Graph, error) {
 	if snap == nil {
@@ -56,15 +56,14 @@ func Build(ctx context.Context, snap *graphmodel.Snapshot, opts analysis.Options
 		Edges:      append([]graphmodel.Edge(nil), snap.Edges...),
 		Identities: map[string]*analysis.Identity{},
 	}
-	for _, d := range opts.Derivers {
-		nodes, edges, err := derive(ctx, d, snap)
-		if err != nil {
-			return nil, err
-		}
-		g.Nodes = append(g.Nodes, nodes...)
-		g.Edges = append(g.Edges, edges...)
+	ag, err := analysis.Prepare(ctx, snap, opts)
+	if err != nil {
+		return nil, fmt.Errorf("neo4j export: %w", err)
 	}
-	res, err := analysis.Analyze(ctx, snap, opts)
+	nodes, edges := ag.Derived()
+	g.Nodes = append(g.Nodes, nodes...)
+	g.Edges = append(g.Edges, edges...)
+	res, err := ag.Result(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j export: %w", err)
 	}
@@ -72,20 +71,6 @@ func Build(ctx context.Context, snap *graphmodel.Snapshot, opts analysis.Options
 		g.Identities[res.Identities[i].ID] = &res.Identities[i]
 	}
 	return g, nil
-}
-
-// derive runs one deriver, turning a panic into an error.
-func derive(ctx context.Context, d analysis.Deriver, snap *graphmodel.Snapshot) (nodes []graphmodel.Node, edges []graphmodel.Edge, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("neo4j export: derive %s: panic: %v", d.Name(), p)
-		}
-	}()
-	nodes, edges, err = d.Derive(ctx, snap)
-	if err != nil {
-		return nil, nil, fmt.Errorf("neo4j export: derive %s: %w", d.Name(), err)
-	}
-	return nodes, edges, nil
 }
 
 // plan is a Graph made ready to write: one node per ID (placeholders for IDs
