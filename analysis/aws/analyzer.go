@@ -14,6 +14,7 @@ package aws
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -24,6 +25,9 @@ import (
 // Analyzer is the AWS deriver; it satisfies analysis.Deriver.
 type Analyzer struct {
 	now time.Time
+	// perPrincipal decides resource access principal by principal, without
+	// access classes (the reference the classes are tested against).
+	perPrincipal bool
 }
 
 // New returns an analyzer that evaluates date conditions against the current time.
@@ -47,6 +51,7 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 		return nil, nil, err
 	}
 	m.cancelled = func() bool { return ctx.Err() != nil }
+	m.perPrincipal = a.perPrincipal
 	out := &emitter{}
 	families := []func(*model, *emitter){
 		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting, deriveResourceAccess,
@@ -80,7 +85,8 @@ func (e *emitter) add(kind graphmodel.EdgeKind, from, to, technique string, v ve
 	}
 	edge := graphmodel.Edge{
 		From: from, To: to, Kind: kind, Technique: technique,
-		Evidence: v.evidence,
+		// Clipped: edges of one access class share their evidence.
+		Evidence: slices.Clip(v.evidence),
 	}
 	if v.t == awspolicy.Maybe {
 		edge.Conditional = true

@@ -112,6 +112,8 @@ type model struct {
 	// federated subjects), by ID.
 	external map[string]graphmodel.Node
 	now      string
+	// perPrincipal turns access classes off (see Analyzer.perPrincipal).
+	perPrincipal bool
 }
 
 // administratorAccess is the AWS-managed policy that exists in every account.

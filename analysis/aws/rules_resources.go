@@ -128,6 +128,10 @@ func deriveResourceAccess(m *model, out *emitter) {
 	}
 	ix := &actionIndex{covers: map[coverKey][]string{}}
 	services := principalServices(m)
+	classes := newClassifier(m)
+	// classOf maps, per account and service, each principal that shares
+	// its decisions with others to its access class.
+	classOf := map[[2]string]map[*principal]*accessClass{}
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -140,6 +144,28 @@ func deriveResourceAccess(m *model, out *emitter) {
 		if service == "s3" && typ == "bucket" {
 			targets = append(targets, actionsOf("s3", "object", r.arn+"/*"))
 		}
+		// Principals of r's account share decisions by access class, except
+		// those r's resource policy tells apart.
+		var shared map[*principal]*accessClass
+		var named []string
+		share := r.policy == nil && !m.perPrincipal
+		if r.policy != nil && !m.perPrincipal {
+			named, share = sharedFor(r.policy.doc, r.account)
+		}
+		if share {
+			k := [2]string{r.account, service}
+			if shared = classOf[k]; shared == nil {
+				shared = map[*principal]*accessClass{}
+				list, _ := classes.classes(r.account, service)
+				for _, c := range list {
+					for _, p := range c.members {
+						shared[p] = c
+					}
+				}
+				classOf[k] = shared
+			}
+		}
+		decided := map[*accessClass]found{}
 		for _, p := range m.principals {
 			if p.account == r.account && m.admins[p.arn] {
 				continue // the account's administrator reaches it through the scope
@@ -150,19 +176,33 @@ func deriveResourceAccess(m *model, out *emitter) {
 			if r.policy == nil && !services[p][service] && !services[p]["*"] {
 				continue // none of its statements concerns the service
 			}
-			cands := make([]map[string]bool, len(targets))
-			for i, t := range targets {
-				cands[i] = ix.candidates(p, r, t)
-			}
-			emitAccess(out, p.arn, r, strongest(targets, func(i int, action, arn string) verdict {
-				if !cands[i][action] {
-					return deny
+			if c := shared[p]; c != nil && (named == nil || !namedBy(named, p)) {
+				f, ok := decided[c]
+				if !ok {
+					f = resourceAccess(m, ix, p, r, targets) // any member not named decides for all
+					decided[c] = f
 				}
-				return m.accessVerdict(p, r, action, arn)
-			}))
+				emitAccess(out, p.arn, r, f)
+				continue
+			}
+			emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
 		}
 		deriveExternalAccess(m, r, targets, out)
 	}
+}
+
+// resourceAccess decides p's strongest access to the targets of r.
+func resourceAccess(m *model, ix *actionIndex, p *principal, r *resource, targets []target) found {
+	cands := make([]map[string]bool, len(targets))
+	for i, t := range targets {
+		cands[i] = ix.candidates(p, r, t)
+	}
+	return strongest(targets, func(i int, action, arn string) verdict {
+		if !cands[i][action] {
+			return deny
+		}
+		return m.accessVerdict(p, r, action, arn)
+	})
 }
 
 // principalServices lists, per principal, the service prefixes its Allow
