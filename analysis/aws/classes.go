@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -8,78 +9,84 @@ import (
 )
 
 // This file groups principals into access classes: principals whose
-// requests on one service are decided by the same documents, none of which
+// requests on one resource are decided by the same documents, none of which
 // looks at who the principal is. Every member of a class gets the same
-// decision (and the same evidence) on a resource without a resource policy,
-// so resource access is worked out once per class instead of once per
-// principal.
+// decision (and the same evidence) on that resource, unless its resource
+// policy tells them apart, so resource access is worked out once per class
+// instead of once per principal.
 
-// accessClass is a set of principals of one account whose requests on one
-// service decide alike.
-type accessClass struct {
-	members []*principal
-}
-
-// classifier builds access classes and remembers what it learnt of each
-// document.
+// classifier tells which principals decide alike on a resource and
+// remembers what it learnt of each document.
 type classifier struct {
 	m *model
-	// ids numbers policies for class keys.
-	ids map[*policy]int
+	// ids numbers policies, boundaries and control policy chains for keys.
+	ids  map[*policy]int
+	orgs map[*orgChain]int
 	// specific memoizes whether a document looks at the principal.
 	specific map[*awspolicy.Document]bool
 	// services memoizes the service prefixes a policy's statements concern
 	// ("*" for every service).
 	services map[*policy]map[string]bool
+	// lone memoizes, by service, the principals that decide on their own.
+	lone map[string]map[*principal]bool
+	// byResource indexes the identity policies by the resources their
+	// statements may name.
+	byResource *resourceIndex
 }
 
 func newClassifier(m *model) *classifier {
-	return &classifier{m: m, ids: map[*policy]int{}, specific: map[*awspolicy.Document]bool{}, services: map[*policy]map[string]bool{}}
+	c := &classifier{m: m, ids: map[*policy]int{}, orgs: map[*orgChain]int{},
+		specific: map[*awspolicy.Document]bool{}, services: map[*policy]map[string]bool{},
+		lone: map[string]map[*principal]bool{}}
+	c.byResource = newResourceIndex(m)
+	return c
 }
 
-// classes partitions the principals of account that may act on service into
-// access classes, in principal order; principals whose documents depend on
-// who they are come back alone in singles.
-func (c *classifier) classes(account, service string) (classes []*accessClass, singles []*principal) {
-	at := map[string]*accessClass{}
-	var key strings.Builder
-	for _, p := range c.m.principals {
-		if p.account != account {
-			continue
-		}
-		key.Reset()
-		relevant := false
-		for _, pol := range p.policies {
-			if !c.concerns(pol, service) {
-				continue
-			}
-			relevant = true
-			key.WriteString(strconv.Itoa(c.id(pol)))
-			key.WriteByte(',')
-		}
-		if !relevant {
-			continue // no statement of it names the service
-		}
-		if !c.shareable(p, service) {
-			singles = append(singles, p)
-			continue
-		}
-		if p.isRole {
-			key.WriteString("|role")
-		}
-		if p.boundary != nil {
-			key.WriteString("|b" + strconv.Itoa(c.id(p.boundary)))
-		}
-		k := key.String()
-		cl := at[k]
-		if cl == nil {
-			cl = &accessClass{}
-			at[k] = cl
-			classes = append(classes, cl)
-		}
-		cl.members = append(cl.members, p)
+// key returns the access class of p on a resource of service whose
+// relevant identity policies are relevant: the relevant policies p holds
+// (in its order), its kind, boundary and control policies. Principals with
+// the same key decide alike on that resource; the key starts with "-" when
+// none of its policies concerns the resource. ok is false when p decides
+// on its own (a document that looks at who it is).
+func (c *classifier) key(p *principal, service string, relevant map[*policy]bool) (key string, ok bool) {
+	lone, seen := c.lone[service]
+	if !seen {
+		lone = map[*principal]bool{}
+		c.lone[service] = lone
 	}
-	return classes, singles
+	alone, known := lone[p]
+	if !known {
+		alone = !c.shareable(p, service)
+		lone[p] = alone
+	}
+	if alone {
+		return "", false
+	}
+	var b []byte
+	for _, pol := range p.policies {
+		if relevant[pol] && c.concerns(pol, service) {
+			b = strconv.AppendInt(b, int64(c.id(pol)), 10)
+			b = append(b, ',')
+		}
+	}
+	if len(b) == 0 {
+		b = append(b, '-') // none of its policies concerns the resource
+	}
+	if p.isRole {
+		b = append(b, "|r"...)
+	}
+	if p.boundary != nil {
+		b = strconv.AppendInt(append(b, "|b"...), int64(c.id(p.boundary)), 10)
+	}
+	if p.org != nil {
+		id, ok := c.orgs[p.org]
+		if !ok {
+			id = len(c.orgs) + 1
+			c.orgs[p.org] = id
+		}
+		b = strconv.AppendInt(append(b, "|o"...), int64(id), 10)
+	}
+	return string(b), true
 }
 
 func (c *classifier) id(pol *policy) int {
@@ -228,4 +235,123 @@ func namedBy(entries []string, p *principal) bool {
 		}
 	}
 	return false
+}
+
+// resourceIndex finds the identity policies with a statement whose Resource
+// may name a given ARN, without matching every pattern.
+type resourceIndex struct {
+	// always are the policies with a statement on every resource ("*", a
+	// NotResource, no Resource element, or a pattern starting with a
+	// wildcard or a variable).
+	always []*policy
+	// exact maps a lower-cased ARN without wildcards to its policies;
+	// prefix maps the lower-cased text before a pattern's first wildcard.
+	exact, prefix map[string][]*policy
+	// lengths are the distinct lengths of the prefixes, ascending.
+	lengths []int
+	// texts are every key of exact and prefix, sorted, with their policies
+	// in pols: a target that is itself a pattern (an S3 bucket's objects)
+	// is compared by range.
+	texts []string
+	pols  [][]*policy
+}
+
+func newResourceIndex(m *model) *resourceIndex {
+	ix := &resourceIndex{exact: map[string][]*policy{}, prefix: map[string][]*policy{}}
+	seen := map[*policy]bool{}
+	lengths := map[int]bool{}
+	for _, p := range m.principals {
+		for _, pol := range p.policies {
+			if seen[pol] {
+				continue
+			}
+			seen[pol] = true
+			keys := map[string]bool{}
+			everywhere := false
+			for i := range pol.doc.Statements {
+				st := &pol.doc.Statements[i]
+				if st.Resource.Negated || !st.Resource.Present {
+					everywhere = true
+					break
+				}
+				for _, v := range st.Resource.Values {
+					v = strings.ToLower(v)
+					cut := strings.IndexAny(v, "*?$")
+					switch {
+					case cut == 0:
+						everywhere = true
+					case cut < 0:
+						keys["="+v] = true
+					default:
+						keys["<"+v[:cut]] = true
+					}
+				}
+			}
+			if everywhere {
+				ix.always = append(ix.always, pol)
+				continue
+			}
+			for k := range keys {
+				if k[0] == '=' {
+					ix.exact[k[1:]] = append(ix.exact[k[1:]], pol)
+				} else {
+					ix.prefix[k[1:]] = append(ix.prefix[k[1:]], pol)
+					lengths[len(k)-1] = true
+				}
+			}
+		}
+	}
+	for l := range lengths {
+		ix.lengths = append(ix.lengths, l)
+	}
+	sort.Ints(ix.lengths)
+	all := map[string][]*policy{}
+	for _, m := range []map[string][]*policy{ix.exact, ix.prefix} {
+		for k, list := range m {
+			all[k] = append(all[k], list...)
+		}
+	}
+	for k := range all {
+		ix.texts = append(ix.texts, k)
+	}
+	sort.Strings(ix.texts)
+	for _, k := range ix.texts {
+		ix.pols = append(ix.pols, all[k])
+	}
+	return ix
+}
+
+// relevant returns the policies with a statement that may name one of arns
+// (a superset: patterns are only compared by their text before the first
+// wildcard, without regard to case).
+func (ix *resourceIndex) relevant(arns ...string) map[*policy]bool {
+	out := make(map[*policy]bool, len(ix.always)+8)
+	for _, pol := range ix.always {
+		out[pol] = true
+	}
+	for _, arn := range arns {
+		arn = strings.ToLower(arn)
+		if cut := strings.IndexAny(arn, "*?"); cut >= 0 {
+			// A pattern target: every key that starts like it may overlap.
+			lit := arn[:cut]
+			for i := sort.SearchStrings(ix.texts, lit); i < len(ix.texts) && strings.HasPrefix(ix.texts[i], lit); i++ {
+				for _, pol := range ix.pols[i] {
+					out[pol] = true
+				}
+			}
+			arn = lit
+		}
+		for _, pol := range ix.exact[arn] {
+			out[pol] = true
+		}
+		for _, l := range ix.lengths {
+			if l > len(arn) {
+				break
+			}
+			for _, pol := range ix.prefix[arn[:l]] {
+				out[pol] = true
+			}
+		}
+	}
+	return out
 }

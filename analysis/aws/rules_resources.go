@@ -129,9 +129,6 @@ func deriveResourceAccess(m *model, out *emitter) {
 	ix := &actionIndex{covers: map[coverKey][]string{}}
 	services := principalServices(m)
 	classes := newClassifier(m)
-	// classOf maps, per account and service, each principal that shares
-	// its decisions with others to its access class.
-	classOf := map[[2]string]map[*principal]*accessClass{}
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -146,26 +143,20 @@ func deriveResourceAccess(m *model, out *emitter) {
 		}
 		// Principals of r's account share decisions by access class, except
 		// those r's resource policy tells apart.
-		var shared map[*principal]*accessClass
 		var named []string
-		share := r.policy == nil && !m.perPrincipal
-		if r.policy != nil && !m.perPrincipal {
+		share := !m.perPrincipal
+		if share && r.policy != nil {
 			named, share = sharedFor(r.policy.doc, r.account)
 		}
+		var relevant map[*policy]bool
 		if share {
-			k := [2]string{r.account, service}
-			if shared = classOf[k]; shared == nil {
-				shared = map[*principal]*accessClass{}
-				list, _ := classes.classes(r.account, service)
-				for _, c := range list {
-					for _, p := range c.members {
-						shared[p] = c
-					}
-				}
-				classOf[k] = shared
+			arns := make([]string, len(targets))
+			for i, t := range targets {
+				arns[i] = t.arn
 			}
+			relevant = classes.byResource.relevant(arns...)
 		}
-		decided := map[*accessClass]found{}
+		decided := map[string]found{}
 		for _, p := range m.principals {
 			if p.account == r.account && m.admins[p.arn] {
 				continue // the account's administrator reaches it through the scope
@@ -176,14 +167,19 @@ func deriveResourceAccess(m *model, out *emitter) {
 			if r.policy == nil && !services[p][service] && !services[p]["*"] {
 				continue // none of its statements concerns the service
 			}
-			if c := shared[p]; c != nil && (named == nil || !namedBy(named, p)) {
-				f, ok := decided[c]
-				if !ok {
-					f = resourceAccess(m, ix, p, r, targets) // any member not named decides for all
-					decided[c] = f
+			if share && p.account == r.account && (named == nil || !namedBy(named, p)) {
+				if key, ok := classes.key(p, service, relevant); ok {
+					if key[0] == '-' && r.policy == nil {
+						continue // none of its policies may name r
+					}
+					f, seen := decided[key]
+					if !seen {
+						f = resourceAccess(m, ix, p, r, targets) // any member decides for all
+						decided[key] = f
+					}
+					emitAccess(out, p.arn, r, f)
+					continue
 				}
-				emitAccess(out, p.arn, r, f)
-				continue
 			}
 			emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
 		}
