@@ -72,6 +72,11 @@ const (
 	KindAWSOrgUnit NodeKind = "aws.org_unit"
 	// KindAWSOrgPolicy is a service or resource control policy (SCP, RCP).
 	KindAWSOrgPolicy NodeKind = "aws.org_policy"
+	// KindAWSPermissionSet is a node the analysis derives: the principals of
+	// an account holding the same broad policies on one service, through
+	// which their shared access to that service's resources is recorded
+	// once. Like a group, it holds permissions for its members.
+	KindAWSPermissionSet NodeKind = "aws.permission_set"
 	// KindAWSFederatedPrincipal is a web-identity or SAML subject set admitted by
 	// a trust policy (e.g. a GitHub Actions repository through an OIDC provider).
 	KindAWSFederatedPrincipal NodeKind = "aws.federated_principal"
@@ -141,6 +146,7 @@ var kindTable = map[NodeKind]kindInfo{
 	KindAWSFederatedPrincipal: {ProviderExternal, ClassIdentity, true},
 	KindAWSOrgUnit:            {ProviderAWS, ClassOther, false},
 	KindAWSOrgPolicy:          {ProviderAWS, ClassPolicy, false},
+	KindAWSPermissionSet:      {ProviderAWS, ClassGroup, false},
 
 	KindGCPOrganization:   {ProviderGCP, ClassScope, false},
 	KindGCPFolder:         {ProviderGCP, ClassScope, false},

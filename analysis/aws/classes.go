@@ -243,7 +243,8 @@ type resourceIndex struct {
 	// always are the policies with a statement on every resource ("*", a
 	// NotResource, no Resource element, or a pattern starting with a
 	// wildcard or a variable).
-	always []*policy
+	always    []*policy
+	alwaysSet map[*policy]bool
 	// exact maps a lower-cased ARN without wildcards to its policies;
 	// prefix maps the lower-cased text before a pattern's first wildcard.
 	exact, prefix map[string][]*policy
@@ -257,7 +258,7 @@ type resourceIndex struct {
 }
 
 func newResourceIndex(m *model) *resourceIndex {
-	ix := &resourceIndex{exact: map[string][]*policy{}, prefix: map[string][]*policy{}}
+	ix := &resourceIndex{exact: map[string][]*policy{}, prefix: map[string][]*policy{}, alwaysSet: map[*policy]bool{}}
 	seen := map[*policy]bool{}
 	lengths := map[int]bool{}
 	for _, p := range m.principals {
@@ -289,6 +290,7 @@ func newResourceIndex(m *model) *resourceIndex {
 			}
 			if everywhere {
 				ix.always = append(ix.always, pol)
+				ix.alwaysSet[pol] = true
 				continue
 			}
 			for k := range keys {
@@ -355,3 +357,6 @@ func (ix *resourceIndex) relevant(arns ...string) map[*policy]bool {
 	}
 	return out
 }
+
+// isAlways reports whether a statement of pol may name every resource.
+func (ix *resourceIndex) isAlways(pol *policy) bool { return ix.alwaysSet[pol] }

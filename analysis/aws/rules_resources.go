@@ -129,6 +129,11 @@ func deriveResourceAccess(m *model, out *emitter) {
 	ix := &actionIndex{covers: map[coverKey][]string{}}
 	services := principalServices(m)
 	classes := newClassifier(m)
+	type permissionSets struct {
+		list []*permissionSet
+		of   map[*principal]*permissionSet
+	}
+	sets := map[[2]string]permissionSets{} // by account and service
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -156,6 +161,33 @@ func deriveResourceAccess(m *model, out *emitter) {
 			}
 			relevant = classes.byResource.relevant(arns...)
 		}
+		// Permission sets of r's account give their members their shared
+		// access, unless r's resource policy names some principal of the
+		// account (it could deny that one what the set gives).
+		var setOf map[*principal]*permissionSet
+		var setGives map[*permissionSet]found
+		if share && named == nil && !m.perPrincipal {
+			k := [2]string{r.account, service}
+			ps, ok := sets[k]
+			if !ok {
+				list, of := classes.permissionSets(r.account, service)
+				ps = permissionSets{list, of}
+				sets[k] = ps
+				for _, s := range list {
+					m.external[s.id] = s.node(r.account, service)
+					for _, p := range s.members {
+						out.add(graphmodel.EdgeMemberOf, p.arn, s.id, TechniquePermissionSet, s.membership())
+					}
+				}
+			}
+			setOf = ps.of
+			setGives = make(map[*permissionSet]found, len(ps.list))
+			for _, s := range ps.list {
+				f := resourceAccess(m, ix, s.stand, r, targets)
+				setGives[s] = f
+				emitAccess(out, s.id, r, f)
+			}
+		}
 		decided := map[string]found{}
 		for _, p := range m.principals {
 			if p.account == r.account && m.admins[p.arn] {
@@ -172,12 +204,18 @@ func deriveResourceAccess(m *model, out *emitter) {
 					if key[0] == '-' && r.policy == nil {
 						continue // none of its policies may name r
 					}
+					set := setOf[p]
+					if set != nil && set.key == key {
+						continue // its set's access is all it has
+					}
 					f, seen := decided[key]
 					if !seen {
 						f = resourceAccess(m, ix, p, r, targets) // any member decides for all
 						decided[key] = f
 					}
-					emitAccess(out, p.arn, r, f)
+					if set == nil || adds(f, setGives[set]) {
+						emitAccess(out, p.arn, r, f)
+					}
 					continue
 				}
 			}
