@@ -49,28 +49,30 @@ func newClassifier(m *model) *classifier {
 // none of its policies concerns the resource. ok is false when p decides
 // on its own (a document that looks at who it is).
 func (c *classifier) key(p *principal, service string, relevant map[*policy]bool) (key string, ok bool) {
-	lone, seen := c.lone[service]
-	if !seen {
-		lone = map[*principal]bool{}
-		c.lone[service] = lone
-	}
-	alone, known := lone[p]
-	if !known {
-		alone = !c.shareable(p, service)
-		lone[p] = alone
-	}
-	if alone {
-		return "", false
+	return c.ruleKey(p, []string{service}, relevant, nil)
+}
+
+// ruleKey is key for a decision that involves actions of the services on,
+// on a resource whose relevant policies are relevant, and actions of the
+// services anywhere on any resource: every policy concerning one of those
+// counts whatever it names.
+func (c *classifier) ruleKey(p *principal, on []string, relevant map[*policy]bool, anywhere []string) (key string, ok bool) {
+	for _, list := range [][]string{on, anywhere} {
+		for _, service := range list {
+			if c.alone(p, service) {
+				return "", false
+			}
+		}
 	}
 	var b []byte
 	for _, pol := range p.policies {
-		if relevant[pol] && c.concerns(pol, service) {
+		if (relevant[pol] && c.concernsAny(pol, on)) || c.concernsAny(pol, anywhere) {
 			b = strconv.AppendInt(b, int64(c.id(pol)), 10)
 			b = append(b, ',')
 		}
 	}
 	if len(b) == 0 {
-		b = append(b, '-') // none of its policies concerns the resource
+		b = append(b, '-') // none of its policies concerns the decision
 	}
 	if p.isRole {
 		b = append(b, "|r"...)
@@ -87,6 +89,31 @@ func (c *classifier) key(p *principal, service string, relevant map[*policy]bool
 		b = strconv.AppendInt(append(b, "|o"...), int64(id), 10)
 	}
 	return string(b), true
+}
+
+// alone reports, memoized, whether p decides on its own on service.
+func (c *classifier) alone(p *principal, service string) bool {
+	lone, seen := c.lone[service]
+	if !seen {
+		lone = map[*principal]bool{}
+		c.lone[service] = lone
+	}
+	alone, known := lone[p]
+	if !known {
+		alone = !c.shareable(p, service)
+		lone[p] = alone
+	}
+	return alone
+}
+
+// concernsAny reports whether pol concerns one of services.
+func (c *classifier) concernsAny(pol *policy, services []string) bool {
+	for _, s := range services {
+		if c.concerns(pol, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *classifier) id(pol *policy) int {

@@ -1,6 +1,9 @@
 package aws
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -56,8 +59,20 @@ var existingRules = []existingRule{
 }
 
 // deriveExisting emits CAN_BECOME edges from principals to the roles that
-// resources they can take over already run with.
+// resources they can take over already run with. Principals of an access
+// class (see classes.go) are decided once per resource and rule.
 func deriveExisting(m *model, out *emitter) {
+	classes := newClassifier(m)
+	// allowed lists, per rule, the principals whose policies may allow its
+	// actions on some resource: without a resource policy, only they can.
+	allowed := make([][]*principal, len(existingRules))
+	for i, rule := range existingRules {
+		for _, p := range m.principals {
+			if allowedSomewhere(p, rule.onResource) {
+				allowed[i] = append(allowed[i], p)
+			}
+		}
+	}
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -65,15 +80,42 @@ func deriveExisting(m *model, out *emitter) {
 		if len(r.roles) == 0 {
 			continue
 		}
-		for _, rule := range existingRules {
+		var named []string
+		share := !m.perPrincipal
+		if share && r.policy != nil {
+			named, share = sharedFor(r.policy.doc, r.account)
+		}
+		var relevant map[*policy]bool
+		if share {
+			relevant = classes.byResource.relevant(r.arn)
+		}
+		for i, rule := range existingRules {
 			if r.service != rule.service || r.typ != rule.typ || (rule.ssmManaged && r.node.Prop("ssm_managed") != "true") {
 				continue
 			}
-			for _, p := range m.principals {
+			on, anywhere := servicesOf(rule.onResource), servicesOf(rule.anywhere)
+			decided := map[string]verdict{}
+			candidates := m.principals
+			if r.policy == nil {
+				candidates = allowed[i]
+			}
+			for _, p := range candidates {
 				if p.account != r.account || m.admins[p.arn] {
 					continue
 				}
-				v := existingVerdict(m, p, r, rule)
+				var v verdict
+				key, ok := "", false
+				if share && (named == nil || !namedBy(named, p)) {
+					key, ok = classes.ruleKey(p, on, relevant, anywhere)
+				}
+				if seen := false; ok {
+					if v, seen = decided[key]; !seen {
+						v = existingVerdict(m, p, r, rule) // any member decides for all
+						decided[key] = v
+					}
+				} else {
+					v = existingVerdict(m, p, r, rule)
+				}
 				if v.t == awspolicy.No {
 					continue
 				}
@@ -88,15 +130,34 @@ func deriveExisting(m *model, out *emitter) {
 	}
 }
 
+// servicesOf returns the service prefixes of actions, in order, once each.
+func servicesOf(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		service, _, _ := strings.Cut(strings.ToLower(a), ":")
+		if !slices.Contains(out, service) {
+			out = append(out, service)
+		}
+	}
+	return out
+}
+
+// allowedSomewhere reports whether p's policies may allow every action on
+// some resource (memoized per principal and action).
+func allowedSomewhere(p *principal, actions []string) bool {
+	for _, a := range actions {
+		if allowsSomewhere(p, a, nil).t == awspolicy.No {
+			return false
+		}
+	}
+	return true
+}
+
 func existingVerdict(m *model, p *principal, r *resource, rule existingRule) verdict {
 	// Without a resource policy only p's own policies can allow the
 	// actions: a principal allowed one of them nowhere is out at once.
-	if r.policy == nil {
-		for _, a := range rule.onResource {
-			if allowsSomewhere(p, a, nil).t == awspolicy.No {
-				return deny
-			}
-		}
+	if r.policy == nil && !allowedSomewhere(p, rule.onResource) {
+		return deny
 	}
 	v := verdict{t: awspolicy.Yes}
 	for _, a := range rule.onResource {
