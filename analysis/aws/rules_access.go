@@ -23,29 +23,62 @@ var accessRules = []accessRule{
 }
 
 // deriveAccess emits CAN_BECOME edges for the principal-access family and
-// for joining a group (iam-013).
+// for joining a group (iam-013). Principals of an access class (see
+// classes.go) are decided once per target.
 func deriveAccess(m *model, out *emitter) {
+	classes := newClassifier(m)
+	iam := []string{"iam"}
+	for _, rule := range accessRules {
+		var holders []*principal
+		for _, p := range m.principals {
+			if !m.admins[p.arn] && allowsSomewhere(p, rule.action, nil).t != awspolicy.No {
+				holders = append(holders, p)
+			}
+		}
+		if len(holders) == 0 {
+			continue
+		}
+		for _, t := range m.principals {
+			if m.stopped() {
+				return
+			}
+			if t.node.Kind != rule.target || t.node.Prop("service_linked") == "true" {
+				continue
+			}
+			var relevant map[*policy]bool
+			if !m.perPrincipal {
+				relevant = classes.byResource.relevant(t.arn)
+			}
+			type decision struct {
+				technique string
+				v         verdict
+			}
+			decided := map[string]decision{}
+			for _, p := range holders {
+				if t == p || t.account != p.account {
+					continue
+				}
+				key, ok := "", false
+				if !m.perPrincipal {
+					key, ok = classes.ruleKey(p, iam, relevant, nil)
+				}
+				d, seen := decided[key]
+				if !ok || !seen {
+					d.technique, d.v = credentialVerdict(p, t, rule) // any member decides for all
+					if ok {
+						decided[key] = d
+					}
+				}
+				out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, d.technique, d.v)
+			}
+		}
+	}
 	groups := sortedGroups(m)
 	for _, p := range m.principals {
 		if m.stopped() {
 			return
 		}
-		if m.admins[p.arn] {
-			continue
-		}
-		for _, rule := range accessRules {
-			if allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
-				continue
-			}
-			for _, t := range m.principals {
-				if t == p || t.account != p.account || t.node.Kind != rule.target || t.node.Prop("service_linked") == "true" {
-					continue
-				}
-				technique, v := credentialVerdict(p, t, rule)
-				out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, technique, v)
-			}
-		}
-		if p.isRole || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
+		if m.admins[p.arn] || p.isRole || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
 			continue
 		}
 		for _, g := range groups {
