@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -54,6 +55,12 @@ type collectAWSOptions struct {
 	Regions     string
 	EndpointURL string
 	SaveDir     string
+	// Org collects every account of the organization (--org), assuming
+	// AssumeRole in each (--assume-role), Concurrency accounts at a time
+	// (--concurrency).
+	Org         bool
+	AssumeRole  string
+	Concurrency int
 	// Output is the snapshot path; "" or "-" is stdout.
 	Output string
 	// Strict turns any gap into a failure (exit 3) and writes nothing.
@@ -66,14 +73,22 @@ func collectAWSCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "aws",
 		Usage:     "collect an AWS account live, or from an offline export",
-		UsageText: "blastradius collect aws [--profile NAME] [--regions LIST|all] [--endpoint-url URL] [--save-dir DIR] | --from-dir DIR  [-o SNAP] [--strict]",
+		UsageText: "blastradius collect aws [--profile NAME] [--regions LIST|all] [--endpoint-url URL] [--save-dir DIR] [--org [--assume-role NAME] [--concurrency N]] | --from-dir DIR  [-o SNAP] [--strict]",
 		Description: `Without --from-dir, collects the account of the current AWS credentials
 through the AWS APIs, with the SDK's standard configuration (environment,
 ~/.aws/config profiles, SSO, instance and container roles). Every call is
 read-only and none returns secret material; the README lists the actions
-the collector needs. IAM and the S3 bucket list are global; Lambda, EC2,
-KMS, Secrets Manager and SNS are read in each region of --regions (default:
-the configured region).
+the collector needs. IAM, the S3 bucket list and Organizations are global;
+the regional services (Lambda, EC2, ECS, EKS, KMS, SQS, …) are read in each
+region of --regions (default: the configured region).
+
+With --org, lists the accounts of the organization (organizations:ListAccounts)
+and collects each by assuming the role --assume-role NAME in it (default
+blastradius-audit: create it in every account with the README's read-only
+policy), --concurrency accounts at a time, into one snapshot; the current
+account is collected with its own credentials, with the Organizations tree,
+SCPs and RCPs. An account whose role cannot be assumed, or whose collection
+fails, is a gap; the others go on.
 Throttled calls are retried with adaptive backoff. A call that fails
 (AccessDenied, retries exhausted) is recorded as a gap, naming the call,
 the account and the region, and the rest goes on. On a terminal, a progress
@@ -87,13 +102,16 @@ and the other AWS CLI outputs the README lists. Policy documents may be JSON
 objects (AWS CLI) or URL-encoded strings (raw API). References the files do
 not resolve (a managed policy or group they do not define) are recorded as
 gaps. --save-dir writes a live collection's raw outputs in that layout, so
-that it can be replayed with --from-dir.
+that it can be replayed with --from-dir, gaps included (gaps.json); a
+directory saved with --org holds one subdirectory per account, and
+--from-dir reads them all.
 
 Gaps are summarized on stderr and kept in the snapshot.
 
 Examples:
    blastradius collect aws --profile audit --regions all -o aws.snap.json
    blastradius collect aws --regions eu-west-1,us-east-1 --save-dir ./export -o aws.snap.json
+   blastradius collect aws --org --assume-role audit --regions all --save-dir ./org -o org.snap.json
    blastradius collect aws --from-dir ./export --strict -o aws.snap.json
    blastradius collect aws --from-dir ./export | blastradius analyze -
 
@@ -105,7 +123,10 @@ fails (no credentials, iam:GetAccountAuthorizationDetails denied) or, with
 			&cli.StringFlag{Name: "profile", Usage: "live: use the AWS shared configuration profile `NAME`"},
 			&cli.StringFlag{Name: "regions", Usage: "live: collect regional resources in `LIST` (comma-separated region names) or in all enabled regions (all)"},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "live: send every AWS call to `URL` (an emulator or a proxy)"},
-			&cli.StringFlag{Name: "save-dir", Usage: "live: also write the raw outputs to `DIR` in the offline layout"},
+			&cli.StringFlag{Name: "save-dir", Usage: "live: also write the raw outputs to `DIR` in the offline layout (with --org, one DIR/<account id> per account)"},
+			&cli.BoolFlag{Name: "org", Usage: "live: collect every account of the organization, assuming --assume-role in each"},
+			&cli.StringFlag{Name: "assume-role", Usage: "live, with --org: the read-only role `NAME` to assume in each member account (default " + awscollect.DefaultAssumeRole + ")"},
+			&cli.IntFlag{Name: "concurrency", Value: 4, Usage: "live: collect at most `N` accounts, and N regions of each, at once"},
 			&cli.StringFlag{Name: "from-dir", Usage: "read the offline export in `DIR` (gaad.json) instead of the AWS APIs"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write the snapshot to `SNAP` (- is standard output)"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3, write nothing) when any gap was recorded"},
@@ -120,6 +141,9 @@ fails (no credentials, iam:GetAccountAuthorizationDetails denied) or, with
 				Regions:     cCtx.String("regions"),
 				EndpointURL: cCtx.String("endpoint-url"),
 				SaveDir:     cCtx.String("save-dir"),
+				Org:         cCtx.Bool("org"),
+				AssumeRole:  cCtx.String("assume-role"),
+				Concurrency: cCtx.Int("concurrency"),
 				Output:      cCtx.String("output"),
 				Strict:      cCtx.Bool("strict"),
 				Stdout:      cCtx.App.Writer,
@@ -135,8 +159,12 @@ func runCollectAWS(ctx context.Context, opts collectAWSOptions) error {
 	if opts.FromDir == "" {
 		return runCollectAWSLive(ctx, opts)
 	}
+	if opts.Org {
+		return usageErrorf("collect aws: --org is for live collection and cannot be used with --from-dir (a directory saved with --org is read with --from-dir alone)")
+	}
 	for _, f := range []struct{ flag, value string }{
 		{"--profile", opts.Profile}, {"--regions", opts.Regions}, {"--endpoint-url", opts.EndpointURL}, {"--save-dir", opts.SaveDir},
+		{"--assume-role", opts.AssumeRole},
 	} {
 		if f.value != "" {
 			return usageErrorf("collect aws: %s is for live collection and cannot be used with --from-dir", f.flag)
@@ -154,7 +182,15 @@ func runCollectAWS(ctx context.Context, opts collectAWSOptions) error {
 	}
 
 	slog.InfoContext(ctx, "collecting", "collector", "aws", "from_dir", opts.FromDir)
-	snap, err := collectors.Run(ctx, awscollect.NewOffline(os.DirFS(opts.FromDir), opts.FromDir))
+	dirs, err := accountDirs(opts.FromDir)
+	if err != nil {
+		return usageErrorf("collect aws: --from-dir %s: %w", opts.FromDir, err)
+	}
+	var cs []collectors.Collector
+	for _, dir := range dirs {
+		cs = append(cs, awscollect.NewOffline(os.DirFS(dir), dir))
+	}
+	snap, err := collectors.Run(ctx, cs...)
 	if err != nil {
 		// collectors.Run names the collector ("collect aws: …").
 		if isInputError(err) {
@@ -163,6 +199,31 @@ func runCollectAWS(ctx context.Context, opts collectAWSOptions) error {
 		return collectError(err)
 	}
 	return finishCollect(ctx, "collect aws", snap, opts.Output, opts.Strict, opts.Stdout, opts.Stderr)
+}
+
+// accountDirs returns the export directories of --from-dir DIR: DIR
+// itself when it holds gaad.json, else its subdirectories that do (a
+// directory saved with --org --save-dir: one per account), in name order.
+func accountDirs(dir string) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(dir, awscollect.GAADFile)); err == nil {
+		return []string{dir}, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, e := range entries {
+		sub := filepath.Join(dir, e.Name())
+		if _, err := os.Stat(filepath.Join(sub, awscollect.GAADFile)); e.IsDir() && err == nil {
+			dirs = append(dirs, sub)
+		}
+	}
+	if len(dirs) == 0 {
+		// The offline reader names the missing gaad.json.
+		return []string{dir}, nil
+	}
+	return dirs, nil
 }
 
 // runCollectAWSLive collects the account of the current AWS credentials
@@ -177,6 +238,15 @@ func runCollectAWSLive(ctx context.Context, opts collectAWSOptions) error {
 			return usageErrorf("collect aws: --endpoint-url: %w", err)
 		}
 	}
+	if opts.AssumeRole != "" && !opts.Org {
+		return usageErrorf("collect aws: --assume-role is for --org")
+	}
+	if opts.AssumeRole != "" && !awscollect.ValidRoleName(opts.AssumeRole) {
+		return usageErrorf("collect aws: --assume-role %q is not an IAM role name", opts.AssumeRole)
+	}
+	if opts.Concurrency < 1 || opts.Concurrency > 64 {
+		return usageErrorf("collect aws: --concurrency %d: want 1 to 64", opts.Concurrency)
+	}
 	if opts.SaveDir != "" {
 		if fi, err := os.Stat(opts.SaveDir); err == nil && !fi.IsDir() {
 			return usageErrorf("collect aws: --save-dir %s: not a directory", opts.SaveDir)
@@ -186,12 +256,22 @@ func runCollectAWSLive(ctx context.Context, opts collectAWSOptions) error {
 	if err != nil {
 		return collectError(fmt.Errorf("collect aws: %w", err))
 	}
-	live := awscollect.LiveOptions{Regions: regions, SaveDir: opts.SaveDir}
+	live := awscollect.LiveOptions{Regions: regions, SaveDir: opts.SaveDir, AssumeRole: opts.AssumeRole, Concurrency: opts.Concurrency}
 	if awscollect.IsTerminal(opts.Stderr) {
 		live.Progress = opts.Stderr
 	}
-	slog.InfoContext(ctx, "collecting", "collector", "aws", "mode", "live", "profile", opts.Profile, "regions", opts.Regions)
-	snap, err := collectors.Run(ctx, awscollect.NewLive(cfg, live))
+	slog.InfoContext(ctx, "collecting", "collector", "aws", "mode", "live", "profile", opts.Profile, "regions", opts.Regions, "org", opts.Org)
+	var snap *graphmodel.Snapshot
+	if opts.Org {
+		var frags []graphmodel.Fragment
+		if frags, err = awscollect.NewLive(cfg, live).CollectOrg(ctx); err == nil {
+			snap = graphmodel.NewSnapshot(frags...)
+		} else {
+			err = fmt.Errorf("collect aws: %w", err)
+		}
+	} else {
+		snap, err = collectors.Run(ctx, awscollect.NewLive(cfg, live))
+	}
 	if err != nil {
 		if badinput.Is(err) {
 			return usageError(err)

@@ -32,6 +32,7 @@
 //	s3api-list-buckets.json                              s3api list-buckets
 //	s3api-get-bucket-policy.json                         s3api get-bucket-policy, per bucket    + Bucket
 //	kms-list-keys.json                                   kms list-keys
+//	kms-describe-key.json                                kms describe-key, per key
 //	kms-get-key-policy.json                              kms get-key-policy, per key            + KeyId
 //	secretsmanager-list-secrets.json                     secretsmanager list-secrets
 //	secretsmanager-get-resource-policy.json              secretsmanager get-resource-policy, per secret
@@ -51,6 +52,7 @@
 //	organizations-list-policies.json                     organizations list-policies, per type  + Filter
 //	organizations-describe-policy.json                   organizations describe-policy, per policy
 //	organizations-list-targets-for-policy.json           organizations list-targets-for-policy, per policy + PolicyId
+//	gaps.json                                            the calls that failed in the live collection that wrote the directory (--save-dir)
 //
 // Every file but gaad.json may hold one output object or a JSON array of
 // outputs (several regions, pages, or one per item). "+ X" marks the
@@ -123,7 +125,7 @@
 // instance_profile, ssm_managed, ssm_ping_status; launch template
 // default_version, default_role; stack set execution_role_name; EKS
 // cluster oidc_issuer; OIDC provider url (host and path, as IAM keeps it);
-// KMS key key_manager (when a describe-key output is given, live only); SSM
+// KMS key key_manager (when a describe-key output is given); SSM
 // parameter parameter_type.
 //
 // Properties are strings; dates are kept as the export gives them. Documents

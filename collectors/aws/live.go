@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"regexp"
 	"sort"
@@ -132,8 +133,15 @@ type LiveOptions struct {
 	// 0 means two minutes. PollInterval is the wait between two checks; 0
 	// means two seconds.
 	ReportWait, PollInterval time.Duration
-	// Concurrency bounds how many regions are collected at once; 0 means 4.
+	// Concurrency bounds how many regions, and with CollectOrg how many
+	// accounts, are collected at once; 0 means 4.
 	Concurrency int
+	// Org reads the Organizations tree even when the account is not the
+	// management account (a delegated administrator); CollectOrg sets it.
+	Org bool
+	// AssumeRole is the name of the role CollectOrg assumes in each member
+	// account; "" means DefaultAssumeRole.
+	AssumeRole string
 }
 
 // Live collects one AWS account through the AWS APIs. Every call is
@@ -160,12 +168,23 @@ func (l *Live) Name() string { return CollectorName }
 // Collect calls the AWS APIs, converts the outputs with ConvertAccount and
 // returns the account's fragment, whose Source.Gaps lists the calls that
 // failed besides the converter's gaps. With SaveDir set, the raw outputs
-// are written there before they are converted.
+// and the failed calls (gaps.json) are written there before they are
+// converted.
 func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
+	p := newProgress(l.opts.Progress)
+	defer p.done()
+	return l.collectAccount(ctx, l.cfg, l.opts, p, nil)
+}
+
+// collectAccount collects the account of cfg's credentials; extra are
+// gaps to report first (CollectOrg's, about the member accounts).
+func (l *Live) collectAccount(ctx context.Context, cfg aws.Config, opts LiveOptions, p *progress, extra []graphmodel.Gap) (graphmodel.Fragment, error) {
 	start := l.now().UTC()
-	r := newLiveRun(l.cfg, l.opts)
-	defer r.progress.done()
-	allRegions := len(l.opts.Regions) == 1 && l.opts.Regions[0] == AllRegions
+	r := newLiveRun(cfg, opts, p)
+	for _, g := range extra {
+		r.gaps = append(r.gaps, slottedGap{gap: g})
+	}
+	allRegions := len(opts.Regions) == 1 && opts.Regions[0] == AllRegions
 	var regions []string
 	if !allRegions { // check the names before any call
 		var err error
@@ -186,7 +205,7 @@ func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 		return graphmodel.Fragment{}, err
 	}
 	res := &Resources{}
-	steps := []func(context.Context, *Resources) error{r.credentialReport, r.oidcProviders, r.s3}
+	steps := []func(context.Context, *Resources) error{r.credentialReport, r.oidcProviders, r.s3, r.organizations}
 	for _, step := range steps {
 		if err := step(ctx, res); err != nil {
 			return graphmodel.Fragment{}, err
@@ -201,8 +220,11 @@ func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 		return graphmodel.Fragment{}, err
 	}
 
-	if l.opts.SaveDir != "" {
-		if err := SaveOutputs(l.opts.SaveDir, details, res); err != nil {
+	// The failed calls go through the converter as gaps.json does offline,
+	// so that a replay of --save-dir reports the same gaps in the same order.
+	res.CollectionGaps = r.collectionGapOutputs()
+	if opts.SaveDir != "" {
+		if err := SaveOutputs(opts.SaveDir, details, res); err != nil {
 			return graphmodel.Fragment{}, err
 		}
 	}
@@ -210,7 +232,6 @@ func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 	if err != nil {
 		return graphmodel.Fragment{}, err
 	}
-	frag.Source.Gaps = append(r.gaps, frag.Source.Gaps...)
 	frag.Source.Origin = LiveOrigin
 	frag.Source.CollectedAt = start
 	return frag, nil
@@ -228,14 +249,13 @@ type liveRun struct {
 	progress *progress
 
 	mu   sync.Mutex
-	gaps []graphmodel.Gap
+	gaps []slottedGap
 	// s3ByRegion caches the S3 clients: the adaptive retry mode slows the
 	// calls of one client, so each service and region keeps one.
 	s3ByRegion map[string]*s3.Client
 }
 
-func newLiveRun(cfg aws.Config, opts LiveOptions) *liveRun {
-	p := newProgress(opts.Progress)
+func newLiveRun(cfg aws.Config, opts LiveOptions, p *progress) *liveRun {
 	cfg = cfg.Copy()
 	cfg.APIOptions = append(cfg.APIOptions, p.middleware)
 	home := cfg.Region
@@ -269,10 +289,17 @@ func (r *liveRun) place(region string) string {
 // failed records a call that failed as a gap: What the call
 // ("lambda:ListFunctions"), Reason the error code, Where the account, the
 // region and, for a per-item call, the item. A cancelled context is
-// returned instead: the collection stops.
+// returned instead: the collection stops. A call whose endpoint host does
+// not exist (a service AWS does not offer in the region) is no gap.
 func (r *liveRun) failed(ctx context.Context, call, region, item string, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		// The service has no endpoint in this region: nothing to see.
+		slog.DebugContext(ctx, "no endpoint", "call", call, "region", region, "err", err)
+		return nil
 	}
 	where := r.place(region)
 	if item != "" {
@@ -281,7 +308,7 @@ func (r *liveRun) failed(ctx context.Context, call, region, item string, err err
 	g := graphmodel.Gap{What: call, Reason: errorReason(err), Where: where}
 	slog.InfoContext(ctx, "call failed", "call", call, "where", where, "err", err)
 	r.mu.Lock()
-	r.gaps = append(r.gaps, g)
+	r.gaps = append(r.gaps, slottedGap{slot: gapSlot(ctx), gap: g})
 	r.mu.Unlock()
 	return nil
 }
@@ -359,7 +386,7 @@ func (r *liveRun) collectRegions(ctx context.Context, regions []string, res *Res
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs[i] = r.collectRegion(ctx, region, &results[i])
+			errs[i] = r.collectRegion(withGapSlot(ctx, i+1), region, &results[i])
 		}()
 	}
 	wg.Wait()
@@ -375,7 +402,9 @@ func (r *liveRun) collectRegions(ctx context.Context, regions []string, res *Res
 // collectRegion collects the regional resources of one region.
 func (r *liveRun) collectRegion(ctx context.Context, region string, res *Resources) error {
 	steps := []func(context.Context, string, *Resources) error{
-		r.lambda, r.ec2Instances, r.launchTemplates, r.kms, r.secretsManager, r.sns,
+		r.lambda, r.ec2Instances, r.launchTemplates, r.ssm, r.cloudFormation, r.codeBuild, r.glue,
+		r.sageMaker, r.appRunner, r.ecs, r.eks, r.bedrockAgentCore, r.kms, r.secretsManager,
+		r.dynamoDB, r.rds, r.sqs, r.sns, r.ecr,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -383,6 +412,18 @@ func (r *liveRun) collectRegion(ctx context.Context, region string, res *Resourc
 		}
 		if err := step(ctx, region, res); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// eachPage reads a listing page by page: next fetches and keeps one page
+// while more reports pages left. A page that fails becomes a gap (call,
+// region, item) and ends the listing; what the earlier pages gave is kept.
+func (r *liveRun) eachPage(ctx context.Context, call, region, item string, more func() bool, next func(context.Context) error) error {
+	for more() {
+		if err := next(ctx); err != nil {
+			return r.failed(ctx, call, region, item, err)
 		}
 	}
 	return nil

@@ -38,6 +38,9 @@ type fakeAWS struct {
 	// reportPolls is how many GenerateCredentialReport calls answer
 	// INPROGRESS before COMPLETE.
 	reportPolls int
+	// org makes the account the management account of an organization
+	// (see fakeOrgHandlers); without it, it is in none.
+	org bool
 }
 
 // fault makes a call fail: the attempts numbered 1..times (every attempt
@@ -104,10 +107,35 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 
 // operation finds the operation and its parameters in a request.
 func operation(service string, r *http.Request, body []byte) (string, url.Values) {
+	if target := r.Header.Get("X-Amz-Target"); target != "" { // JSON 1.0 and 1.1
+		var v map[string]any
+		_ = json.Unmarshal(body, &v)
+		params := url.Values{}
+		for k, x := range v {
+			params.Set(k, fmt.Sprint(x))
+		}
+		return target[strings.LastIndexByte(target, '.')+1:], params
+	}
 	switch service {
-	case "iam", "sts", "ec2", "sns":
+	case "iam", "sts", "ec2", "sns", "cloudformation", "rds":
 		v, _ := url.ParseQuery(string(body))
 		return v.Get("Action"), v
+	case "eks":
+		p := strings.TrimSuffix(r.URL.Path, "/")
+		if p == "/clusters" {
+			return "ListClusters", r.URL.Query()
+		}
+		if name, ok := strings.CutPrefix(p, "/clusters/"); ok && !strings.Contains(name, "/") {
+			return "DescribeCluster", url.Values{"name": {name}}
+		}
+	case "bedrock-agentcore":
+		p := strings.TrimSuffix(r.URL.Path, "/")
+		if p == "/code-interpreters" && r.Method == http.MethodPost {
+			return "ListCodeInterpreters", nil
+		}
+		if id, ok := strings.CutPrefix(p, "/code-interpreters/"); ok && r.Method == http.MethodGet {
+			return "GetCodeInterpreter", url.Values{"codeInterpreterId": {id}}
+		}
 	case "kms", "secretsmanager":
 		var v map[string]any
 		_ = json.Unmarshal(body, &v)
@@ -147,7 +175,7 @@ func operation(service string, r *http.Request, body []byte) (string, url.Values
 func writeError(w http.ResponseWriter, service, code string, status int) {
 	msg := "injected by the test: " + code
 	switch service {
-	case "iam", "sts", "sns":
+	case "iam", "sts", "sns", "cloudformation", "rds":
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`, code, msg)
@@ -159,12 +187,12 @@ func writeError(w http.ResponseWriter, service, code string, status int) {
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>req-1</RequestId></Error>`, code, msg)
-	case "lambda":
+	case "lambda", "eks", "bedrock-agentcore":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", code)
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"Type":"User","Message":%q}`, msg)
-	default: // kms, secretsmanager: JSON 1.1
+	default: // JSON 1.0 and 1.1 (kms, secretsmanager, ecs, sqs, …)
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, code, msg)

@@ -29,11 +29,14 @@ const progressEvery = 100 * time.Millisecond
 type progress struct {
 	w io.Writer
 
-	mu     sync.Mutex
-	calls  int
-	last   time.Time
-	shown  bool
-	latest string
+	mu    sync.Mutex
+	calls int
+	// accounts and accountsDone count the accounts of an organization;
+	// accounts is 0 when one account is collected.
+	accounts, accountsDone int
+	last                   time.Time
+	shown                  bool
+	latest                 string
 }
 
 func newProgress(w io.Writer) *progress { return &progress{w: w} }
@@ -65,7 +68,32 @@ func (p *progress) call(service, operation, region string) {
 func (p *progress) show() {
 	p.last = time.Now()
 	p.shown = true
-	fmt.Fprintf(p.w, "\r\033[Kcollecting: %d calls done (last: %s)", p.calls, p.latest)
+	fmt.Fprintf(p.w, "\r\033[Kcollecting: %s%d calls done (last: %s)", p.accountCount(), p.calls, p.latest)
+}
+
+// accountCount is "2/5 accounts, " for an organization, else "".
+func (p *progress) accountCount() string {
+	if p.accounts == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d accounts, ", p.accountsDone, p.accounts)
+}
+
+// setAccounts sets how many accounts the collection reads.
+func (p *progress) setAccounts(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.accounts = n
+}
+
+// accountDone counts one account read (or given up) and shows it.
+func (p *progress) accountDone() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.accountsDone++
+	if p.w != nil {
+		p.show()
+	}
 }
 
 // done shows the final count and ends the line.
@@ -75,5 +103,5 @@ func (p *progress) done() {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "\r\033[Kcollecting: %d calls done\n", p.calls)
+	fmt.Fprintf(p.w, "\r\033[Kcollecting: %s%d calls done\n", p.accountCount(), p.calls)
 }

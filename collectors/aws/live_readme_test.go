@@ -1,12 +1,14 @@
 package aws
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // callAction maps an API operation to the IAM action that allows it where
@@ -18,7 +20,9 @@ var callAction = map[string]string{
 
 // The README's minimal IAM policy for live collection lists exactly the
 // actions of the calls a full collection makes (every region, a bucket
-// whose region the listing lacks).
+// whose region the listing lacks, an organization's management account
+// collected with --org, which lists the accounts and assumes a role in
+// each).
 func TestReadmeLivePolicyListsEveryCall(t *testing.T) {
 	data, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -53,7 +57,9 @@ func TestReadmeLivePolicyListsEveryCall(t *testing.T) {
 
 	f := newFakeAWS(t)
 	f.reportPolls = 1
-	if _, err := collectFake(t, f, 0, LiveOptions{Regions: []string{AllRegions}}); err != nil {
+	f.org = true
+	live := NewLive(f.config(t, 0), LiveOptions{Regions: []string{AllRegions}, PollInterval: time.Millisecond})
+	if _, err := live.CollectOrg(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var called []string

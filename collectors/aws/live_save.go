@@ -17,8 +17,7 @@ import (
 // SaveOutputs writes an export and raw outputs in the offline layout that
 // NewOffline reads: d as gaad.json, and every field of res that an offline
 // file holds as that file, a JSON array of outputs, each carrying
-// "Region" beside its own fields when the output has one. Fields no
-// offline file holds (KMSKeyDescriptions) are not written; the file of an
+// "Region" beside its own fields when the output has one. The file of an
 // empty field is removed, so that a directory saved twice holds the
 // second run only. Files are
 // written with mode 0600 (they describe the account) and replaced

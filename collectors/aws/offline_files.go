@@ -36,8 +36,7 @@ type Resources struct {
 	S3BucketPolicies []Output[S3BucketPolicy]
 	KMSKeys          []Output[KMSListKeysOutput]
 	KMSKeyPolicies   []Output[KMSKeyPolicy]
-	// KMSKeyDescriptions are describe-key outputs. No offline file holds
-	// them; a live run fills them to record key_manager.
+	// KMSKeyDescriptions are describe-key outputs, for key_manager.
 	KMSKeyDescriptions []Output[KMSDescribeKeyOutput]
 	Secrets            []Output[SecretsManagerListSecretsOutput]
 	SecretPolicies     []Output[SecretsManagerGetResourcePolicyOutput]
@@ -50,6 +49,10 @@ type Resources struct {
 	SNSTopicAttributes []Output[SNSTopicAttributes]
 	ECRRepositories    []Output[ECRDescribeRepositoriesOutput]
 	ECRPolicies        []Output[ECRGetRepositoryPolicyOutput]
+
+	// CollectionGaps are the calls that failed during the live collection
+	// that saved the directory (gaps.json).
+	CollectionGaps []Output[CollectionGap]
 
 	Organization   []Output[OrganizationsDescribeOrganizationOutput]
 	OrgRoots       []Output[OrganizationsListRootsOutput]
@@ -84,6 +87,8 @@ func into[T any](field func(*Resources) *[]Output[T]) func(*Resources, string, s
 // offlineFiles is THE list of files the offline reader reads besides
 // gaad.json. The package doc and the README list the same files.
 var offlineFiles = []offlineFile{
+	{GapsFile, "blastradius collect aws --save-dir",
+		into(func(r *Resources) *[]Output[CollectionGap] { return &r.CollectionGaps })},
 	{"lambda-list-functions.json", "aws lambda list-functions",
 		into(func(r *Resources) *[]Output[LambdaListFunctionsOutput] { return &r.LambdaFunctions })},
 	{"lambda-get-policy.json", "aws lambda get-policy",
@@ -132,6 +137,8 @@ var offlineFiles = []offlineFile{
 		into(func(r *Resources) *[]Output[S3BucketPolicy] { return &r.S3BucketPolicies })},
 	{"kms-list-keys.json", "aws kms list-keys",
 		into(func(r *Resources) *[]Output[KMSListKeysOutput] { return &r.KMSKeys })},
+	{"kms-describe-key.json", "aws kms describe-key",
+		into(func(r *Resources) *[]Output[KMSDescribeKeyOutput] { return &r.KMSKeyDescriptions })},
 	{"kms-get-key-policy.json", "aws kms get-key-policy",
 		into(func(r *Resources) *[]Output[KMSKeyPolicy] { return &r.KMSKeyPolicies })},
 	{"secretsmanager-list-secrets.json", "aws secretsmanager list-secrets",
@@ -183,7 +190,7 @@ func offlineFileNamed(name string) (offlineFile, bool) {
 }
 
 // OfflineFiles returns, sorted, the name of every file the offline reader
-// reads: gaad.json and the <service>-<operation>.json outputs.
+// reads: gaad.json, the <service>-<operation>.json outputs and gaps.json.
 func OfflineFiles() []string {
 	names := []string{GAADFile}
 	for _, f := range offlineFiles {

@@ -16,7 +16,7 @@ import (
 // report, and the organization last, since it marks every account node.
 func (c *converter) resources(r *Resources) error {
 	steps := []func(*Resources) error{
-		c.lambda, c.ec2, c.ssmInstances, c.cloudFormation, c.codeBuild, c.glue, c.sageMaker,
+		c.collectionGaps, c.lambda, c.ec2, c.ssmInstances, c.cloudFormation, c.codeBuild, c.glue, c.sageMaker,
 		c.appRunner, c.ecs, c.eks, c.bedrockAgentCore, c.oidcProviders, c.s3, c.kms,
 		c.secretsManager, c.ssmParameters, c.dynamoDB, c.rds, c.sqs, c.sns, c.ecr,
 		c.credentialReports, c.organizations,

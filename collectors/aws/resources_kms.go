@@ -27,8 +27,8 @@ type KMSKeyPolicy struct {
 	PolicyName string          `json:"PolicyName,omitempty"`
 }
 
-// KMSDescribeKeyOutput is the output of aws kms describe-key. No offline
-// file holds it; a live run uses it to tell AWS-managed keys.
+// KMSDescribeKeyOutput is the output of aws kms describe-key, one per key;
+// it tells AWS-managed keys.
 type KMSDescribeKeyOutput struct {
 	KeyMetadata KMSKeyMetadata `json:"KeyMetadata"`
 }

@@ -1,0 +1,84 @@
+package aws
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// ecsBatch is how many services one ecs:DescribeServices call may name.
+const ecsBatch = 10
+
+// ecs lists the clusters of a region (ecs:ListClusters), the services of
+// each (ecs:ListServices) and describes them ten at a time with their
+// tags (ecs:DescribeServices), one output per cluster. Service events are
+// never kept.
+func (r *liveRun) ecs(ctx context.Context, region string, res *Resources) error {
+	const clusters, services, describe = "ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"
+	c := ecs.NewFromConfig(r.cfg, func(o *ecs.Options) { o.Region = region })
+	var arns []string
+	p := ecs.NewListClustersPaginator(c, &ecs.ListClustersInput{})
+	if err := r.eachPage(ctx, clusters, region, "", p.HasMorePages, func(ctx context.Context) error {
+		page, err := p.NextPage(ctx)
+		if err == nil {
+			arns = append(arns, page.ClusterArns...)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, cluster := range arns {
+		item := "cluster " + cluster
+		var names []string
+		sp := ecs.NewListServicesPaginator(c, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
+		if err := r.eachPage(ctx, services, region, item, sp.HasMorePages, func(ctx context.Context) error {
+			page, err := sp.NextPage(ctx)
+			if err == nil {
+				names = append(names, page.ServiceArns...)
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+		v := ECSDescribeServicesOutput{Services: []ECSService{}}
+		for len(names) > 0 {
+			batch := names[:min(len(names), ecsBatch)]
+			names = names[len(batch):]
+			out, err := c.DescribeServices(ctx, &ecs.DescribeServicesInput{
+				Cluster: aws.String(cluster), Services: batch, Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags},
+			})
+			if err != nil {
+				if err := r.failed(ctx, describe, region, item, err); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, s := range out.Services {
+				v.Services = append(v.Services, liveECSService(s))
+			}
+			for _, f := range out.Failures {
+				v.Failures = append(v.Failures, ECSFailure{Arn: str(f.Arn), Reason: str(f.Reason), Detail: str(f.Detail)})
+			}
+		}
+		res.ECSServices = append(res.ECSServices, Output[ECSDescribeServicesOutput]{Where: r.where(describe, region), Region: region, Value: v})
+	}
+	return nil
+}
+
+// liveECSService maps a service; its events and deployments are left out.
+func liveECSService(s ecstypes.Service) ECSService {
+	out := ECSService{
+		ServiceArn: str(s.ServiceArn), ServiceName: str(s.ServiceName), ClusterArn: str(s.ClusterArn), Status: str(s.Status),
+		DesiredCount: int(s.DesiredCount), RunningCount: int(s.RunningCount), PendingCount: int(s.PendingCount),
+		LaunchType: string(s.LaunchType), PlatformVersion: str(s.PlatformVersion), TaskDefinition: str(s.TaskDefinition),
+		RoleArn: str(s.RoleArn), CreatedAt: cliTime(s.CreatedAt), SchedulingStrategy: string(s.SchedulingStrategy),
+		CreatedBy: str(s.CreatedBy), EnableECSManagedTags: s.EnableECSManagedTags, PropagateTags: string(s.PropagateTags),
+		EnableExecuteCommand: s.EnableExecuteCommand,
+	}
+	for _, t := range s.Tags {
+		out.Tags = append(out.Tags, ECSTag{Key: str(t.Key), Value: str(t.Value)})
+	}
+	return out
+}
