@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/bits"
+	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -118,6 +118,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 			a.sensitivity[i] = sens(n)
 		}
 	}
+	ag.blocks = buildBlocks(ag, a.sensitivity)
 	return &Graph{snap: snap, opts: opts, a: a, index: index, now: now,
 		derivedNodes: extraNodes, derivedEdges: fromDerivers}, nil
 }
@@ -244,16 +245,35 @@ const (
 // scratch is one worker's reusable state.
 type scratch struct {
 	certain, full *reacher
-	ordered       []int32
-	cands         [groups][]candidate
-	sorted        []candidate
-	counts        []int
-	buckets       [4][]ResourceReach // by access rank
+	scopesC       []int32 // scopes of the certain closure, by ID
+	scopesF       []int32 // scopes of the full closure only, by ID
+	idents        []int32
+	indiv         []candidate
+	byDist        []candidate
+	blocks        []int32
+	lists         [][]int32
+	res           []resourceCand
+	merge         merger
+}
+
+// resourceCand is a reachable resource with its access, before rendering.
+type resourceCand struct {
+	v, via int32
+	rank   uint8
+	cond   bool
 }
 
 // identity computes the blast radius of the identity at index u.
+//
+// The closures come from the reacher as individual members and marked
+// blocks (see blocks.go): counts and score add up the blocks' precomputed
+// figures and the individual members outside them, and every list merges
+// the blocks' sorted member lists with the individual members, stopping at
+// the limit, so that the work is bounded by --detail and not by the size of
+// the closure.
 func (a *analyzer) identity(u int32, s *scratch) Identity {
 	g := a.g
+	b := g.blocks
 	n := g.nodes[u]
 	certain, full := s.certain, s.full
 	certain.run(u)
@@ -264,68 +284,145 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 		limit = SummaryLimit
 	}
 	room := func(k int) bool { return limit < 0 || k < limit }
+	upTo := func(total int) int {
+		if limit >= 0 && total > limit {
+			return limit
+		}
+		return total
+	}
+	ids := func(list []int32, k int) []string {
+		out := make([]string, 0, upTo(k))
+		for _, v := range list[:upTo(k)] {
+			out = append(out, g.nodes[v].ID)
+		}
+		return out
+	}
 
-	// Walk the full closure in ID order, so every list comes out sorted.
+	// Scopes always join a closure individually.
 	var terms scoreTerms
-	var adminC, adminF, idsC []string
-	nResources, minHops := 0, int32(-1)
-	for i := range s.cands {
-		s.cands[i] = s.cands[i][:0]
-	}
-	for i := range s.buckets {
-		s.buckets[i] = s.buckets[i][:0]
-	}
-	s.ordered = orderedMembers(full, s.ordered)
-	for _, v := range s.ordered {
-		if v == u {
-			continue
+	s.scopesC, s.scopesF = s.scopesC[:0], s.scopesF[:0]
+	for _, v := range certain.individuals() {
+		if v != u && g.isScope[v] {
+			s.scopesC = append(s.scopesC, v)
 		}
-		inC := certain.has(v)
-		switch {
-		case g.isScope[v] && inC:
-			terms.adminScopes++
-			if room(len(adminC)) {
-				adminC = append(adminC, g.nodes[v].ID)
-			}
-			d := certain.dist[v]
-			s.cands[groupAdmin] = append(s.cands[groupAdmin], candidate{v, d})
-			if minHops < 0 || d < minHops {
-				minHops = d
-			}
-		case g.isScope[v]:
-			terms.conditionalAdmin++
-			if room(len(adminF)) {
-				adminF = append(adminF, g.nodes[v].ID)
-			}
-			s.cands[groupConditionalAdmin] = append(s.cands[groupConditionalAdmin], candidate{v, full.dist[v]})
-		case g.class[v] == graphmodel.ClassIdentity && inC:
-			terms.identities++
-			if room(len(idsC)) {
-				idsC = append(idsC, g.nodes[v].ID)
-			}
-			s.cands[groupIdentity] = append(s.cands[groupIdentity], candidate{v, certain.dist[v]})
-		case g.class[v] == graphmodel.ClassIdentity:
-			s.cands[groupConditionalIdentity] = append(s.cands[groupConditionalIdentity], candidate{v, full.dist[v]})
-		case g.class[v] == graphmodel.ClassResource:
+	}
+	for _, v := range full.individuals() {
+		if v != u && g.isScope[v] && !certain.has(v) {
+			s.scopesF = append(s.scopesF, v)
+		}
+	}
+	slices.Sort(s.scopesC)
+	slices.Sort(s.scopesF)
+	terms.adminScopes, terms.conditionalAdmin = len(s.scopesC), len(s.scopesF)
+	minHops := -1
+	for _, v := range s.scopesC {
+		if d := certain.distance(v); minHops < 0 || d < minHops {
+			minHops = d
+		}
+	}
+
+	// Identities.
+	terms.identities = a.countIdentities(certain)
+	condIdentities := a.countIdentities(full) - terms.identities
+	s.idents = s.idents[:0]
+	for _, v := range certain.individuals() {
+		if v != u && g.class[v] == graphmodel.ClassIdentity && !g.isScope[v] && !certain.inMarked(v) {
+			s.idents = append(s.idents, v)
+		}
+	}
+	slices.Sort(s.idents)
+	s.lists = append(s.lists[:0], s.idents)
+	for _, m := range certain.marked() {
+		s.lists = append(s.lists, b.blockIdents(m))
+	}
+	idsC := make([]string, 0, upTo(terms.identities))
+	s.merge.each(s.lists, func(v int32) bool {
+		if v != u {
+			idsC = append(idsC, g.nodes[v].ID)
+		}
+		return room(len(idsC))
+	})
+
+	// Resources: the count, the score term, and the list by access then ID.
+	nResources := 0
+	for _, m := range full.marked() {
+		nResources += len(b.blockResources(m))
+	}
+	s.res = s.res[:0]
+	for _, v := range certain.individuals() {
+		if g.class[v] == graphmodel.ClassResource && !certain.inMarked(v) {
+			rank, via := certain.resourceAccess(v)
+			s.res = append(s.res, resourceCand{v: v, via: via, rank: uint8(accessOfRank(rank).Rank())})
+		}
+	}
+	for _, v := range full.individuals() {
+		if g.class[v] == graphmodel.ClassResource && !full.inMarked(v) {
 			nResources++
-			r := full
-			if inC {
-				r = certain
+			if !certain.has(v) {
+				rank, via := full.resourceAccess(v)
+				s.res = append(s.res, resourceCand{v: v, via: via, rank: uint8(accessOfRank(rank).Rank()), cond: true})
 			}
-			rank, via := r.resourceAccess(v)
-			acc := accessOfRank(rank)
-			if inC {
-				terms.resources += AccessWeight(acc) * a.sensitivity[v]
-			}
-			rank = uint8(acc.Rank())
-			if !room(len(s.buckets[rank])) {
-				continue
-			}
-			if via < 0 {
-				via = r.parent[v]
-			}
-			s.buckets[rank] = append(s.buckets[rank], ResourceReach{ID: g.nodes[v].ID, Access: acc, Via: g.nodes[via].ID, Conditional: !inC})
 		}
+	}
+	terms.resources = a.resourceTerm(certain, s)
+	slices.SortFunc(s.res, func(x, y resourceCand) int {
+		if x.rank != y.rank {
+			return int(y.rank) - int(x.rank)
+		}
+		return int(x.v) - int(y.v)
+	})
+	resources := make([]ResourceReach, 0, upTo(nResources))
+	addResource := func(c resourceCand) bool {
+		r := certain
+		if c.cond {
+			r = full
+		}
+		if c.via < 0 {
+			c.via, _ = r.parentOf(c.v)
+		}
+		resources = append(resources, ResourceReach{ID: g.nodes[c.v].ID, Access: accessOfRank(c.rank), Via: g.nodes[c.via].ID, Conditional: c.cond})
+		return room(len(resources))
+	}
+	// Admin access: the individual members (s.res[:top]) merged by ID with
+	// the marked blocks, whose members all have it; then the rest of s.res.
+	top := 0
+	for top < len(s.res) && s.res[top].rank == 3 {
+		top++
+	}
+	s.lists = s.lists[:0]
+	for _, m := range certain.marked() {
+		s.lists = append(s.lists, b.blockResources(m))
+	}
+	for _, m := range full.marked() {
+		if !certain.blockMarked(m) {
+			s.lists = append(s.lists, b.blockResources(m))
+		}
+	}
+	i, more := 0, true
+	s.merge.each(s.lists, func(v int32) bool {
+		var c resourceCand
+		switch {
+		case certain.inMarked(v):
+			_, via := certain.resourceAccess(v)
+			c = resourceCand{v: v, via: via, rank: 3}
+		case certain.has(v):
+			return true // a certain individual member: in s.res
+		default:
+			_, via := full.resourceAccess(v)
+			c = resourceCand{v: v, via: via, rank: 3, cond: true}
+		}
+		for more && i < top && s.res[i].v < v {
+			more = addResource(s.res[i])
+			i++
+		}
+		if more {
+			more = addResource(c)
+		}
+		return more
+	})
+	for more && i < len(s.res) {
+		more = addResource(s.res[i])
+		i++
 	}
 
 	id := Identity{
@@ -336,9 +433,10 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 		Name:                n.Name,
 		NonHuman:            n.IsNonHuman(),
 		BlastRadius:         terms.blastRadius(nResources),
-		AdminOf:             nonNil(adminC),
-		ConditionalAdminOf:  nonNil(adminF),
-		ReachableIdentities: nonNil(idsC),
+		AdminOf:             ids(s.scopesC, len(s.scopesC)),
+		ConditionalAdminOf:  ids(s.scopesF, len(s.scopesF)),
+		ReachableIdentities: idsC,
+		ReachableResources:  resources,
 	}
 	if id.Provider == "" {
 		id.Provider = n.Kind.Provider()
@@ -347,39 +445,41 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 		id.Name = n.ID
 	}
 	if minHops >= 0 {
-		h := int(minHops)
-		id.MinHopsToAdmin = &h
+		id.MinHopsToAdmin = &minHops
 	}
 	id.Hygiene = hygieneOf(n, a.now, terms.adminScopes > 0)
-	cut := terms.adminScopes > len(adminC) || terms.conditionalAdmin > len(adminF) || terms.identities > len(idsC)
-
-	// Resources: highest access first, then ID.
-	keep := nResources
-	if limit >= 0 && keep > limit {
-		keep = limit
-	}
-	id.ReachableResources = make([]ResourceReach, 0, keep)
-	for rank := 3; rank >= 1; rank-- {
-		id.ReachableResources = append(id.ReachableResources, s.buckets[rank]...)
-	}
-	id.ReachableResources = id.ReachableResources[:keep]
-	cut = cut || nResources > len(id.ReachableResources)
+	cut := terms.adminScopes > len(id.AdminOf) || terms.conditionalAdmin > len(id.ConditionalAdminOf) ||
+		terms.identities > len(idsC) || nResources > len(resources)
 
 	// Escalations: admin scopes first, certain before conditional, then the
 	// shortest path, then target ID; paths are built only for those kept.
 	id.Escalations = []Escalation{}
-	for grp := range s.cands {
+	counts := [groups]int{terms.adminScopes, terms.conditionalAdmin, terms.identities, condIdentities}
+	for grp := range counts {
 		cond := grp == groupConditionalAdmin || grp == groupConditionalIdentity
 		r := certain
 		if cond {
 			r = full
 		}
-		s.sorted = sortByDist(s.cands[grp], s.sorted, &s.counts)
-		for _, c := range s.sorted {
-			if !room(len(id.Escalations)) {
-				cut = true
-				break
-			}
+		need := counts[grp]
+		if limit >= 0 {
+			need = min(need, limit-len(id.Escalations))
+		}
+		if need < counts[grp] {
+			cut = true
+		}
+		if need <= 0 {
+			continue
+		}
+		switch grp {
+		case groupAdmin:
+			s.byDist = byDist(s.byDist[:0], s.scopesC, certain)
+		case groupConditionalAdmin:
+			s.byDist = byDist(s.byDist[:0], s.scopesF, full)
+		default:
+			s.byDist = a.nearestIdentities(u, r, certain, need, s)
+		}
+		for _, c := range s.byDist[:min(need, len(s.byDist))] {
 			id.Escalations = append(id.Escalations, a.escalation(r.path(c.target), cond, certain))
 		}
 	}
@@ -387,54 +487,207 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 	return id
 }
 
-// orderedMembers returns the members of r's closure in index (= ID) order,
-// into buf: by sorting them when the closure is small, by scanning the node
-// range when it is a large part of the graph.
-func orderedMembers(r *reacher, buf []int32) []int32 {
-	m := r.members()
-	buf = buf[:0]
-	n := len(r.g.nodes)
-	if len(m)*bits.Len(uint(len(m))) < n {
-		buf = append(buf, m...)
-		slices.Sort(buf)
-		return buf
+// countIdentities counts the identities in r's closure, the source excluded.
+func (a *analyzer) countIdentities(r *reacher) int {
+	g, b := a.g, a.g.blocks
+	n := 0
+	for _, m := range r.marked() {
+		n += len(b.blockIdents(m))
 	}
-	for v := int32(0); int(v) < n; v++ {
-		if r.has(v) {
-			buf = append(buf, v)
+	for _, v := range r.individuals() {
+		if g.class[v] == graphmodel.ClassIdentity && !g.isScope[v] && !r.inMarked(v) {
+			n++
 		}
 	}
-	return buf
+	return n - 1
 }
 
-// sortByDist is a stable counting sort of cands (already in ID order) by
-// path length, into out.
-func sortByDist(cands, out []candidate, counts *[]int) []candidate {
-	out = out[:0]
-	if len(cands) == 0 {
-		return out
+// resourceTerm is the score's resource term: Σ access weight × sensitivity
+// over the certain closure's resources (s.res holds the individual ones
+// outside marked blocks first). When the sum is exact in float64 its order
+// does not matter and marked blocks add their precomputed sums; otherwise
+// every resource is added in ID order, as a plain pass over the closure does.
+func (a *analyzer) resourceTerm(certain *reacher, s *scratch) float64 {
+	b := a.g.blocks
+	sum := 0.0
+	if b.exactScores {
+		for _, m := range certain.marked() {
+			sum += b.sens3[m]
+		}
+		for _, c := range s.res {
+			if !c.cond {
+				sum += AccessWeight(accessOfRank(c.rank)) * a.sensitivity[c.v]
+			}
+		}
+		return sum
 	}
-	maxDist := int32(0)
-	for _, c := range cands {
-		maxDist = max(maxDist, c.dist)
+	var own []int32
+	for _, c := range s.res {
+		if !c.cond {
+			own = append(own, c.v)
+		}
 	}
-	cnt := (*counts)[:0]
-	for i := int32(0); i <= maxDist+1; i++ {
-		cnt = append(cnt, 0)
+	slices.Sort(own)
+	lists := [][]int32{own}
+	for _, m := range certain.marked() {
+		lists = append(lists, b.blockResources(m))
 	}
-	for _, c := range cands {
-		cnt[c.dist+1]++
+	var mg merger
+	mg.each(lists, func(v int32) bool {
+		rank, _ := certain.resourceAccess(v)
+		sum += AccessWeight(accessOfRank(rank)) * a.sensitivity[v]
+		return true
+	})
+	return sum
+}
+
+// byDist returns the nodes of list (in ID order) as candidates sorted by
+// distance in r, then ID.
+func byDist(out []candidate, list []int32, r *reacher) []candidate {
+	for _, v := range list {
+		out = append(out, candidate{v, int32(r.distance(v))})
 	}
-	for i := 1; i < len(cnt); i++ {
-		cnt[i] += cnt[i-1]
-	}
-	out = append(out, cands...)
-	for _, c := range cands {
-		out[cnt[c.dist]] = c
-		cnt[c.dist]++
-	}
-	*counts = cnt
+	slices.SortStableFunc(out, func(x, y candidate) int { return int(x.dist) - int(y.dist) })
 	return out
+}
+
+// nearestIdentities returns the first need identities of r's closure (the
+// certain one, or the full one minus the certain one) other than u, nearest
+// first, then by ID; all of them when there are fewer. The lazy members of a
+// marked block all lie at the block's distance plus one, so the blocks are
+// merged with the individual members distance by distance.
+func (a *analyzer) nearestIdentities(u int32, r, certain *reacher, need int, s *scratch) []candidate {
+	g, b := a.g, a.g.blocks
+	condOnly := r != certain
+	skip := func(v int32) bool { return condOnly && certain.has(v) }
+	indiv := s.indiv[:0]
+	for _, v := range r.individuals() {
+		if v != u && g.class[v] == graphmodel.ClassIdentity && !g.isScope[v] && !skip(v) {
+			indiv = append(indiv, candidate{v, int32(r.distance(v))})
+		}
+	}
+	slices.SortFunc(indiv, func(x, y candidate) int {
+		if x.dist != y.dist {
+			return int(x.dist) - int(y.dist)
+		}
+		return int(x.target) - int(y.target)
+	})
+	s.indiv = indiv
+	s.blocks = s.blocks[:0]
+	for _, m := range r.marked() {
+		if !condOnly || !certain.blockMarked(m) {
+			s.blocks = append(s.blocks, m)
+		}
+	}
+	slices.SortStableFunc(s.blocks, func(x, y int32) int { return int(r.dist[x]) - int(r.dist[y]) })
+	out := s.byDist[:0]
+	emit := func(c candidate) bool {
+		out = append(out, c)
+		return len(out) < need
+	}
+	i, k, ok := 0, 0, true
+	for ok && (i < len(indiv) || k < len(s.blocks)) {
+		d := int32(math.MaxInt32)
+		if i < len(indiv) {
+			d = indiv[i].dist
+		}
+		if k < len(s.blocks) {
+			d = min(d, r.dist[s.blocks[k]]+1)
+		}
+		j := i
+		for j < len(indiv) && indiv[j].dist == d {
+			j++
+		}
+		s.lists = s.lists[:0]
+		for k < len(s.blocks) && r.dist[s.blocks[k]]+1 == d {
+			s.lists = append(s.lists, b.blockIdents(s.blocks[k]))
+			k++
+		}
+		s.merge.each(s.lists, func(v int32) bool {
+			if r.individual(v) || skip(v) {
+				return true // individual members come from indiv
+			}
+			for ok && i < j && indiv[i].target < v {
+				ok = emit(indiv[i])
+				i++
+			}
+			if ok {
+				ok = emit(candidate{v, d})
+			}
+			return ok
+		})
+		for ok && i < j {
+			ok = emit(indiv[i])
+			i++
+		}
+		i = j
+	}
+	return out
+}
+
+// merger merges ascending lists of node indices.
+type merger struct {
+	heap  []int32 // list indices, by head value
+	lists [][]int32
+}
+
+// each calls fn with every value of the lists in ascending order (values in
+// several lists repeat) until fn returns false.
+func (m *merger) each(lists [][]int32, fn func(v int32) bool) {
+	m.lists = append(m.lists[:0], lists...)
+	m.heap = m.heap[:0]
+	for i, l := range m.lists {
+		if len(l) > 0 {
+			m.heap = append(m.heap, int32(i))
+			m.up(len(m.heap) - 1)
+		}
+	}
+	for len(m.heap) > 0 {
+		top := m.heap[0]
+		l := m.lists[top]
+		v := l[0]
+		if len(l) == 1 {
+			last := len(m.heap) - 1
+			m.heap[0] = m.heap[last]
+			m.heap = m.heap[:last]
+		} else {
+			m.lists[top] = l[1:]
+		}
+		m.down(0)
+		if !fn(v) {
+			return
+		}
+	}
+}
+
+func (m *merger) less(i, j int) bool { return m.lists[m.heap[i]][0] < m.lists[m.heap[j]][0] }
+
+func (m *merger) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !m.less(i, p) {
+			return
+		}
+		m.heap[i], m.heap[p] = m.heap[p], m.heap[i]
+		i = p
+	}
+}
+
+func (m *merger) down(i int) {
+	for {
+		l, small := 2*i+1, i
+		if l < len(m.heap) && m.less(l, small) {
+			small = l
+		}
+		if r := l + 1; r < len(m.heap) && m.less(r, small) {
+			small = r
+		}
+		if small == i {
+			return
+		}
+		m.heap[i], m.heap[small] = m.heap[small], m.heap[i]
+		i = small
+	}
 }
 
 func nonNil(list []string) []string {
@@ -447,7 +700,7 @@ func nonNil(list []string) []string {
 // escalation renders a path as hops with their evidence. A hop is
 // conditional when its edge is; an applied grant is also conditional when
 // its grantor is outside the certain closure.
-func (a *analyzer) escalation(steps []step, cond bool, certain *reacher) Escalation {
+func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escalation {
 	g := a.g
 	esc := Escalation{Conditional: cond, Path: make([]Hop, len(steps))}
 	// The escalation is named after its last hop that does something:

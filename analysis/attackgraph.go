@@ -61,6 +61,8 @@ type attackGraph struct {
 	grants   []grant
 	grantOut [][]int32 // grant indices by x
 	grantIn  [][]int32 // grant indices by y
+	// blocks is the per-scope index of the reach pass (blocks.go).
+	blocks *blockIndex
 	// evidence caches each edge's rendered evidence, filled on first use
 	// (only edges on reported paths are ever rendered).
 	evidence []atomic.Pointer[string]

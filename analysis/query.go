@@ -46,7 +46,7 @@ func (g *Graph) Paths(from, to string) ([]Escalation, error) {
 	certain.run(u)
 	full.run(u)
 	if to == "" {
-		for _, v := range full.members() {
+		for _, v := range full.individuals() { // scopes always join individually
 			if g.a.g.isScope[v] && v != u {
 				want = append(want, v)
 			}
@@ -189,7 +189,7 @@ func (g *Graph) capable(u int32, goal map[int32]int32, certain, full *reacher) (
 			if !r.has(v) || (r.certainOnly && ag.arcs[ai].cond) {
 				continue
 			}
-			if best < 0 || r.dist[v] < r.dist[best] || (r.dist[v] == r.dist[best] && v < best) {
+			if best < 0 || r.distance(v) < r.distance(best) || (r.distance(v) == r.distance(best) && v < best) {
 				best, bestArc = v, ai
 			}
 		}

@@ -1,11 +1,19 @@
 package analysis
 
-import "math"
+import (
+	"math"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// adminRank is the rank of admin access, which a scope gives its contents.
+var adminRank = uint8(graphmodel.AccessAdmin.Rank())
 
 // This file holds the reach pass behind a small internal API (newReacher,
-// run, has, members, distance, path, resourceAccess), so that the per-source
-// BFS can later be replaced (SCC condensation with bitsets) without touching
-// the passes that consume it.
+// run, has, individuals, marked, distance, path, resourceAccess). It is one
+// breadth-first search per source, made cheap on large estates by the block
+// index (blocks.go): the members of an administered scope join the closure
+// as one block instead of one by one.
 
 // noParent marks the source of a closure in reacher.ref.
 const noParent = math.MinInt32
@@ -26,23 +34,46 @@ func (s step) isGrant() (int32, bool) {
 	return 0, false
 }
 
+// memberSet is a closure that can say whether it holds a node.
+type memberSet interface{ has(v int32) bool }
+
+// queued is one entry of the search queue: a node (lo < 0) or the segment
+// lo..hi of the members of scope node's block that joined lazily.
+type queued struct {
+	node   int32
+	lo, hi int32
+}
+
 // reacher computes the closure of one source identity: every node an
 // attacker who controls the source controls too, with BFS parents for
-// shortest paths. A reacher is reused across sources; it is not safe for
+// shortest paths. Nodes are in the closure individually (visited one by one,
+// listed by individuals) or lazily, as members of a marked block (see
+// blocks.go). A reacher is reused across sources; it is not safe for
 // concurrent use.
 type reacher struct {
 	g *attackGraph
+	b *blockIndex
 	// certainOnly restricts the closure to edges whose Conditional is false.
 	certainOnly bool
 
 	gen       uint32
-	stamp     []uint32 // stamp[v] == gen when v is in the closure
+	stamp     []uint32 // stamp[v] == gen when v is in the closure individually
 	parent    []int32
 	ref       []int32 // how v was reached (see step.ref); noParent for the source
 	dist      []int32
 	access    []uint8 // highest access to a resource seen so far
 	accessVia []int32 // the node that gives that access
-	order     []int32 // closure members in BFS order, source first
+	accessAt  []int32 // queue position of the node that gave it
+	order     []int32 // individual members in visit order, source first
+	queue     []queued
+
+	// By scope: blockGen[s] == gen when its block is marked; members with
+	// index <= cursor[s] have joined (all of them once marking is done).
+	blockGen []uint32
+	cursor   []int32
+	blockAt  []int32 // queue position of the scope when it was marked
+	marks    []int32 // marked scopes, in marking order
+	heads    [][2]int32
 }
 
 // newReacher returns a reacher over g; certainOnly selects the certain closure.
@@ -50,6 +81,7 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 	n := len(g.nodes)
 	return &reacher{
 		g:           g,
+		b:           g.blocks,
 		certainOnly: certainOnly,
 		stamp:       make([]uint32, n),
 		parent:      make([]int32, n),
@@ -57,6 +89,10 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 		dist:        make([]int32, n),
 		access:      make([]uint8, n),
 		accessVia:   make([]int32, n),
+		accessAt:    make([]int32, n),
+		blockGen:    make([]uint32, n),
+		cursor:      make([]int32, n),
+		blockAt:     make([]int32, n),
 	}
 }
 
@@ -68,39 +104,151 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 // an admin_of arc or an applied grant: administering a scope is the only way
 // to hold it. can_grant_admin edges x → y are applied incrementally: as soon
 // as both x and y are in the closure, y's scope joins it, reached from y.
+// Processing a scope with a block marks the block (mark); processing a
+// segment of it scans its members' leaving arcs (segment).
 func (r *reacher) run(src int32) {
 	r.gen++
 	if r.gen == 0 { // wrapped: forget every old stamp
 		clear(r.stamp)
+		clear(r.blockGen)
 		r.gen = 1
 	}
 	r.order = r.order[:0]
+	r.queue = r.queue[:0]
+	r.marks = r.marks[:0]
 	r.visit(src, -1, noParent, 0)
 	g := r.g
-	for head := 0; head < len(r.order); head++ {
-		u := r.order[head]
-		arcs, base := g.arcsOf(u)
-		for i := range arcs {
-			a := &arcs[i]
-			if r.certainOnly && a.cond {
-				continue
-			}
-			v := a.to
-			if g.isScope[v] && a.kind != arcAdmin {
-				continue
-			}
-			if !r.has(v) {
-				r.visit(v, u, base+int32(i), r.dist[u]+1)
-			}
-			if a.access > r.access[v] {
-				r.access[v] = a.access
-				r.accessVia[v] = u
+	for head := int32(0); int(head) < len(r.queue); head++ {
+		q := r.queue[head]
+		switch {
+		case q.lo >= 0:
+			r.segment(q, head)
+		case r.b.memStart[q.node] < r.b.memStart[q.node+1]:
+			r.mark(q.node, head)
+		default:
+			arcs, base := g.arcsOf(q.node)
+			for i := range arcs {
+				r.follow(q.node, &arcs[i], base+int32(i), r.dist[q.node]+1, head)
 			}
 		}
 	}
 }
 
-// visit adds v to the closure and applies the grants it completes.
+// follow traverses one arc out of u (whose children are at dist) while the
+// node at queue position at is processed.
+func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
+	if r.certainOnly && a.cond {
+		return
+	}
+	v := a.to
+	if r.g.isScope[v] && a.kind != arcAdmin {
+		return
+	}
+	if r.stamp[v] != r.gen {
+		if r.has(v) {
+			return // a lazy member: in the closure with the highest access
+		}
+		r.visit(v, u, ref, dist)
+	}
+	if a.access > r.access[v] {
+		r.access[v] = a.access
+		r.accessVia[v] = u
+		r.accessAt[v] = at
+	}
+}
+
+// mark processes scope s, at queue position at: its members not yet in the
+// closure join it lazily, in ID order, as queue segments; its other arcs are
+// followed as usual, and the grants of joining members are applied, each in
+// its place in ID order (splitting the segments so that the queue order is
+// the one of visiting every member).
+func (r *reacher) mark(s, at int32) {
+	b := r.b
+	r.blockGen[s] = r.gen
+	r.blockAt[s] = at
+	r.cursor[s] = -1
+	r.marks = append(r.marks, s)
+	dist := r.dist[s] + 1
+	seg := int32(0)
+	flush := func(cut int32) {
+		if cut > seg {
+			r.queue = append(r.queue, queued{node: s, lo: seg, hi: cut})
+			seg = cut
+		}
+	}
+	for _, ev := range b.events[b.evStart[s]:b.evStart[s+1]] {
+		a := &r.g.arcs[ev.arc]
+		if ev.member {
+			v := a.to
+			r.cursor[s] = ev.cut
+			if r.stamp[v] == r.gen {
+				continue
+			}
+			before := len(r.queue)
+			r.applyGrants(v, dist)
+			if len(r.queue) > before { // grant scopes go after v in the queue
+				added := append([]queued(nil), r.queue[before:]...)
+				r.queue = r.queue[:before]
+				flush(ev.cut + 1)
+				r.queue = append(r.queue, added...)
+			}
+			continue
+		}
+		r.cursor[s] = ev.cut - 1
+		if r.certainOnly && a.cond {
+			continue
+		}
+		if !r.has(a.to) && !(r.g.isScope[a.to] && a.kind != arcAdmin) {
+			flush(ev.cut)
+		}
+		r.follow(s, a, ev.arc, dist, at)
+	}
+	n := b.memStart[s+1] - b.memStart[s]
+	r.cursor[s] = n
+	flush(n)
+}
+
+// segment processes members lo..hi of scope q.node's block (those that
+// joined lazily) at queue position at: it follows their leaving arcs into
+// blocks not yet marked, member by member and in arc order.
+func (r *reacher) segment(q queued, at int32) {
+	b := r.b
+	s := q.node
+	dist := r.dist[s] + 2
+	mem := b.blockMembers(s)
+	em := b.extMembers[b.emStart[s]:b.emStart[s+1]]
+	for k := sortSearch(em, q.lo); k < len(em) && em[k] < q.hi; k++ {
+		m := mem[em[k]]
+		if r.stamp[m] == r.gen {
+			continue // joined individually before the block: processed on its own
+		}
+		// Merge the open groups of m by arc index (= arc order).
+		r.heads = r.heads[:0]
+		for _, gr := range b.groups[b.grpStart[m]:b.grpStart[m+1]] {
+			if gr.key >= 0 && r.blockGen[gr.key] == r.gen && r.cursor[gr.key] >= 0 &&
+				int(r.cursor[gr.key]) == int(b.memStart[gr.key+1]-b.memStart[gr.key]) {
+				continue // a marked block: every arc into it is a no-op
+			}
+			r.heads = append(r.heads, [2]int32{gr.lo, gr.hi})
+		}
+		for {
+			best := -1
+			for i, h := range r.heads {
+				if h[0] < h[1] && (best < 0 || b.ext[h[0]] < b.ext[r.heads[best][0]]) {
+					best = i
+				}
+			}
+			if best < 0 {
+				break
+			}
+			ai := b.ext[r.heads[best][0]]
+			r.heads[best][0]++
+			r.follow(m, &r.g.arcs[ai], ai, dist, at)
+		}
+	}
+}
+
+// visit adds v to the closure individually and applies the grants it completes.
 func (r *reacher) visit(v, parent, ref, dist int32) {
 	r.stamp[v] = r.gen
 	r.parent[v] = parent
@@ -109,13 +257,19 @@ func (r *reacher) visit(v, parent, ref, dist int32) {
 	r.access[v] = 0
 	r.accessVia[v] = -1
 	r.order = append(r.order, v)
+	r.queue = append(r.queue, queued{node: v, lo: -1})
+	r.applyGrants(v, dist)
+}
+
+// applyGrants visits the scopes of the grants that v, at dist, completes.
+func (r *reacher) applyGrants(v, dist int32) {
 	g := r.g
 	for _, gi := range g.grantOut[v] {
 		gr := &g.grants[gi]
 		if (r.certainOnly && gr.cond) || !r.has(gr.y) || r.has(gr.scope) {
 			continue
 		}
-		r.visit(gr.scope, gr.y, -gi-1, r.dist[gr.y]+1)
+		r.visit(gr.scope, gr.y, -gi-1, int32(r.distance(gr.y))+1)
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
@@ -127,27 +281,94 @@ func (r *reacher) visit(v, parent, ref, dist int32) {
 }
 
 // has reports whether v is in the current closure.
-func (r *reacher) has(v int32) bool { return r.stamp[v] == r.gen }
+func (r *reacher) has(v int32) bool {
+	if r.stamp[v] == r.gen {
+		return true
+	}
+	p := r.b.primary[v]
+	return p >= 0 && r.blockGen[p] == r.gen && r.b.memberIdx[v] <= r.cursor[p]
+}
 
-// members returns the closure in BFS order, the source first. The slice is
+// blockMarked reports whether scope s's block joined the closure.
+func (r *reacher) blockMarked(s int32) bool { return r.blockGen[s] == r.gen }
+
+// individual reports whether v joined the closure individually.
+func (r *reacher) individual(v int32) bool { return r.stamp[v] == r.gen }
+
+// inMarked reports whether v's block is marked (v is then in the closure,
+// lazily or individually); only valid once run returned.
+func (r *reacher) inMarked(v int32) bool {
+	p := r.b.primary[v]
+	return p >= 0 && r.blockGen[p] == r.gen
+}
+
+// individuals returns the members that joined individually, in visit
+// order, the source first; every scope member is among them. The slice is
 // reused by the next run.
-func (r *reacher) members() []int32 { return r.order }
+func (r *reacher) individuals() []int32 { return r.order }
+
+// marked returns the scopes whose blocks joined, in marking order.
+func (r *reacher) marked() []int32 { return r.marks }
 
 // distance is the number of hops of the path to v (v must be a member).
-func (r *reacher) distance(v int32) int { return int(r.dist[v]) }
+func (r *reacher) distance(v int32) int {
+	if r.stamp[v] == r.gen {
+		return int(r.dist[v])
+	}
+	return int(r.dist[r.b.primary[v]]) + 1
+}
+
+// parentOf returns v's parent and how it was reached (see step.ref).
+func (r *reacher) parentOf(v int32) (int32, int32) {
+	if r.stamp[v] == r.gen {
+		return r.parent[v], r.ref[v]
+	}
+	s := r.b.primary[v]
+	arcs, base := r.g.arcsOf(s)
+	for i := sortSearchArcs(arcs, v); i < len(arcs) && arcs[i].to == v; i++ {
+		if !r.certainOnly || !arcs[i].cond {
+			return s, base + int32(i)
+		}
+	}
+	panic("analysis: lazy member without an arc from its scope")
+}
+
+// sortSearchArcs returns the index of the first arc to v or beyond.
+func sortSearchArcs(arcs []arc, v int32) int {
+	lo, hi := 0, len(arcs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if arcs[m].to < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
 
 // path returns the hops from the source to v (v must be a member).
 func (r *reacher) path(v int32) []step {
-	steps := make([]step, r.dist[v])
+	steps := make([]step, r.distance(v))
 	for i := len(steps) - 1; i >= 0; i-- {
-		steps[i] = step{from: r.parent[v], to: v, ref: r.ref[v]}
-		v = r.parent[v]
+		p, ref := r.parentOf(v)
+		steps[i] = step{from: p, to: v, ref: ref}
+		v = p
 	}
 	return steps
 }
 
 // resourceAccess returns the highest access rank to v any member gives and
-// the first member (in BFS order) that gives it; rank 0 and -1 when none does.
+// the first member (in BFS order) that gives it; rank 0 and -1 when none
+// does. A marked block gives its members admin access when it is processed.
 func (r *reacher) resourceAccess(v int32) (uint8, int32) {
+	admin := adminRank
+	p := r.b.primary[v]
+	if p < 0 || r.blockGen[p] != r.gen {
+		return r.access[v], r.accessVia[v]
+	}
+	if r.stamp[v] != r.gen || r.access[v] < admin || r.accessAt[v] > r.blockAt[p] {
+		return admin, p
+	}
 	return r.access[v], r.accessVia[v]
 }
