@@ -1,37 +1,44 @@
 package graphmodel
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/dominikbraun/graph"
 )
 
-// Graph is an in-memory directed multigraph of nodes and edges, built on
-// dominikbraun/graph. That library keeps one edge per ordered pair of
-// vertices, so every edge between the same pair is kept in the pair's edge
-// data. Indices that analysis needs (nodes by ID, out-edges) are built once
-// here: the library's AdjacencyMap copies the whole graph on every call.
+// Graph is an in-memory directed multigraph of nodes and edges, indexed for
+// analysis: nodes by ID, out- and in-edges in insertion order. The
+// dominikbraun/graph form of it (Library) is built on first use only:
+// adding a vertex and an edge there costs far more than the indices, and
+// the analysis of a large estate adds millions of edges. That library keeps
+// one edge per ordered pair of vertices, so every edge between the same pair
+// is kept in the pair's edge data.
 type Graph struct {
-	g     graph.Graph[string, *Node]
 	nodes map[string]*Node
 	out   map[string][]*Edge
 	in    map[string][]*Edge
 	order []string
-	// keys holds every edge's Key; pairs every edge list by ordered pair.
-	keys  map[string]bool
-	pairs map[[2]string]*[]*Edge
+	// keys holds every edge's key.
+	keys map[edgeKey]struct{}
+	// lib is the library form, built by Library; nil until then and again
+	// after any change.
+	lib graph.Graph[string, *Node]
+}
+
+// edgeKey is what makes an edge distinct (see Edge.Key).
+type edgeKey struct {
+	from, to, technique string
+	kind                EdgeKind
+	access              Access
 }
 
 // NewGraph returns an empty graph.
 func NewGraph() *Graph {
 	return &Graph{
-		g:     graph.New(func(n *Node) string { return n.ID }, graph.Directed()),
 		nodes: map[string]*Node{},
 		out:   map[string][]*Edge{},
 		in:    map[string][]*Edge{},
-		keys:  map[string]bool{},
-		pairs: map[[2]string]*[]*Edge{},
+		keys:  map[edgeKey]struct{}{},
 	}
 }
 
@@ -55,14 +62,12 @@ func BuildGraph(s *Snapshot) (*Graph, error) {
 
 // AddNode adds n, or merges it into the node with the same ID.
 func (g *Graph) AddNode(n Node) error {
+	g.lib = nil
 	if existing, ok := g.nodes[n.ID]; ok {
 		mergeNode(existing, &n)
 		return nil
 	}
 	c := cloneNode(n)
-	if err := g.g.AddVertex(&c); err != nil {
-		return fmt.Errorf("add node %s: %w", n.ID, err)
-	}
 	g.nodes[n.ID] = &c
 	g.order = append(g.order, n.ID)
 	return nil
@@ -78,25 +83,15 @@ func (g *Graph) AddEdge(e Edge) error {
 			}
 		}
 	}
-	key := e.Key()
-	if g.keys[key] {
+	key := edgeKey{from: e.From, to: e.To, technique: e.Technique, kind: e.Kind, access: e.Access}
+	if _, dup := g.keys[key]; dup {
 		return nil
 	}
-	g.keys[key] = true
+	g.keys[key] = struct{}{}
+	g.lib = nil
 	c := e
 	g.out[e.From] = append(g.out[e.From], &c)
 	g.in[e.To] = append(g.in[e.To], &c)
-	pair := [2]string{e.From, e.To}
-	if list, ok := g.pairs[pair]; ok {
-		// The library stores a pointer to the list: appending updates its edge data.
-		*list = append(*list, &c)
-		return nil
-	}
-	list := &[]*Edge{&c}
-	g.pairs[pair] = list
-	if err := g.g.AddEdge(e.From, e.To, graph.EdgeData(list)); err != nil {
-		return fmt.Errorf("add edge %s -%s-> %s: %w", e.From, e.Kind, e.To, err)
-	}
 	return nil
 }
 
@@ -147,18 +142,15 @@ func (g *Graph) InOfKind(id string, k EdgeKind) []*Edge {
 	return list
 }
 
-// Between returns every edge from one node to another, as stored in the
-// underlying graph's edge data.
+// Between returns every edge from one node to another, in insertion order.
 func (g *Graph) Between(from, to string) []*Edge {
-	e, err := g.g.Edge(from, to)
-	if err != nil {
-		return nil
+	var list []*Edge
+	for _, e := range g.out[from] {
+		if e.To == to {
+			list = append(list, e)
+		}
 	}
-	list, _ := e.Properties.Data.(*[]*Edge)
-	if list == nil {
-		return nil
-	}
-	return *list
+	return list
 }
 
 // Len returns the number of nodes and edges.
@@ -169,6 +161,33 @@ func (g *Graph) Len() (nodes, edges int) {
 	return len(g.nodes), edges
 }
 
-// Library returns the underlying dominikbraun/graph graph, for algorithms it
-// offers (shortest paths, strongly connected components).
-func (g *Graph) Library() graph.Graph[string, *Node] { return g.g }
+// Library returns the graph as a dominikbraun/graph graph, for the
+// algorithms it offers (shortest paths, strongly connected components):
+// vertices in insertion order, one edge per ordered pair whose data is the
+// pair's edge list (a *[]*Edge). It is built on the first call after a
+// change and shared until the next change.
+func (g *Graph) Library() graph.Graph[string, *Node] {
+	if g.lib != nil {
+		return g.lib
+	}
+	lib := graph.New(func(n *Node) string { return n.ID }, graph.Directed())
+	for _, id := range g.order {
+		// Cannot fail: IDs are unique and the graph is new.
+		_ = lib.AddVertex(g.nodes[id])
+	}
+	for _, id := range g.order {
+		pairs := map[string]*[]*Edge{}
+		for _, e := range g.out[id] {
+			if list, ok := pairs[e.To]; ok {
+				*list = append(*list, e)
+				continue
+			}
+			list := &[]*Edge{e}
+			pairs[e.To] = list
+			// Cannot fail: both vertices exist and the pair is new.
+			_ = lib.AddEdge(e.From, e.To, graph.EdgeData(list))
+		}
+	}
+	g.lib = lib
+	return lib
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dominikbraun/graph"
+
 	"github.com/blastradius/blastradius/internal/badinput"
 )
 
@@ -201,4 +203,41 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			t.Fatalf("an encoded snapshot must decode: %v", err)
 		}
 	})
+}
+
+func TestGraphLibrary(t *testing.T) {
+	g := NewGraph()
+	for _, e := range []Edge{
+		{From: "u", To: "r", Kind: EdgeCanBecome, Technique: "sts-001"},
+		{From: "u", To: "r", Kind: EdgeCanBecome, Technique: "iam-012"},
+		{From: "r", To: "b", Kind: EdgeCanAccess},
+	} {
+		if err := g.AddEdge(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lib := g.Library()
+	if n, _ := lib.Order(); n != 3 {
+		t.Errorf("library has %d vertices, want 3", n)
+	}
+	e, err := lib.Edge("u", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := e.Properties.Data.(*[]*Edge); list == nil || len(*list) != 2 {
+		t.Errorf("edge data %v, want both u→r edges", e.Properties.Data)
+	}
+	path, err := graph.ShortestPath(lib, "u", "b")
+	if err != nil || len(path) != 3 {
+		t.Errorf("shortest path %v, %v", path, err)
+	}
+	if g.Library() != lib {
+		t.Error("an unchanged graph should give the same library graph")
+	}
+	if err := g.AddEdge(Edge{From: "b", To: "x", Kind: EdgeMemberOf}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := g.Library().Order(); n != 4 {
+		t.Errorf("after a change the library has %d vertices, want 4", n)
+	}
 }
