@@ -61,6 +61,9 @@ type attackGraph struct {
 	grants   []grant
 	grantOut [][]int32 // grant indices by x
 	grantIn  [][]int32 // grant indices by y
+	// inGrant marks the nodes with a grant (as x or y), so that the search
+	// need not load their grant lists, nearly always empty.
+	inGrant []bool
 	// blocks is the per-scope index of the reach pass (blocks.go).
 	blocks *blockIndex
 	// evidence caches each edge's rendered evidence, filled on first use
@@ -229,9 +232,11 @@ func compact(g *graphmodel.Graph) *attackGraph {
 	ag.evidence = make([]atomic.Pointer[string], len(ag.edges))
 	ag.grantOut = make([][]int32, len(nodes))
 	ag.grantIn = make([][]int32, len(nodes))
+	ag.inGrant = make([]bool, len(nodes))
 	for i, gr := range ag.grants {
 		ag.grantOut[gr.x] = append(ag.grantOut[gr.x], int32(i))
 		ag.grantIn[gr.y] = append(ag.grantIn[gr.y], int32(i))
+		ag.inGrant[gr.x], ag.inGrant[gr.y] = true, true
 	}
 	return ag
 }

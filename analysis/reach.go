@@ -264,6 +264,9 @@ func (r *reacher) visit(v, parent, ref, dist int32) {
 // applyGrants visits the scopes of the grants that v, at dist, completes.
 func (r *reacher) applyGrants(v, dist int32) {
 	g := r.g
+	if !g.inGrant[v] {
+		return
+	}
 	for _, gi := range g.grantOut[v] {
 		gr := &g.grants[gi]
 		if (r.certainOnly && gr.cond) || !r.has(gr.y) || r.has(gr.scope) {
