@@ -53,18 +53,30 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	m.cancelled = func() bool { return ctx.Err() != nil }
 	m.perPrincipal = a.perPrincipal
 	out := &emitter{}
-	families := []func(*model, *emitter){
-		deriveAdmin, deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting, deriveResourceAccess,
-	}
-	for _, derive := range families {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+	// Administrators first: the other families skip them. Then resource
+	// access, the largest family, runs beside the others, on the other
+	// core; its edges come last, as if it had run last.
+	deriveAdmin(m, out)
+	m.warmTargetFacts()
+	access := &emitter{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		deriveResourceAccess(m, access)
+	}()
+	for _, derive := range []func(*model, *emitter){
+		deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting,
+	} {
+		if ctx.Err() != nil {
+			break
 		}
 		derive(m, out)
 	}
+	<-done
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	out.edges = append(out.edges, access.edges...)
 	nodes := make([]graphmodel.Node, 0, len(m.external))
 	for _, n := range m.external {
 		nodes = append(nodes, n)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -109,9 +110,11 @@ type model struct {
 	// orgs maps an account ID to its Organizations chain.
 	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,
-	// federated subjects), by ID.
-	external map[string]graphmodel.Node
-	now      string
+	// federated subjects, permission sets), by ID, through addExternal;
+	// externalMu guards it, since families run concurrently.
+	external   map[string]graphmodel.Node
+	externalMu sync.Mutex
+	now        string
 	// perPrincipal turns access classes off (see Analyzer.perPrincipal).
 	perPrincipal bool
 }
@@ -335,6 +338,28 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 	f.SetAbsentUnder("aws:PrincipalTag/")
 	f.Set("aws:EpochTime", epoch)
 	return f
+}
+
+// addExternal registers, once, a node the rules add, made by node, and
+// returns its ID; safe for concurrent use.
+func (m *model) addExternal(id string, node func() graphmodel.Node) string {
+	m.externalMu.Lock()
+	defer m.externalMu.Unlock()
+	if _, ok := m.external[id]; !ok {
+		m.external[id] = node()
+	}
+	return id
+}
+
+// warmTargetFacts works out the tag facts of every principal and resource,
+// so that targetFacts only reads its cache while families run concurrently.
+func (m *model) warmTargetFacts() {
+	for _, p := range m.principals {
+		m.targetFacts(p.arn)
+	}
+	for _, r := range m.resources {
+		m.targetFacts(r.arn)
+	}
 }
 
 // stopped reports whether the analysis was cancelled.

@@ -70,15 +70,16 @@ func (c *classifier) permissionSets(account, service string) ([]*permissionSet, 
 		}
 		first := s.members[0]
 		broad := c.broadPolicies(first, service)
-		stand := *first
-		stand.policies = nil
+		// Field by field: other families update first's memo meanwhile.
+		stand := &principal{node: first.node, arn: first.arn, account: first.account, isRole: first.isRole,
+			boundary: first.boundary, trust: first.trust, groups: first.groups, facts: first.facts, profiles: first.profiles,
+			m: first.m, org: first.org, somewhere: map[string]verdict{}}
 		for _, pol := range first.policies {
 			if broad[pol] && c.concerns(pol, service) {
 				stand.policies = append(stand.policies, pol)
 			}
 		}
-		stand.somewhere = map[string]verdict{}
-		s.stand = &stand
+		s.stand = stand
 		s.id = permissionSetID(account, service, s)
 		for _, p := range s.members {
 			of[p] = s

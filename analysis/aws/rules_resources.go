@@ -174,7 +174,7 @@ func deriveResourceAccess(m *model, out *emitter) {
 				ps = permissionSets{list, of}
 				sets[k] = ps
 				for _, s := range list {
-					m.external[s.id] = s.node(r.account, service)
+					m.addExternal(s.id, func() graphmodel.Node { return s.node(r.account, service) })
 					for _, p := range s.members {
 						out.add(graphmodel.EdgeMemberOf, p.arn, s.id, TechniquePermissionSet, s.membership())
 					}

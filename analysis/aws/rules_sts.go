@@ -205,17 +205,16 @@ func deriveExternal(m *model, r *principal, out *emitter) {
 // snapshot and returns its ID (the account's root principal ARN).
 func externalAccount(m *model, account string) string {
 	id := "arn:aws:iam::" + account + ":root"
-	if _, ok := m.external[id]; !ok {
+	return m.addExternal(id, func() graphmodel.Node {
 		name := "external account " + account
 		if account == "*" {
 			name = "any AWS account"
 		}
-		m.external[id] = graphmodel.Node{
+		return graphmodel.Node{
 			ID: id, Kind: graphmodel.KindAWSExternalAccount, Provider: graphmodel.ProviderExternal,
 			Name: name, Properties: map[string]string{"account": account},
 		}
-	}
-	return id
+	})
 }
 
 // deriveFederated emits edges from federated subjects that r's trust admits
@@ -294,23 +293,21 @@ func githubRepoOfSub(sub string) string {
 
 func federatedGitHub(m *model, repo, name, sub string) string {
 	id := graphmodel.GitHubRepo(repo)
-	if _, ok := m.external[id]; !ok {
-		m.external[id] = graphmodel.Node{
+	return m.addExternal(id, func() graphmodel.Node {
+		return graphmodel.Node{
 			ID: id, Kind: graphmodel.KindGitHubRepo, Provider: graphmodel.ProviderGitHub, Name: name,
 			Properties: map[string]string{"oidc_sub": sub},
 		}
-	}
-	return id
+	})
 }
 
 func federatedNode(m *model, id, alias, name string) string {
-	if _, ok := m.external[id]; !ok {
-		m.external[id] = graphmodel.Node{
+	return m.addExternal(id, func() graphmodel.Node {
+		return graphmodel.Node{
 			ID: id, Kind: graphmodel.KindAWSFederatedPrincipal, Provider: graphmodel.ProviderExternal,
 			Name: name, Aliases: []string{alias},
 		}
-	}
-	return id
+	})
 }
 
 func federatedVerdict(r *principal, provider, action string, facts *awspolicy.Facts) verdict {
