@@ -25,9 +25,14 @@
 //	ssm-describe-instance-information.json               ssm describe-instance-information
 //	apprunner-describe-service.json                      apprunner describe-service, per service
 //	ecs-describe-services.json                           ecs describe-services, per cluster
+//	ecs-describe-task-definition.json                    ecs describe-task-definition, per task definition
 //	eks-describe-cluster.json                            eks describe-cluster, per cluster
+//	eks-describe-access-entry.json                       eks describe-access-entry, per access entry
+//	eks-list-associated-access-policies.json             eks list-associated-access-policies, per access entry
+//	eks-describe-pod-identity-association.json           eks describe-pod-identity-association, per association
 //	bedrock-agentcore-control-get-code-interpreter.json  bedrock-agentcore-control get-code-interpreter, per interpreter
 //	iam-list-open-id-connect-providers.json              iam list-open-id-connect-providers
+//	iam-list-saml-providers.json                         iam list-saml-providers
 //	iam-get-credential-report.json                       iam get-credential-report
 //	s3api-list-buckets.json                              s3api list-buckets
 //	s3api-get-bucket-policy.json                         s3api get-bucket-policy, per bucket    + Bucket
@@ -74,7 +79,8 @@
 //
 // Nothing secret is read or stored: no secret or parameter values, no
 // environment variables, user data, template parameters or outputs, no
-// access key ids, no e-mail addresses.
+// container definitions, no SAML metadata, no access key ids, no e-mail
+// addresses.
 //
 // # Nodes
 //
@@ -114,6 +120,11 @@
 //	org policy        ARN, aws.org_policy, Name; type, aws_managed;
 //	                  Documents["policy"] for SCPs and RCPs; Scope the
 //	                  management account, "" for AWS-managed policies
+//	SAML provider     ARN, aws.federated_principal (Provider "external"),
+//	                  Name "SAML users of <ARN>", Aliases [ARN]: the users
+//	                  its identity provider signs in, the principal trust
+//	                  policies admit as {"Federated": ARN}; federation
+//	                  ("saml"), create_date, valid_until
 //
 // Resource ARNs are built where the output lacks them: S3
 // arn:aws:s3:::<bucket>; EC2 instances from the reservation's OwnerId and
@@ -126,7 +137,17 @@
 // default_version, default_role; stack set execution_role_name; EKS
 // cluster oidc_issuer; OIDC provider url (host and path, as IAM keeps it);
 // KMS key key_manager (when a describe-key output is given); SSM
-// parameter parameter_type.
+// parameter parameter_type; ECS service task_definition (ARN); ECS task
+// definition (Name family:revision) execution_role; EKS access entry
+// (Name the principal ARN's resource, e.g. role/ci) cluster,
+// principal_arn, kubernetes_username, kubernetes_groups (sorted,
+// comma-separated), entry_type, access_policies (sorted, space-separated
+// "<policy ARN>@cluster" or "<policy ARN>@namespace:<ns>,<ns>"); EKS pod
+// identity association (Name <namespace>/<service account>) cluster,
+// namespace, service_account, k8s_service_account (the Kubernetes ID
+// k8s:<cluster>:serviceaccount:<ns>:<name>, the EKS cluster name being the
+// cluster name), role_arn, target_role_arn, owner_arn, and
+// Documents["session_policy"] when the association restricts the role.
 //
 // Properties are strings; dates are kept as the export gives them. Documents
 // are stored decoded, as compact JSON objects.
@@ -144,7 +165,11 @@
 //	                                             AdministrationRoleARN, CodeBuild serviceRole,
 //	                                             Glue RoleArn/Role (name or ARN), SageMaker
 //	                                             RoleArn, App Runner InstanceRoleArn, ECS
-//	                                             roleArn, EKS roleArn, code interpreter
+//	                                             service roleArn and its task definition's
+//	                                             taskRoleArn, ECS task definition
+//	                                             taskRoleArn, EKS roleArn, EKS pod identity
+//	                                             association roleArn, or its targetRoleArn
+//	                                             when set, code interpreter
 //	                                             executionRoleArn)
 //	org unit|account -child_of-> parent org unit
 //	org unit|account -attached_policy-> org policy
@@ -163,5 +188,5 @@
 // an instance profile absent from gaad.json; an instance managed by
 // Systems Manager but not described; an organization parent, policy or
 // policy target that is not listed; an item whose ARN needs a region no
-// element gives.
+// element gives; access policies of an access entry that is not described.
 package aws

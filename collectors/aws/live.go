@@ -205,7 +205,7 @@ func (l *Live) collectAccount(ctx context.Context, cfg aws.Config, opts LiveOpti
 		return graphmodel.Fragment{}, err
 	}
 	res := &Resources{}
-	steps := []func(context.Context, *Resources) error{r.credentialReport, r.oidcProviders, r.s3, r.organizations}
+	steps := []func(context.Context, *Resources) error{r.credentialReport, r.oidcProviders, r.samlProviders, r.s3, r.organizations}
 	for _, step := range steps {
 		if err := step(ctx, res); err != nil {
 			return graphmodel.Fragment{}, err

@@ -13,11 +13,15 @@ const ecsBatch = 10
 
 // ecs lists the clusters of a region (ecs:ListClusters), the services of
 // each (ecs:ListServices) and describes them ten at a time with their
-// tags (ecs:DescribeServices), one output per cluster. Service events are
-// never kept.
+// tags (ecs:DescribeServices), one output per cluster; then it describes
+// the task definition each service runs, with its tags
+// (ecs:DescribeTaskDefinition), for its task role. Service events and
+// container definitions (environment, secrets) are never kept.
 func (r *liveRun) ecs(ctx context.Context, region string, res *Resources) error {
 	const clusters, services, describe = "ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"
 	c := ecs.NewFromConfig(r.cfg, func(o *ecs.Options) { o.Region = region })
+	var taskDefs []string // the task definitions the services run, once each
+	seen := map[string]bool{}
 	var arns []string
 	p := ecs.NewListClustersPaginator(c, &ecs.ListClustersInput{})
 	if err := r.eachPage(ctx, clusters, region, "", p.HasMorePages, func(ctx context.Context) error {
@@ -57,12 +61,53 @@ func (r *liveRun) ecs(ctx context.Context, region string, res *Resources) error 
 			}
 			for _, s := range out.Services {
 				v.Services = append(v.Services, liveECSService(s))
+				if td := str(s.TaskDefinition); td != "" && !seen[td] {
+					seen[td] = true
+					taskDefs = append(taskDefs, td)
+				}
 			}
 			for _, f := range out.Failures {
 				v.Failures = append(v.Failures, ECSFailure{Arn: str(f.Arn), Reason: str(f.Reason), Detail: str(f.Detail)})
 			}
 		}
 		res.ECSServices = append(res.ECSServices, Output[ECSDescribeServicesOutput]{Where: r.where(describe, region), Region: region, Value: v})
+	}
+	return r.ecsTaskDefinitions(ctx, c, region, taskDefs, res)
+}
+
+// ecsTaskDefinitions describes task definitions with their tags
+// (ecs:DescribeTaskDefinition), one output each.
+func (r *liveRun) ecsTaskDefinitions(ctx context.Context, c *ecs.Client, region string, arns []string, res *Resources) error {
+	const call = "ecs:DescribeTaskDefinition"
+	for _, arn := range arns {
+		out, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+			TaskDefinition: aws.String(arn), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
+		})
+		if err != nil {
+			if err := r.failed(ctx, call, region, "task definition "+arn, err); err != nil {
+				return err
+			}
+			continue
+		}
+		td := out.TaskDefinition
+		if td == nil {
+			continue
+		}
+		v := ECSDescribeTaskDefinitionOutput{TaskDefinition: ECSTaskDefinition{
+			TaskDefinitionArn: str(td.TaskDefinitionArn), Family: str(td.Family), Revision: int(td.Revision),
+			TaskRoleArn: str(td.TaskRoleArn), ExecutionRoleArn: str(td.ExecutionRoleArn), NetworkMode: string(td.NetworkMode),
+			Status: string(td.Status), CPU: str(td.Cpu), Memory: str(td.Memory), RegisteredAt: cliTime(td.RegisteredAt),
+			RegisteredBy: str(td.RegisteredBy),
+		}}
+		for _, rc := range td.RequiresCompatibilities {
+			v.TaskDefinition.RequiresCompatibilities = append(v.TaskDefinition.RequiresCompatibilities, string(rc))
+		}
+		for _, t := range out.Tags {
+			v.Tags = append(v.Tags, ECSTag{Key: str(t.Key), Value: str(t.Value)})
+		}
+		res.ECSTaskDefinitions = append(res.ECSTaskDefinitions, Output[ECSDescribeTaskDefinitionOutput]{
+			Where: r.where(call, region), Region: region, Value: v,
+		})
 	}
 	return nil
 }

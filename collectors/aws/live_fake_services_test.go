@@ -37,6 +37,12 @@ const (
 	fakeQueue       = "arn:aws:sqs:us-east-1:" + fakeAccount + ":jobs"
 	fakeRepo        = "arn:aws:ecr:us-east-1:" + fakeAccount + ":repository/web"
 	fakeBaseRepo    = "arn:aws:ecr:us-east-1:" + fakeAccount + ":repository/base"
+	fakeTaskDef     = "arn:aws:ecs:us-east-1:" + fakeAccount + ":task-definition/api:3"
+	fakeAccessEntry = "arn:aws:eks:us-east-1:" + fakeAccount + ":access-entry/prod/role/" + fakeAccount + "/fn-role/6ec7a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b"
+	fakePodIdentity = "arn:aws:eks:us-east-1:" + fakeAccount + ":podidentityassociation/prod/a-0123456789abcdef0"
+	fakeSAML        = "arn:aws:iam::" + fakeAccount + ":saml-provider/okta"
+	fakeAdminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+	fakeViewPolicy  = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
 	// fakeQueueURL is on an emulator's host, as moto answers it.
 	fakeQueueURL = "http://127.0.0.1:4566/" + fakeAccount + "/jobs"
 )
@@ -45,6 +51,8 @@ var (
 	fakeQueueDoc = `{"Version":"2012-10-17","Statement":[{"Sid":"Sns","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` + fakeQueue + `"}]}`
 	fakeRepoDoc  = `{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`
 	fakeRole     = fakeARN("role", "service/fn-role")
+	// fakeSessionDoc restricts the pod identity association's role.
+	fakeSessionDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 )
 
 const (
@@ -147,11 +155,15 @@ func init() {
 		"eks:ListClusters": func(_ *fakeAWS, w http.ResponseWriter, region string, _ url.Values) {
 			writeJSON(w, "application/json", `{"clusters":[`+usEast1(region, `"prod"`, "")+`]}`)
 		},
-		"eks:DescribeCluster": func(_ *fakeAWS, w http.ResponseWriter, _ string, _ url.Values) {
+		"eks:DescribeCluster": func(f *fakeAWS, w http.ResponseWriter, _ string, _ url.Values) {
+			mode := f.eksAuthMode
+			if mode == "" {
+				mode = "API_AND_CONFIG_MAP"
+			}
 			writeJSON(w, "application/json", `{"cluster":{"name":"prod","arn":"`+fakeCluster+`","createdAt":1.7e9,"version":"1.30",`+
 				`"roleArn":"`+fakeRole+`","identity":{"oidc":{"issuer":"https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF"}},`+
 				`"certificateAuthority":{"data":"must-never-be-read"},"status":"ACTIVE","tags":{"env":"prod"},`+
-				`"resourcesVpcConfig":{"endpointPublicAccess":true,"endpointPrivateAccess":false},"accessConfig":{"authenticationMode":"API_AND_CONFIG_MAP"}}}`)
+				`"resourcesVpcConfig":{"endpointPublicAccess":true,"endpointPrivateAccess":false},"accessConfig":{"authenticationMode":"`+mode+`"}}}`)
 		},
 		"bedrock-agentcore:ListCodeInterpreters": func(_ *fakeAWS, w http.ResponseWriter, region string, _ url.Values) {
 			writeJSON(w, "application/json", `{"codeInterpreterSummaries":[`+usEast1(region, `{"codeInterpreterId":"ci_1-AbCdEf1234",`+
@@ -218,10 +230,73 @@ func init() {
 	}
 }
 
+// The fake's ECS task definition (with its task role), the cluster's
+// access entry (fn-role, with an access policy on the cluster and one on
+// two namespaces, listed in two pages), its pod identity association and
+// the account's SAML provider.
+func init() {
+	for call, h := range map[string]fakeHandler{
+		"ecs:DescribeTaskDefinition": func(f *fakeAWS, w http.ResponseWriter, _ string, p url.Values) {
+			if p.Get("taskDefinition") != fakeTaskDef || p.Get("include") != "[TAGS]" {
+				f.t.Errorf("DescribeTaskDefinition of %q include %q, want %s and [TAGS]", p.Get("taskDefinition"), p.Get("include"), fakeTaskDef)
+			}
+			writeJSON(w, json11, `{"taskDefinition":{"taskDefinitionArn":"`+fakeTaskDef+`","family":"api","revision":3,`+
+				`"taskRoleArn":"`+fakeRole+`","executionRoleArn":"arn:aws:iam::`+fakeAccount+`:role/ecsTaskExecutionRole",`+
+				`"networkMode":"awsvpc","status":"ACTIVE","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512",`+
+				`"registeredAt":1.7e9,"registeredBy":"`+fakeARN("user", "auditor")+`",`+
+				`"containerDefinitions":[{"name":"api","image":"public.ecr.aws/api:1","environment":[{"name":"TOKEN","value":"must-never-be-read"}],`+
+				`"secrets":[{"name":"DB","valueFrom":"arn:aws:secretsmanager:us-east-1:`+fakeAccount+`:secret:must-never-be-read"}]}]},`+
+				`"tags":[{"key":"app","value":"api"}]}`)
+		},
+		"eks:ListAccessEntries": func(_ *fakeAWS, w http.ResponseWriter, _ string, _ url.Values) {
+			writeJSON(w, "application/json", `{"accessEntries":["`+fakeRole+`"]}`)
+		},
+		"eks:DescribeAccessEntry": func(f *fakeAWS, w http.ResponseWriter, _ string, p url.Values) {
+			if p.Get("name") != "prod" || p.Get("principalArn") != fakeRole {
+				f.t.Errorf("DescribeAccessEntry of %q in %q", p.Get("principalArn"), p.Get("name"))
+			}
+			writeJSON(w, "application/json", `{"accessEntry":{"clusterName":"prod","principalArn":"`+fakeRole+`",`+
+				`"kubernetesGroups":["deployers","auditors"],"accessEntryArn":"`+fakeAccessEntry+`","createdAt":1.7e9,"modifiedAt":1.7e9,`+
+				`"tags":{"team":"platform"},"username":"fn-role","type":"STANDARD"}}`)
+		},
+		"eks:ListAssociatedAccessPolicies": func(_ *fakeAWS, w http.ResponseWriter, _ string, p url.Values) {
+			if p.Get("nextToken") == "" {
+				writeJSON(w, "application/json", `{"clusterName":"prod","principalArn":"`+fakeRole+`","nextToken":"page-2",`+
+					`"associatedAccessPolicies":[{"policyArn":"`+fakeAdminPolicy+`","accessScope":{"type":"cluster","namespaces":[]},`+
+					`"associatedAt":1.7e9,"modifiedAt":1.7e9}]}`)
+				return
+			}
+			writeJSON(w, "application/json", `{"clusterName":"prod","principalArn":"`+fakeRole+`",`+
+				`"associatedAccessPolicies":[{"policyArn":"`+fakeViewPolicy+`","accessScope":{"type":"namespace","namespaces":["web","jobs"]},`+
+				`"associatedAt":1.7e9,"modifiedAt":1.7e9}]}`)
+		},
+		"eks:ListPodIdentityAssociations": func(_ *fakeAWS, w http.ResponseWriter, _ string, _ url.Values) {
+			writeJSON(w, "application/json", `{"associations":[{"clusterName":"prod","namespace":"web","serviceAccount":"api",`+
+				`"associationArn":"`+fakePodIdentity+`","associationId":"a-0123456789abcdef0"}]}`)
+		},
+		"eks:DescribePodIdentityAssociation": func(f *fakeAWS, w http.ResponseWriter, _ string, p url.Values) {
+			if p.Get("associationId") != "a-0123456789abcdef0" {
+				f.t.Errorf("DescribePodIdentityAssociation of %q", p.Get("associationId"))
+			}
+			writeJSON(w, "application/json", `{"association":{"clusterName":"prod","namespace":"web","serviceAccount":"api",`+
+				`"roleArn":"`+fakeRole+`","associationArn":"`+fakePodIdentity+`","associationId":"a-0123456789abcdef0",`+
+				`"tags":{"app":"api"},"createdAt":1.7e9,"modifiedAt":1.7e9,"disableSessionTags":false,`+
+				`"externalId":"must-never-be-read","policy":`+jsonBody(fakeSessionDoc)+`}}`)
+		},
+		"iam:ListSAMLProviders": func(_ *fakeAWS, w http.ResponseWriter, _ string, _ url.Values) {
+			writeXML(w, queryResponse("ListSAMLProviders", iamNS, `<SAMLProviderList><member><Arn>`+fakeSAML+`</Arn>`+
+				`<ValidUntil>2099-01-01T00:00:00Z</ValidUntil><CreateDate>2023-01-01T00:00:00Z</CreateDate></member></SAMLProviderList>`))
+		},
+	} {
+		fakeHandlers[call] = h
+	}
+}
+
 // fakeServiceResources are the resources the fake answers above define.
 var fakeServiceResources = []string{
 	fakeStack, fakeStackSet, fakeProject, fakeDevEndpoint, fakeGlueJob, fakeNotebook, fakeAppRunner, fakeECSService,
 	fakeCluster, fakeInterpreter, fakeParameter, fakeTable, fakeDB, fakeQueue, fakeRepo, fakeBaseRepo,
+	fakeTaskDef, fakeAccessEntry, fakePodIdentity,
 }
 
 // checkFakeServices checks what a live collection of the fake account
@@ -231,7 +306,7 @@ func checkFakeServices(t *testing.T, frag graphmodel.Fragment) {
 	t.Helper()
 	nodes, edges := nodeIndex(frag), edgeSet(frag)
 	for _, id := range []string{fakeStack, fakeStackSet, fakeProject, fakeDevEndpoint, fakeGlueJob, fakeNotebook,
-		fakeAppRunner, fakeECSService, fakeCluster, fakeInterpreter} {
+		fakeAppRunner, fakeECSService, fakeCluster, fakeInterpreter, fakeTaskDef, fakePodIdentity} {
 		if !edges[id+" carries_role "+fakeRole] {
 			t.Errorf("no edge %s carries_role %s", id, fakeRole)
 		}
@@ -240,6 +315,9 @@ func checkFakeServices(t *testing.T, frag graphmodel.Fragment) {
 		if got := string(nodes[id].Documents["policy"]); got != want {
 			t.Errorf("%s policy = %s, want %s", id, got, want)
 		}
+	}
+	if got := string(nodes[fakePodIdentity].Documents["session_policy"]); got != fakeSessionDoc {
+		t.Errorf("pod identity association session policy = %s, want %s", got, fakeSessionDoc)
 	}
 	if _, ok := nodes[fakeBaseRepo].Documents["policy"]; ok {
 		t.Errorf("repository base has no policy (RepositoryPolicyNotFoundException) but got one")
@@ -251,13 +329,25 @@ func checkFakeServices(t *testing.T, frag graphmodel.Fragment) {
 		{fakeStackSet, "execution_role_name", "AWSCloudFormationStackSetExecutionRole"},
 		{fakeQueue, "region", "us-east-1"},
 		{fakeTable, "region", "us-east-1"},
+		{fakeECSService, "task_definition", fakeTaskDef},
+		{fakeTaskDef, "execution_role", "arn:aws:iam::" + fakeAccount + ":role/ecsTaskExecutionRole"},
+		{fakeAccessEntry, "principal_arn", fakeRole},
+		{fakeAccessEntry, "cluster", "prod"},
+		{fakeAccessEntry, "kubernetes_groups", "auditors,deployers"},
+		{fakeAccessEntry, "kubernetes_username", "fn-role"},
+		{fakeAccessEntry, "access_policies", fakeAdminPolicy + "@cluster " + fakeViewPolicy + "@namespace:jobs,web"},
+		{fakePodIdentity, "k8s_service_account", "k8s:prod:serviceaccount:web:api"},
+		{fakePodIdentity, "role_arn", fakeRole},
+		{fakeSAML, "valid_until", "2099-01-01T00:00:00+00:00"},
+		{fakeSAML, "federation", "saml"},
 	} {
 		if got := nodes[p.id].Properties[p.key]; got != p.want {
 			t.Errorf("%s %s = %q, want %q", p.id, p.key, got, p.want)
 		}
 	}
 	for id, tag := range map[string][2]string{fakeStack: {"app", "web"}, fakeProject: {"team", "web"}, fakeECSService: {"app", "api"},
-		fakeCluster: {"env", "prod"}, fakeDB: {"team", "orders"}} {
+		fakeCluster: {"env", "prod"}, fakeDB: {"team", "orders"}, fakeTaskDef: {"app", "api"}, fakeAccessEntry: {"team", "platform"},
+		fakePodIdentity: {"app", "api"}} {
 		if got := nodes[id].Tags[tag[0]]; got != tag[1] {
 			t.Errorf("%s tag %s = %q, want %q", id, tag[0], got, tag[1])
 		}

@@ -41,6 +41,9 @@ type fakeAWS struct {
 	// org makes the account the management account of an organization
 	// (see fakeOrgHandlers); without it, it is in none.
 	org bool
+	// eksAuthMode is the EKS cluster's authentication mode; "" means
+	// API_AND_CONFIG_MAP.
+	eksAuthMode string
 }
 
 // fault makes a call fail: the attempts numbered 1..times (every attempt
@@ -121,13 +124,7 @@ func operation(service string, r *http.Request, body []byte) (string, url.Values
 		v, _ := url.ParseQuery(string(body))
 		return v.Get("Action"), v
 	case "eks":
-		p := strings.TrimSuffix(r.URL.Path, "/")
-		if p == "/clusters" {
-			return "ListClusters", r.URL.Query()
-		}
-		if name, ok := strings.CutPrefix(p, "/clusters/"); ok && !strings.Contains(name, "/") {
-			return "DescribeCluster", url.Values{"name": {name}}
-		}
+		return eksOperation(r)
 	case "bedrock-agentcore":
 		p := strings.TrimSuffix(r.URL.Path, "/")
 		if p == "/code-interpreters" && r.Method == http.MethodPost {
@@ -167,6 +164,40 @@ func operation(service string, r *http.Request, body []byte) (string, url.Values
 		case params.Has("location"):
 			return "GetBucketLocation", params
 		}
+	}
+	return r.Method + " " + r.URL.Path, nil
+}
+
+// eksOperation finds an EKS operation in its REST path, whose labels
+// (a principal ARN) are escaped.
+func eksOperation(r *http.Request) (string, url.Values) {
+	var segs []string
+	for _, seg := range strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/") {
+		s, _ := url.PathUnescape(seg)
+		segs = append(segs, s)
+	}
+	params := r.URL.Query()
+	if len(segs) >= 2 {
+		params.Set("name", segs[1])
+	}
+	switch {
+	case len(segs) == 1 && segs[0] == "clusters":
+		return "ListClusters", params
+	case len(segs) == 2:
+		return "DescribeCluster", params
+	case len(segs) == 3 && segs[2] == "access-entries":
+		return "ListAccessEntries", params
+	case len(segs) == 4 && segs[2] == "access-entries":
+		params.Set("principalArn", segs[3])
+		return "DescribeAccessEntry", params
+	case len(segs) == 5 && segs[2] == "access-entries" && segs[4] == "access-policies":
+		params.Set("principalArn", segs[3])
+		return "ListAssociatedAccessPolicies", params
+	case len(segs) == 3 && segs[2] == "pod-identity-associations":
+		return "ListPodIdentityAssociations", params
+	case len(segs) == 4 && segs[2] == "pod-identity-associations":
+		params.Set("associationId", segs[3])
+		return "DescribePodIdentityAssociation", params
 	}
 	return r.Method + " " + r.URL.Path, nil
 }

@@ -280,3 +280,21 @@ func (r *liveRun) oidcProviders(ctx context.Context, res *Resources) error {
 	res.OIDCProviders = append(res.OIDCProviders, Output[IAMListOpenIDConnectProvidersOutput]{Where: r.where(call, ""), Value: v})
 	return nil
 }
+
+// samlProviders lists the account's SAML identity providers
+// (iam:ListSAMLProviders). Their metadata documents are not read.
+func (r *liveRun) samlProviders(ctx context.Context, res *Resources) error {
+	const call = "iam:ListSAMLProviders"
+	out, err := r.iam.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
+	if err != nil {
+		return r.failed(ctx, call, "", "", err)
+	}
+	v := IAMListSAMLProvidersOutput{SAMLProviderList: []IAMSAMLProviderListEntry{}}
+	for _, p := range out.SAMLProviderList {
+		v.SAMLProviderList = append(v.SAMLProviderList, IAMSAMLProviderListEntry{
+			Arn: str(p.Arn), ValidUntil: cliTime(p.ValidUntil), CreateDate: cliTime(p.CreateDate),
+		})
+	}
+	res.SAMLProviders = append(res.SAMLProviders, Output[IAMListSAMLProvidersOutput]{Where: r.where(call, ""), Value: v})
+	return nil
+}

@@ -65,6 +65,9 @@ func TestLiveCollectsTheFakeAccount(t *testing.T) {
 	if got := f.count("lambda:ListFunctions"); got != 3 {
 		t.Errorf("ListFunctions called %d times, want 3 (two pages in us-east-1, one in eu-west-1)", got)
 	}
+	if got := f.count("eks:ListAssociatedAccessPolicies"); got != 2 {
+		t.Errorf("ListAssociatedAccessPolicies called %d times, want 2 (two pages)", got)
+	}
 	if frag.Source.Origin != LiveOrigin || frag.Source.Scope != "aws:account:"+fakeAccount || frag.Source.CollectedAt.IsZero() {
 		t.Errorf("source: %+v", frag.Source)
 	}
@@ -83,6 +86,7 @@ func TestLiveCollectsTheFakeAccount(t *testing.T) {
 		fakeSecretARN:                graphmodel.KindAWSResource,
 		fakeTopicARN:                 graphmodel.KindAWSResource,
 		fakeARN("instance-profile", "web-profile"): graphmodel.KindAWSInstanceProfile,
+		fakeSAML: graphmodel.KindAWSFederatedPrincipal,
 	}
 	for _, id := range fakeServiceResources {
 		want[id] = graphmodel.KindAWSResource
@@ -479,6 +483,33 @@ func TestLiveFailedCallIsAGap(t *testing.T) {
 			kept: []string{fakeARN("user", "ci-bot"), fakeFnA},
 		},
 		{
+			call: "iam:ListSAMLProviders", code: "AccessDenied", status: 403,
+			gaps:   []graphmodel.Gap{{What: "iam:ListSAMLProviders", Reason: "AccessDenied", Where: "account " + fakeAccount}},
+			absent: []string{fakeSAML}, kept: []string{fakeFnA},
+		},
+		{
+			call: "ecs:DescribeTaskDefinition", code: "AccessDeniedException", status: 400,
+			gaps:   []graphmodel.Gap{{What: "ecs:DescribeTaskDefinition", Reason: "AccessDeniedException", Where: where + " (task definition " + fakeTaskDef + ")"}},
+			absent: []string{fakeTaskDef}, kept: []string{fakeECSService},
+		},
+		{
+			call: "eks:ListAccessEntries", code: "AccessDeniedException", status: 403,
+			gaps:   []graphmodel.Gap{{What: "eks:ListAccessEntries", Reason: "AccessDeniedException", Where: where + " (cluster prod)"}},
+			absent: []string{fakeAccessEntry}, kept: []string{fakeCluster, fakePodIdentity},
+		},
+		{
+			call: "eks:ListAssociatedAccessPolicies", code: "AccessDeniedException", status: 403,
+			gaps: []graphmodel.Gap{{What: "eks:ListAssociatedAccessPolicies", Reason: "AccessDeniedException",
+				Where: where + " (cluster prod access entry " + fakeRole + ")"}},
+			kept: []string{fakeAccessEntry},
+		},
+		{
+			call: "eks:DescribePodIdentityAssociation", code: "AccessDeniedException", status: 403,
+			gaps: []graphmodel.Gap{{What: "eks:DescribePodIdentityAssociation", Reason: "AccessDeniedException",
+				Where: where + " (cluster prod pod identity association a-0123456789abcdef0)"}},
+			absent: []string{fakePodIdentity}, kept: []string{fakeCluster, fakeAccessEntry},
+		},
+		{
 			call: "iam:ListOpenIDConnectProviders", code: "AccessDenied", status: 403,
 			gaps:   []graphmodel.Gap{{What: "iam:ListOpenIDConnectProviders", Reason: "AccessDenied", Where: "account " + fakeAccount}},
 			absent: []string{"arn:aws:iam::" + fakeAccount + ":oidc-provider/token.actions.githubusercontent.com"},
@@ -528,6 +559,29 @@ func TestLiveFailedCallIsAGap(t *testing.T) {
 			t.Errorf("active_access_keys = %q without a report", got)
 		}
 	})
+}
+
+// TestLiveConfigMapClusterHasNoAccessEntries: a cluster authenticated by
+// the aws-auth ConfigMap alone is not asked for access entries (the API
+// refuses the call), and that is no gap.
+func TestLiveConfigMapClusterHasNoAccessEntries(t *testing.T) {
+	f := newFakeAWS(t)
+	f.eksAuthMode = "CONFIG_MAP"
+	frag, err := collectFake(t, f, 0, LiveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frag.Source.Gaps) != 0 {
+		t.Errorf("gaps: %+v", frag.Source.Gaps)
+	}
+	for _, call := range []string{"eks:ListAccessEntries", "eks:DescribeAccessEntry", "eks:ListAssociatedAccessPolicies"} {
+		if n := f.count(call); n != 0 {
+			t.Errorf("%s called %d times for a CONFIG_MAP cluster", call, n)
+		}
+	}
+	if f.count("eks:ListPodIdentityAssociations") != 1 {
+		t.Error("pod identity associations not listed: they do not depend on the authentication mode")
+	}
 }
 
 func TestLiveRequiredCallFails(t *testing.T) {

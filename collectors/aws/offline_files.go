@@ -26,10 +26,16 @@ type Resources struct {
 	SageMakerNotebooks []Output[SageMakerDescribeNotebookInstanceOutput]
 	AppRunnerServices  []Output[AppRunnerDescribeServiceOutput]
 	ECSServices        []Output[ECSDescribeServicesOutput]
+	ECSTaskDefinitions []Output[ECSDescribeTaskDefinitionOutput]
 	EKSClusters        []Output[EKSDescribeClusterOutput]
-	CodeInterpreters   []Output[BedrockAgentCoreGetCodeInterpreterOutput]
+	EKSAccessEntries   []Output[EKSDescribeAccessEntryOutput]
+	// EKSAccessPolicies are list-associated-access-policies outputs, one per access entry.
+	EKSAccessPolicies []Output[EKSListAssociatedAccessPoliciesOutput]
+	EKSPodIdentities  []Output[EKSDescribePodIdentityAssociationOutput]
+	CodeInterpreters  []Output[BedrockAgentCoreGetCodeInterpreterOutput]
 
 	OIDCProviders     []Output[IAMListOpenIDConnectProvidersOutput]
+	SAMLProviders     []Output[IAMListSAMLProvidersOutput]
 	CredentialReports []Output[IAMGetCredentialReportOutput]
 
 	S3Buckets        []Output[S3ListBucketsOutput]
@@ -123,12 +129,22 @@ var offlineFiles = []offlineFile{
 		into(func(r *Resources) *[]Output[AppRunnerDescribeServiceOutput] { return &r.AppRunnerServices })},
 	{"ecs-describe-services.json", "aws ecs describe-services",
 		into(func(r *Resources) *[]Output[ECSDescribeServicesOutput] { return &r.ECSServices })},
+	{"ecs-describe-task-definition.json", "aws ecs describe-task-definition",
+		into(func(r *Resources) *[]Output[ECSDescribeTaskDefinitionOutput] { return &r.ECSTaskDefinitions })},
 	{"eks-describe-cluster.json", "aws eks describe-cluster",
 		into(func(r *Resources) *[]Output[EKSDescribeClusterOutput] { return &r.EKSClusters })},
+	{"eks-describe-access-entry.json", "aws eks describe-access-entry",
+		into(func(r *Resources) *[]Output[EKSDescribeAccessEntryOutput] { return &r.EKSAccessEntries })},
+	{"eks-list-associated-access-policies.json", "aws eks list-associated-access-policies",
+		into(func(r *Resources) *[]Output[EKSListAssociatedAccessPoliciesOutput] { return &r.EKSAccessPolicies })},
+	{"eks-describe-pod-identity-association.json", "aws eks describe-pod-identity-association",
+		into(func(r *Resources) *[]Output[EKSDescribePodIdentityAssociationOutput] { return &r.EKSPodIdentities })},
 	{"bedrock-agentcore-control-get-code-interpreter.json", "aws bedrock-agentcore-control get-code-interpreter",
 		into(func(r *Resources) *[]Output[BedrockAgentCoreGetCodeInterpreterOutput] { return &r.CodeInterpreters })},
 	{"iam-list-open-id-connect-providers.json", "aws iam list-open-id-connect-providers",
 		into(func(r *Resources) *[]Output[IAMListOpenIDConnectProvidersOutput] { return &r.OIDCProviders })},
+	{"iam-list-saml-providers.json", "aws iam list-saml-providers",
+		into(func(r *Resources) *[]Output[IAMListSAMLProvidersOutput] { return &r.SAMLProviders })},
 	{"iam-get-credential-report.json", "aws iam get-credential-report",
 		into(func(r *Resources) *[]Output[IAMGetCredentialReportOutput] { return &r.CredentialReports })},
 	{"s3api-list-buckets.json", "aws s3api list-buckets",

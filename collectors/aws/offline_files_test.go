@@ -21,8 +21,8 @@ func TestOfflineFiles(t *testing.T) {
 	if !sort.StringsAreSorted(names) {
 		t.Errorf("OfflineFiles is not sorted: %q", names)
 	}
-	if len(names) != 44 || names[0] == "" {
-		t.Errorf("OfflineFiles has %d names, want gaad.json, gaps.json and the 42 outputs of the contract", len(names))
+	if len(names) != 49 || names[0] == "" {
+		t.Errorf("OfflineFiles has %d names, want gaad.json, gaps.json and the 47 outputs of the contract", len(names))
 	}
 	seen := map[string]bool{}
 	for _, n := range names {

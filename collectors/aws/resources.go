@@ -12,12 +12,14 @@ import (
 
 // resources converts the raw outputs beside the authorization details. The
 // order matters: listings before the per-item outputs that refer to them,
-// EC2 instances before the SSM inventory, users before the credential
-// report, and the organization last, since it marks every account node.
+// EC2 instances before the SSM inventory, ECS task definitions before the
+// services that run them, EKS access entries before their access
+// policies, users before the credential report, and the organization
+// last, since it marks every account node.
 func (c *converter) resources(r *Resources) error {
 	steps := []func(*Resources) error{
 		c.collectionGaps, c.lambda, c.ec2, c.ssmInstances, c.cloudFormation, c.codeBuild, c.glue, c.sageMaker,
-		c.appRunner, c.ecs, c.eks, c.bedrockAgentCore, c.oidcProviders, c.s3, c.kms,
+		c.appRunner, c.ecs, c.eks, c.eksAccess, c.bedrockAgentCore, c.oidcProviders, c.samlProviders, c.s3, c.kms,
 		c.secretsManager, c.ssmParameters, c.dynamoDB, c.rds, c.sqs, c.sns, c.ecr,
 		c.credentialReports, c.organizations,
 	}
@@ -197,6 +199,15 @@ func (c *converter) carriesRole(l loc, from, ref string) error {
 	}
 	c.edge(from, graphmodel.EdgeCarriesRole, arn)
 	return nil
+}
+
+// roleRef returns the ARN of the role ref names as carriesRole resolves
+// it: an ARN as is, a name through gaad.json ("" when unknown).
+func (c *converter) roleRef(ref string) string {
+	if ref == "" || strings.HasPrefix(ref, "arn:") {
+		return ref
+	}
+	return c.roleByName[ref]
 }
 
 // profileRolesOf resolves an instance profile (ARN or name) to the roles it

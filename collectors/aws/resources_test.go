@@ -87,6 +87,11 @@ func gapAt(what, reason, where string) graphmodel.Gap {
 }
 
 const (
+	ecsTD      = "arn:aws:ecs:eu-west-1:111111111111:task-definition/"
+	entryARN   = "arn:aws:eks:eu-west-1:111111111111:access-entry/prod/role/111111111111/platform-admin/a2c8f6d4"
+	podARN     = "arn:aws:eks:eu-west-1:111111111111:podidentityassociation/prod/"
+	eksPolicy  = "arn:aws:eks::aws:cluster-access-policy/"
+	docSession = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	euLambda   = "arn:aws:lambda:eu-west-1:111111111111:function:"
 	docAllowS3 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}`
 	docPublic  = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
@@ -233,6 +238,66 @@ func resourceCases() []resourceCase {
 			edges: []graphmodel.Edge{carries("arn:aws:ecs:eu-west-1:111111111111:service/prod/web", arnIAM+"role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")},
 		},
 		{
+			name: "ecs task definitions: the service carries the task role, by ARN or name",
+			files: map[string]string{
+				"ecs-describe-task-definition.json": `[{"taskDefinition": {"taskDefinitionArn": "` + ecsTD + `web:4", "family": "web", "revision": 4,
+					"taskRoleArn": "` + arnIAM + `role/checkout-task", "executionRoleArn": "` + arnIAM + `role/ecsTaskExecutionRole",
+					"containerDefinitions": [{"name": "web", "environment": [{"name": "K", "value": "v"}]}]}, "tags": [{"key": "app", "value": "web"}]},
+					{"taskDefinition": {"taskDefinitionArn": "` + ecsTD + `job:1", "family": "job", "revision": 1, "taskRoleArn": "billing-pods"}}]`,
+				"ecs-describe-services.json": `{"services": [
+					{"serviceArn": "arn:aws:ecs:eu-west-1:111111111111:service/prod/web", "serviceName": "web", "taskDefinition": "` + ecsTD + `web:4"},
+					{"serviceArn": "arn:aws:ecs:eu-west-1:111111111111:service/prod/job", "serviceName": "job", "taskDefinition": "` + ecsTD + `job:1"},
+					{"serviceArn": "arn:aws:ecs:eu-west-1:111111111111:service/prod/old", "serviceName": "old", "taskDefinition": "` + ecsTD + `old:9"}]}`,
+			},
+			nodes: []graphmodel.Node{
+				withTags(res(ecsTD+"web:4", "web:4", "ecs", "task-definition", "eu-west-1", "execution_role", arnIAM+"role/ecsTaskExecutionRole"),
+					map[string]string{"app": "web"}),
+				res(ecsTD+"job:1", "job:1", "ecs", "task-definition", "eu-west-1"),
+				res("arn:aws:ecs:eu-west-1:111111111111:service/prod/web", "web", "ecs", "service", "eu-west-1", "task_definition", ecsTD+"web:4"),
+				res("arn:aws:ecs:eu-west-1:111111111111:service/prod/job", "job", "ecs", "service", "eu-west-1", "task_definition", ecsTD+"job:1"),
+				res("arn:aws:ecs:eu-west-1:111111111111:service/prod/old", "old", "ecs", "service", "eu-west-1", "task_definition", ecsTD+"old:9"),
+			},
+			edges: []graphmodel.Edge{
+				carries(ecsTD+"web:4", arnIAM+"role/checkout-task"),
+				carries(ecsTD+"job:1", arnIAM+"role/billing-pods"),
+				carries("arn:aws:ecs:eu-west-1:111111111111:service/prod/web", arnIAM+"role/checkout-task"),
+				carries("arn:aws:ecs:eu-west-1:111111111111:service/prod/job", arnIAM+"role/billing-pods"),
+			},
+		},
+		{
+			name: "eks access entries and their access policies",
+			files: map[string]string{
+				"eks-describe-access-entry.json": `[{"accessEntry": {"clusterName": "prod", "principalArn": "` + arnIAM + `role/platform-admin",
+					"accessEntryArn": "` + entryARN + `", "username": "admin", "kubernetesGroups": ["b", "a"], "type": "STANDARD", "tags": {"t": "1"}}}]`,
+				"eks-list-associated-access-policies.json": `[{"clusterName": "prod", "principalArn": "` + arnIAM + `role/platform-admin", "associatedAccessPolicies": [
+					{"policyArn": "` + eksPolicy + `AmazonEKSClusterAdminPolicy", "accessScope": {"type": "cluster", "namespaces": []}}]},
+					{"clusterName": "prod", "principalArn": "` + arnIAM + `role/platform-admin", "associatedAccessPolicies": [
+					{"policyArn": "` + eksPolicy + `AmazonEKSEditPolicy", "accessScope": {"type": "namespace", "namespaces": ["z", "a"]}},
+					{"policyArn": "` + eksPolicy + `AmazonEKSClusterAdminPolicy", "accessScope": {"type": "cluster"}}]}]`,
+			},
+			nodes: []graphmodel.Node{withTags(res(entryARN, "role/platform-admin", "eks", "access-entry", "eu-west-1",
+				"cluster", "prod", "principal_arn", arnIAM+"role/platform-admin", "kubernetes_username", "admin", "kubernetes_groups", "a,b",
+				"entry_type", "STANDARD", "access_policies", eksPolicy+"AmazonEKSClusterAdminPolicy@cluster "+eksPolicy+"AmazonEKSEditPolicy@namespace:a,z"),
+				map[string]string{"t": "1"})},
+		},
+		{
+			name: "eks pod identity associations: role, target role of another account, session policy",
+			files: map[string]string{"eks-describe-pod-identity-association.json": `[
+				{"association": {"clusterName": "prod", "namespace": "billing", "serviceAccount": "invoicer", "roleArn": "` + arnIAM + `role/billing-pods",
+				 "associationArn": "` + podARN + `a-1", "associationId": "a-1", "externalId": "x", "policy": ` + quoted(docSession) + `}},
+				{"association": {"clusterName": "prod", "namespace": "ops", "serviceAccount": "sync", "roleArn": "` + arnIAM + `role/billing-pods",
+				 "associationArn": "` + podARN + `a-2", "targetRoleArn": "arn:aws:iam::222222222222:role/shared"}}]`},
+			nodes: []graphmodel.Node{
+				withDocs(res(podARN+"a-1", "billing/invoicer", "eks", "pod-identity-association", "eu-west-1", "cluster", "prod", "namespace", "billing",
+					"service_account", "invoicer", "k8s_service_account", "k8s:prod:serviceaccount:billing:invoicer", "role_arn", arnIAM+"role/billing-pods"),
+					"session_policy", docSession),
+				res(podARN+"a-2", "ops/sync", "eks", "pod-identity-association", "eu-west-1", "cluster", "prod", "namespace", "ops",
+					"service_account", "sync", "k8s_service_account", "k8s:prod:serviceaccount:ops:sync", "role_arn", arnIAM+"role/billing-pods",
+					"target_role_arn", "arn:aws:iam::222222222222:role/shared"),
+			},
+			edges: []graphmodel.Edge{carries(podARN+"a-1", arnIAM+"role/billing-pods"), carries(podARN+"a-2", "arn:aws:iam::222222222222:role/shared")},
+		},
+		{
 			name: "eks cluster",
 			files: map[string]string{"eks-describe-cluster.json": `{"cluster": {"name": "prod", "arn": "arn:aws:eks:eu-west-1:111111111111:cluster/prod",
 				"roleArn": "` + arnIAM + `role/eks-cluster", "identity": {"oidc": {"issuer": "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC"}},
@@ -254,6 +319,13 @@ func resourceCases() []resourceCase {
 			files: map[string]string{"iam-list-open-id-connect-providers.json": `{"OpenIDConnectProviderList": [{"Arn": "` + arnIAM + `oidc-provider/token.actions.githubusercontent.com"}]}`},
 			nodes: []graphmodel.Node{res(arnIAM+"oidc-provider/token.actions.githubusercontent.com", "token.actions.githubusercontent.com", "iam", "oidc-provider", "",
 				"url", "token.actions.githubusercontent.com")},
+		},
+		{
+			name:  "saml provider: the federated principal trust policies name",
+			files: map[string]string{"iam-list-saml-providers.json": `{"SAMLProviderList": [{"Arn": "` + arnIAM + `saml-provider/corp-idp", "ValidUntil": "2124-02-01T10:00:00Z", "CreateDate": "2024-02-01T10:00:00Z"}]}`},
+			nodes: []graphmodel.Node{{ID: arnIAM + "saml-provider/corp-idp", Kind: graphmodel.KindAWSFederatedPrincipal, Provider: graphmodel.ProviderExternal,
+				Name: "SAML users of " + arnIAM + "saml-provider/corp-idp", Scope: acct, Aliases: []string{arnIAM + "saml-provider/corp-idp"},
+				Properties: map[string]string{"federation": "saml", "create_date": "2024-02-01T10:00:00Z", "valid_until": "2124-02-01T10:00:00Z"}}},
 		},
 		{
 			name: "s3 bucket and policy",
@@ -417,6 +489,25 @@ func TestResourceGaps(t *testing.T) {
 				{"InstanceId": "mi-0ccc", "PingStatus": "Online", "ResourceType": "ManagedInstance"}]}`},
 			gaps: []graphmodel.Gap{gapAt("ec2 instance i-0bbb", "managed by Systems Manager but absent from ec2-describe-instances.json",
 				"res/ssm-describe-instance-information.json: InstanceInformationList[0] (instance i-0bbb)")},
+		},
+		{
+			name: "access policies of an access entry not described; task role not in gaad.json",
+			files: map[string]string{
+				"eks-list-associated-access-policies.json": `{"Region": "eu-west-1", "clusterName": "prod", "principalArn": "` + arnIAM + `role/gone",
+					"associatedAccessPolicies": [{"policyArn": "` + eksPolicy + `AmazonEKSViewPolicy", "accessScope": {"type": "cluster"}}]}`,
+				"ecs-describe-task-definition.json": `{"taskDefinition": {"taskDefinitionArn": "` + ecsTD + `t:1", "family": "t", "revision": 1, "taskRoleArn": "gone"}}`,
+				"ecs-describe-services.json":        `{"services": [{"serviceArn": "arn:aws:ecs:eu-west-1:111111111111:service/prod/s", "serviceName": "s", "taskDefinition": "` + ecsTD + `t:1"}]}`,
+			},
+			nodes: []graphmodel.Node{
+				res(ecsTD+"t:1", "t:1", "ecs", "task-definition", "eu-west-1"),
+				res("arn:aws:ecs:eu-west-1:111111111111:service/prod/s", "s", "ecs", "service", "eu-west-1", "task_definition", ecsTD+"t:1"),
+			},
+			gaps: []graphmodel.Gap{
+				gapAt("role gone", "referenced by "+ecsTD+"t:1 but absent from gaad.json",
+					"res/ecs-describe-task-definition.json: taskDefinition (task definition t:1) taskRoleArn"),
+				gapAt("eks access entry "+arnIAM+"role/gone of cluster prod", "its access policies are given but it is absent from eks-describe-access-entry.json",
+					"res/eks-list-associated-access-policies.json: (access entry "+arnIAM+"role/gone)"),
+			},
 		},
 		{
 			name:  "key policy by key id of an unlisted key without region",

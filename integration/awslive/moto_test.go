@@ -337,7 +337,7 @@ func TestMotoLiveCollection(t *testing.T) {
 			texts[f.Name()] = data
 		}
 		for name, data := range texts {
-			for _, secret := range []string{secretValue, userData, parameterValue} {
+			for _, secret := range []string{secretValue, userData, parameterValue, "saml-metadata-never-collected"} {
 				if bytes.Contains(data, []byte(secret)) {
 					t.Errorf("%s holds %q", name, secret)
 				}
@@ -350,8 +350,12 @@ func TestMotoLiveCollection(t *testing.T) {
 			got = append(got, g.What+" ("+g.Where+")")
 		}
 		var want []string
-		for _, call := range motoLacks {
-			want = append(want, call+" (account "+account+" region "+region+")")
+		for _, m := range motoLacks {
+			where := "account " + account + " region " + region
+			if m.item != "" {
+				where += " (" + m.item + ")"
+			}
+			want = append(want, m.call+" ("+where+")")
 		}
 		slices.Sort(got)
 		slices.Sort(want)

@@ -35,18 +35,22 @@ import (
 )
 
 // motoLacks are the calls of a full collection that moto 5.2 does not
-// implement (it answers 500 with an HTML page): they become gaps. The
-// collector's httptest fake (collectors/aws/live_fake_services_test.go)
-// answers them in the real response shapes and is their test.
-var motoLacks = []string{
-	"ssm:DescribeInstanceInformation", "apprunner:ListServices", "bedrock-agentcore:ListCodeInterpreters",
+// implement: it answers 500 with an HTML page (SSM's instance inventory,
+// App Runner, Bedrock AgentCore) or 404 (EKS access entries and pod
+// identity associations, asked for each cluster: item names it). They
+// become gaps. The collector's httptest fake
+// (collectors/aws/live_fake_services_test.go) answers them in the real
+// response shapes and is their test.
+var motoLacks = []struct{ call, item string }{
+	{"ssm:DescribeInstanceInformation", ""}, {"apprunner:ListServices", ""}, {"bedrock-agentcore:ListCodeInterpreters", ""},
+	{"eks:ListAccessEntries", "cluster prod"}, {"eks:ListPodIdentityAssociations", "cluster prod"},
 }
 
 // withoutMotoLacks returns the gaps but those of the calls moto lacks.
 func withoutMotoLacks(gaps []graphmodel.Gap) []graphmodel.Gap {
 	var out []graphmodel.Gap
 	for _, g := range gaps {
-		if !slices.Contains(motoLacks, g.What) {
+		if !slices.ContainsFunc(motoLacks, func(m struct{ call, item string }) bool { return m.call == g.What }) {
 			out = append(out, g)
 		}
 	}
@@ -58,7 +62,7 @@ const parameterValue = "p4ram-value-never-collected"
 
 var (
 	serviceTrust = doc(`{"Effect":"Allow","Principal":{"Service":["cloudformation.amazonaws.com","codebuild.amazonaws.com",` +
-		`"glue.amazonaws.com","sagemaker.amazonaws.com","ecs.amazonaws.com","eks.amazonaws.com"]},"Action":"sts:AssumeRole"}`)
+		`"glue.amazonaws.com","sagemaker.amazonaws.com","ecs.amazonaws.com","ecs-tasks.amazonaws.com","eks.amazonaws.com"]},"Action":"sts:AssumeRole"}`)
 	queuePolicy = func(queueARN string) string {
 		return doc(`{"Sid":"Topic","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` + queueARN + `"}`)
 	}
@@ -67,10 +71,19 @@ var (
 		`"Resources":{"Handle":{"Type":"AWS::CloudFormation::WaitConditionHandle"}}}`
 )
 
+// samlMetadata is the SAML provider's metadata document; the collector
+// never reads it (iam:GetSAMLProvider is not called), so its marker must
+// reach no snapshot and no saved file.
+const samlMetadata = `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ` +
+	`entityID="https://idp.example.com/saml-metadata-never-collected"></md:EntityDescriptor>`
+
 // services is what createServices made and the collection must find.
 type services struct {
 	// carriers are the resources that carry svc-role.
 	carriers []string
+	// serviceARN is the ECS service, taskDefARN the task definition it
+	// runs (task role svc-role), samlARN the SAML provider.
+	serviceARN, taskDefARN, samlARN string
 	// queueARN, repoARN hold resource policies.
 	queueARN, repoARN                                 string
 	clusterARN, issuer, parameterARN, tableARN, dbARN string
@@ -134,18 +147,29 @@ func createServices(ctx context.Context, t *testing.T, cfg aws.Config) services 
 	_, err = ec.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("main")})
 	must(t, "create ecs cluster", err)
 	td, err := ec.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: aws.String("api"),
+		Family: aws.String("api"), TaskRoleArn: aws.String(role), ExecutionRoleArn: aws.String(arn("role", "ecsTaskExecutionRole")),
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{
 			Name: aws.String("api"), Image: aws.String("public.ecr.aws/api:1"), Memory: aws.Int32(512),
+			Environment: []ecstypes.KeyValuePair{{Name: aws.String("TOKEN"), Value: aws.String(parameterValue)}},
 		}},
+		Tags: []ecstypes.Tag{{Key: aws.String("app"), Value: aws.String("api")}},
 	})
 	must(t, "register task definition", err)
+	s.taskDefARN = aws.ToString(td.TaskDefinition.TaskDefinitionArn)
+	s.carriers = append(s.carriers, s.taskDefARN)
 	svc, err := ec.CreateService(ctx, &ecs.CreateServiceInput{
 		Cluster: aws.String("main"), ServiceName: aws.String("api"), TaskDefinition: td.TaskDefinition.TaskDefinitionArn,
 		DesiredCount: aws.Int32(1), Role: aws.String(role), Tags: []ecstypes.Tag{{Key: aws.String("app"), Value: aws.String("api")}},
 	})
 	must(t, "create ecs service", err)
-	s.carriers = append(s.carriers, aws.ToString(svc.Service.ServiceArn))
+	s.serviceARN = aws.ToString(svc.Service.ServiceArn)
+	s.carriers = append(s.carriers, s.serviceARN)
+
+	saml, err := iam.NewFromConfig(cfg).CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{
+		Name: aws.String("corp-idp"), SAMLMetadataDocument: aws.String(samlMetadata),
+	})
+	must(t, "create saml provider", err)
+	s.samlARN = aws.ToString(saml.SAMLProviderArn)
 
 	cl, err := eks.NewFromConfig(cfg).CreateCluster(ctx, &eks.CreateClusterInput{
 		Name: aws.String("prod"), RoleArn: aws.String(role),
@@ -231,6 +255,20 @@ func checkServices(t *testing.T, snap *graphmodel.Snapshot, s services) {
 	sameJSON(t, "repository policy", nodes[s.repoARN].Documents["policy"], repoPolicy)
 	if got := nodes[s.parameterARN].Properties["parameter_type"]; got != "SecureString" {
 		t.Errorf("parameter_type = %q", got)
+	}
+	if got := nodes[s.serviceARN].Properties["task_definition"]; got != s.taskDefARN {
+		t.Errorf("ecs service task_definition = %q, want %q", got, s.taskDefARN)
+	}
+	if got := nodes[s.taskDefARN].Properties["execution_role"]; got != arn("role", "ecsTaskExecutionRole") {
+		t.Errorf("task definition execution_role = %q", got)
+	}
+	if got := nodes[s.taskDefARN].Tags["app"]; got != "api" {
+		t.Errorf("task definition tag app = %q", got)
+	}
+	saml, ok := nodes[s.samlARN]
+	if !ok || saml.Kind != graphmodel.KindAWSFederatedPrincipal || saml.Properties["federation"] != "saml" ||
+		saml.Properties["create_date"] == "" || saml.Properties["valid_until"] == "" {
+		t.Errorf("saml provider %s: %+v", s.samlARN, saml)
 	}
 	if s.issuer != "" {
 		if got := nodes[s.clusterARN].Properties["oidc_issuer"]; got != s.issuer {
