@@ -15,12 +15,18 @@
 //     the driver retries one that deadlocks);
 //   - it is idempotent: nodes merge on id, relationships on (start, type,
 //     end, technique), and a node's or relationship's properties are
-//     replaced, not accumulated;
+//     replaced, not accumulated. What cannot exist yet is created instead,
+//     which is cheaper: a node whose id the database does not hold (looked
+//     up first; the uniqueness constraint refuses a repeat, and the batch is
+//     then merged), and a relationship with an end this run created (a new
+//     node has no other relationships). A first export into an empty
+//     database creates everything; a repeated one merges everything;
 //   - every node and relationship written carries export_run (this run's ID)
 //     and export_scope (the scopes of the snapshot); after writing, what
 //     carries the same export_scope and another export_run is deleted, in
-//     bounded transactions. A stale node that relationships of another
-//     export scope still use is kept.
+//     bounded transactions (skipped when nothing carried the scope before
+//     the run). A stale node that relationships of another export scope
+//     still use is kept.
 //
 // Graph model in Neo4j. Every node has the label Node and its id; its kind
 // gives a label (aws.role → AwsRole) and its class a shared label

@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/blastradius/blastradius/graphmodel"
 )
 
 // DefaultBatchSize is how many rows one write transaction carries.
-const DefaultBatchSize = 5000
+const DefaultBatchSize = 10000
 
 // DefaultWorkers is how many write transactions run at once.
 const DefaultWorkers = 2
@@ -99,7 +101,17 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 	}
 	// Every node before any relationship: relationships MATCH their ends.
 	t0 := time.Now()
-	if err := w.runJobs(ctx, w.nodeJobs(), &st); err != nil {
+	// A scope nothing in the database carries yet has nothing stale to
+	// remove after this run: the cleanup's scans are skipped.
+	earlier, err := w.scopeExported(ctx)
+	if err != nil {
+		return st, err
+	}
+	existing, err := w.existing(ctx)
+	if err != nil {
+		return st, err
+	}
+	if err := w.runJobs(ctx, w.nodeJobs(existing), &st); err != nil {
 		return st, err
 	}
 	st.NodeTime = time.Since(t0)
@@ -109,8 +121,10 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 	}
 	st.RelationshipTime = time.Since(t0)
 	w.show(st, true)
-	if err := w.cleanup(ctx, &st); err != nil {
-		return st, err
+	if earlier {
+		if err := w.cleanup(ctx, &st); err != nil {
+			return st, err
+		}
 	}
 	st.Elapsed = time.Since(start)
 	slog.InfoContext(ctx, "neo4j export done", "scope", g.Scope, "run", runID,
@@ -133,6 +147,9 @@ type writer struct {
 	ended      bool // and ended
 	plan       *plan
 	graph      *Graph
+
+	mu    sync.Mutex
+	fresh map[string]bool // IDs of the nodes this run created
 }
 
 func (w *writer) session(ctx context.Context) neo4j.SessionWithContext {
@@ -183,54 +200,182 @@ type batchJob struct {
 	rows   func() []any
 	n      int
 	node   bool
+	// done, if set, runs after the job committed.
+	done func()
+	// fallback, if set, runs instead when the job fails because a
+	// uniqueness constraint refused it.
+	fallback *batchJob
 }
 
-// nodeJobs cuts every node group into batches.
-func (w *writer) nodeJobs() []batchJob {
+// existing returns the IDs of the plan's nodes that the database already
+// holds, looked up by the Node.id index in read transactions.
+func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
+	s := w.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: w.database, AccessMode: neo4j.AccessModeRead})
+	defer s.Close(ctx)
+	found := map[string]bool{}
+	ids := make([]any, 0, min(probeBatch, len(w.plan.nodes)))
+	for i, n := range w.plan.nodes {
+		ids = append(ids, n.ID)
+		if len(ids) < probeBatch && i < len(w.plan.nodes)-1 {
+			continue
+		}
+		got, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, probeStatement, map[string]any{"ids": ids})
+			if err != nil {
+				return nil, err
+			}
+			var list []string
+			for res.Next(ctx) {
+				if id, ok := res.Record().Values[0].(string); ok {
+					list = append(list, id)
+				}
+			}
+			return list, res.Err()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("neo4j export: look up existing nodes: %w", err)
+		}
+		for _, id := range got.([]string) {
+			found[id] = true
+		}
+		ids = ids[:0]
+	}
+	return found, nil
+}
+
+// scopeExported reports whether the database holds a node or relationship
+// with this export's scope (from an earlier run). It stops at the first
+// one; when there is none it scans what the cleanup would scan.
+func (w *writer) scopeExported(ctx context.Context) (bool, error) {
+	s := w.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: w.database, AccessMode: neo4j.AccessModeRead})
+	defer s.Close(ctx)
+	for _, q := range []string{scopeNodeStatement, scopeRelationshipStatement} {
+		found, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, q, map[string]any{"scope": w.scope})
+			if err != nil {
+				return false, err
+			}
+			found := res.Next(ctx)
+			return found, res.Err()
+		})
+		if err != nil {
+			return false, fmt.Errorf("neo4j export: look for an earlier export of %s: %w", w.scope, err)
+		}
+		if found.(bool) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Statements that find one node or relationship of an export scope.
+const (
+	scopeNodeStatement         = "MATCH (n:Node) WHERE n.export_scope = $scope RETURN 1 LIMIT 1"
+	scopeRelationshipStatement = "MATCH ()-[e]->() WHERE e.export_scope = $scope RETURN 1 LIMIT 1"
+)
+
+// probeBatch is how many IDs one existence lookup carries.
+const probeBatch = 20000
+
+// probeStatement returns which of $ids are node IDs in the database.
+const probeStatement = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN id"
+
+// nodeJobs cuts every node group into batches: nodes the database does
+// not hold yet (not in existing) are created, the others merged. A create
+// batch that a concurrent writer beat to one of its IDs (the uniqueness
+// constraint refuses it) is merged instead. The nodes a create batch
+// wrote are recorded in w.fresh.
+func (w *writer) nodeJobs(existing map[string]bool) []batchJob {
 	managed := managedLabels()
+	w.fresh = make(map[string]bool, len(w.plan.nodes)-len(existing))
 	var jobs []batchJob
 	for _, grp := range w.plan.nodeGroups {
-		q := nodeStatement(grp.labels, managed)
-		want := int64(len(grp.labels) + 1)
-		for lo := 0; lo < len(grp.nodes); lo += w.batch {
-			part := grp.nodes[lo:min(lo+w.batch, len(grp.nodes))]
-			jobs = append(jobs, batchJob{
-				what: strings.Join(grp.labels, ":") + " nodes", query: q, n: len(part), node: true,
-				params: map[string]any{"run": w.run, "scope": w.scope, "want": want},
-				rows: func() []any {
-					rows := make([]any, 0, len(part))
-					for _, n := range part {
-						rows = append(rows, map[string]any{"p": nodeProps(n, w.graph.Identities[n.ID])})
+		var created, merged []*graphmodel.Node
+		for _, n := range grp.nodes {
+			if existing[n.ID] {
+				merged = append(merged, n)
+			} else {
+				created = append(created, n)
+			}
+		}
+		what := strings.Join(grp.labels, ":") + " nodes"
+		merge := nodeStatement(grp.labels, managed)
+		create := createNodeStatement(grp.labels)
+		params := map[string]any{"run": w.run, "scope": w.scope, "want": int64(len(grp.labels) + 1)}
+		for _, c := range chunks(merged, w.batch) {
+			jobs = append(jobs, batchJob{what: what, query: merge, params: params, n: len(c), node: true, rows: w.nodeRows(c)})
+		}
+		for _, c := range chunks(created, w.batch) {
+			rows := w.nodeRows(c)
+			jobs = append(jobs, batchJob{what: what, query: create, params: params, n: len(c), node: true, rows: rows,
+				done: func() {
+					w.mu.Lock()
+					for _, n := range c {
+						w.fresh[n.ID] = true
 					}
-					return rows
+					w.mu.Unlock()
 				},
+				fallback: &batchJob{what: what, query: merge, params: params, n: len(c), node: true, rows: rows},
 			})
 		}
 	}
 	return jobs
 }
 
-// relationshipJobs cuts every relationship group into batches.
+// nodeRows returns the rows of a node batch: each node's property map.
+func (w *writer) nodeRows(part []*graphmodel.Node) func() []any {
+	return func() []any {
+		rows := make([]any, 0, len(part))
+		for _, n := range part {
+			rows = append(rows, nodeProps(n, w.graph.Identities[n.ID]))
+		}
+		return rows
+	}
+}
+
+// relationshipJobs cuts every relationship group into batches. A
+// relationship with an end this run created cannot exist yet (a new node
+// has no relationships but the ones this run writes, and the plan holds
+// each merge key once), so it is created; the others are merged.
 func (w *writer) relationshipJobs() []batchJob {
 	var jobs []batchJob
 	for _, grp := range w.plan.relGroups {
-		q := relStatement(grp.typ)
-		for lo := 0; lo < len(grp.edges); lo += w.batch {
-			part := grp.edges[lo:min(lo+w.batch, len(grp.edges))]
-			jobs = append(jobs, batchJob{
-				what: grp.typ + " relationships", query: q, n: len(part),
-				params: map[string]any{"run": w.run, "scope": w.scope},
-				rows: func() []any {
-					rows := make([]any, 0, len(part))
-					for _, e := range part {
-						rows = append(rows, map[string]any{"f": e.From, "t": e.To, "p": relProps(e)})
-					}
-					return rows
-				},
-			})
+		var created, merged []*graphmodel.Edge
+		for _, e := range grp.edges {
+			if w.fresh[e.From] || w.fresh[e.To] {
+				created = append(created, e)
+			} else {
+				merged = append(merged, e)
+			}
+		}
+		what := grp.typ + " relationships"
+		params := map[string]any{"run": w.run, "scope": w.scope, "derived": grp.derived}
+		for _, part := range []struct {
+			edges []*graphmodel.Edge
+			query string
+		}{{merged, relStatement(grp.typ)}, {created, createRelStatement(grp.typ)}} {
+			for _, c := range chunks(part.edges, w.batch) {
+				jobs = append(jobs, batchJob{what: what, query: part.query, params: params, n: len(c),
+					rows: func() []any {
+						rows := make([]any, 0, len(c))
+						for _, e := range c {
+							rows = append(rows, relRow(e))
+						}
+						return rows
+					}})
+			}
 		}
 	}
 	return jobs
+}
+
+// chunks cuts list into parts of at most size elements.
+func chunks[T any](list []T, size int) [][]T {
+	var out [][]T
+	for lo := 0; lo < len(list); lo += size {
+		out = append(out, list[lo:min(lo+size, len(list))])
+	}
+	return out
 }
 
 // runJobs runs jobs on w.workers sessions at once, each job in its own
@@ -258,6 +403,15 @@ func (w *writer) runJobs(ctx context.Context, jobs []batchJob, st *Stats) error 
 				}
 				params["rows"] = j.rows()
 				err := write(ctx, s, j.query, params)
+				if j.fallback != nil && isConstraintViolation(err) {
+					slog.DebugContext(ctx, "neo4j export: a node to create exists: merging the batch", "what", j.what)
+					f := *j.fallback
+					params["rows"] = f.rows()
+					j, err = f, write(ctx, s, f.query, params)
+				}
+				if err == nil && j.done != nil {
+					j.done()
+				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = fmt.Errorf("neo4j export: write %s: %w", j.what, err)
@@ -291,15 +445,13 @@ func (w *writer) runJobs(ctx context.Context, jobs []batchJob, st *Stats) error 
 
 // nodeStatement merges nodes on id, replaces their properties, sets the
 // group's labels and removes managed labels the node no longer has (only
-// nodes with more labels than the group's need that).
+// nodes with more labels than the group's need that). Each row is a
+// node's property map.
 func nodeStatement(labels, managed []string) string {
 	var b strings.Builder
-	b.WriteString("UNWIND $rows AS r\nMERGE (n:Node {id: r.p.id})\n")
-	b.WriteString("SET n = r.p, n.export_run = $run, n.export_scope = $scope\n")
-	b.WriteString("SET n")
-	for _, l := range labels {
-		b.WriteString(":" + quote(l))
-	}
+	b.WriteString("UNWIND $rows AS p\nMERGE (n:Node {id: p.id})\n")
+	b.WriteString("SET n = p, n.export_run = $run, n.export_scope = $scope\n")
+	b.WriteString("SET n" + labelList(labels))
 	var stale []string
 	keep := map[string]bool{}
 	for _, l := range labels {
@@ -316,14 +468,54 @@ func nodeStatement(labels, managed []string) string {
 	return b.String()
 }
 
+// createNodeStatement creates nodes with the group's labels: only for IDs
+// the database does not hold (the uniqueness constraint on Node.id refuses
+// a repeat).
+func createNodeStatement(labels []string) string {
+	return "UNWIND $rows AS p\nCREATE (n:Node" + labelList(labels) + ")\n" +
+		"SET n = p, n.export_run = $run, n.export_scope = $scope"
+}
+
+// labelList renders labels as ":`A`:`B`".
+func labelList(labels []string) string {
+	var b strings.Builder
+	for _, l := range labels {
+		b.WriteString(":" + quote(l))
+	}
+	return b.String()
+}
+
+// relEnds are the statements' start of every relationship statement: the
+// ends, found through the Node.id uniqueness index. A row is relRow's list.
+const relEnds = "UNWIND $rows AS r\nMATCH (a:Node {id: r[0]})\nMATCH (b:Node {id: r[1]})\n"
+
 // relStatement merges relationships of one type on (start, type, end,
-// technique) and replaces their properties.
+// technique) and sets each property the export writes (a missing one,
+// null, is removed), so that they are replaced, not accumulated. The
+// properties are set one by one: a whole-map SET makes Cypher buffer the
+// batch (an Eager step) before it writes.
 func relStatement(typ string) string {
-	return "UNWIND $rows AS r\n" +
-		"MATCH (a:Node {id: r.f})\n" +
-		"MATCH (b:Node {id: r.t})\n" +
-		"MERGE (a)-[e:" + quote(typ) + " {technique: r.p.technique}]->(b)\n" +
-		"SET e = r.p, e.export_run = $run, e.export_scope = $scope"
+	var b strings.Builder
+	b.WriteString(relEnds)
+	b.WriteString("MERGE (a)-[e:" + quote(typ) + " {" + PropTechnique + ": r[2]}]->(b)\nSET ")
+	for i, c := range relColumns[1:] {
+		fmt.Fprintf(&b, "e.%s = r[%d], ", c, i+3)
+	}
+	b.WriteString("e." + PropDerived + " = $derived, e." + PropExportRun + " = $run, e." + PropExportScope + " = $scope")
+	return b.String()
+}
+
+// createRelStatement creates relationships of one type: only for ones
+// that cannot exist yet (an end is a node this run created).
+func createRelStatement(typ string) string {
+	var b strings.Builder
+	b.WriteString(relEnds)
+	b.WriteString("CREATE (a)-[e:" + quote(typ) + " {")
+	for i, c := range relColumns {
+		fmt.Fprintf(&b, "%s: r[%d], ", c, i+2)
+	}
+	b.WriteString(PropDerived + ": $derived, " + PropExportRun + ": $run, " + PropExportScope + ": $scope}]->(b)")
+	return b.String()
 }
 
 // Cleanup statements: auto-commit queries that delete in transactions of
@@ -391,6 +583,13 @@ func write(ctx context.Context, s neo4j.SessionWithContext, q string, params map
 		return nil, err
 	})
 	return err
+}
+
+// isConstraintViolation reports whether err is Neo4j refusing a write
+// that a constraint forbids.
+func isConstraintViolation(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed"
 }
 
 // run runs one auto-commit statement and consumes its result.

@@ -91,10 +91,12 @@ type nodeGroup struct {
 	nodes  []*graphmodel.Node
 }
 
-// relGroup is every edge of one relationship type.
+// relGroup is every edge of one relationship type that is derived or
+// not (the property derived is written from the statement's parameters).
 type relGroup struct {
-	typ   string
-	edges []*graphmodel.Edge
+	typ     string
+	derived bool
+	edges   []*graphmodel.Edge
 }
 
 // edgeKey is the merge key of a relationship.
@@ -193,18 +195,25 @@ func makePlan(g *Graph) (*plan, error) {
 	sort.Slice(p.nodeGroups, func(i, j int) bool {
 		return strings.Join(p.nodeGroups[i].labels, ":") < strings.Join(p.nodeGroups[j].labels, ":")
 	})
-	rels := map[string]*relGroup{}
+	type relKey struct {
+		typ     string
+		derived bool
+	}
+	rels := map[relKey]*relGroup{}
 	for _, e := range edges {
-		typ := relType(e.Kind)
-		grp, ok := rels[typ]
+		k := relKey{relType(e.Kind), e.Kind.Derived()}
+		grp, ok := rels[k]
 		if !ok {
-			grp = &relGroup{typ: typ}
-			rels[typ] = grp
+			grp = &relGroup{typ: k.typ, derived: k.derived}
+			rels[k] = grp
 			p.relGroups = append(p.relGroups, grp)
 		}
 		grp.edges = append(grp.edges, e)
 	}
-	sort.Slice(p.relGroups, func(i, j int) bool { return p.relGroups[i].typ < p.relGroups[j].typ })
+	sort.Slice(p.relGroups, func(i, j int) bool {
+		a, b := p.relGroups[i], p.relGroups[j]
+		return a.typ < b.typ || a.typ == b.typ && !a.derived && b.derived
+	})
 	p.nNodes, p.nRels = len(p.nodes), len(edges)
 	return p, nil
 }

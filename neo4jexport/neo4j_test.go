@@ -513,3 +513,30 @@ func TestReexportReplacesPropertiesAndLabels(t *testing.T) {
 		t.Errorf("properties = %v, want no tag_team, score 5, kind aws.user", rs[0])
 	}
 }
+
+// TestExportOverScopeSharingNodes exports a scope whose nodes and one
+// relationship another scope already wrote: relationships between nodes
+// that exist are merged (not repeated), those touching a new node created.
+func TestExportOverScopeSharingNodes(t *testing.T) {
+	driver := testDriver(t)
+	wipe(t, driver)
+	node := func(id string) graphmodel.Node {
+		return graphmodel.Node{ID: id, Name: id, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS}
+	}
+	edge := func(from, to string) graphmodel.Edge {
+		return graphmodel.Edge{From: from, To: to, Kind: graphmodel.EdgeCanBecome, Technique: "sts-001"}
+	}
+	a := &neo4jexport.Graph{Scope: "test:a", Nodes: []graphmodel.Node{node("x"), node("y")}, Edges: []graphmodel.Edge{edge("x", "y")}}
+	b := &neo4jexport.Graph{Scope: "test:b", Nodes: []graphmodel.Node{node("x"), node("y"), node("z")},
+		Edges: []graphmodel.Edge{edge("x", "y"), edge("y", "x"), edge("x", "z")}}
+	export(t, driver, "a-1", a)
+	export(t, driver, "b-1", b)
+	export(t, driver, "b-2", b)
+	got := rows(t, driver, "MATCH (n:Node)-[r]->(m) RETURN n.id + '>' + m.id + ' ' + r.export_scope AS e ORDER BY e", nil)
+	if fmt.Sprint(got) != "[map[e:x>y test:b] map[e:x>z test:b] map[e:y>x test:b]]" {
+		t.Errorf("relationships = %v", got)
+	}
+	if n := count(t, driver, "MATCH (n:Node) RETURN count(n) AS n", nil); n != 3 {
+		t.Errorf("%d nodes, want 3", n)
+	}
+}

@@ -2,9 +2,13 @@ package neo4jexport
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -231,7 +235,7 @@ func TestRelProps(t *testing.T) {
 func TestNodeStatement(t *testing.T) {
 	q := nodeStatement([]string{"AwsRole", "Identity"}, []string{"AwsRole", "AwsUser", "Identity", "Unknown"})
 	for _, want := range []string{
-		"MERGE (n:Node {id: r.p.id})",
+		"MERGE (n:Node {id: p.id})",
 		"SET n:`AwsRole`:`Identity`",
 		"WITH n WHERE size(labels(n)) > $want\nREMOVE n:`AwsUser`:`Unknown`",
 	} {
@@ -261,5 +265,48 @@ func TestStyleCoversLabels(t *testing.T) {
 		if !strings.Contains(style, "\nrelationship."+RelType(typ)+" {") {
 			t.Errorf("no style rule for %s", RelType(typ))
 		}
+	}
+}
+
+func TestIsConstraintViolation(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed"}, true},
+		{fmt.Errorf("write: %w", &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed"}), true},
+		{&neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}, false},
+		{errors.New("ConstraintValidationFailed"), false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		if got := isConstraintViolation(tt.err); got != tt.want {
+			t.Errorf("isConstraintViolation(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestRelationshipStatements(t *testing.T) {
+	merge, create := relStatement("CAN_BECOME"), createRelStatement("CAN_BECOME")
+	for _, q := range []string{merge, create} {
+		if !strings.Contains(q, "MATCH (a:Node {id: r[0]})\nMATCH (b:Node {id: r[1]})") {
+			t.Errorf("statement does not find its ends by Node.id:\n%s", q)
+		}
+		// Every property relRow carries, and the batch's constants.
+		for _, c := range append(append([]string{}, relColumns...), PropDerived, PropExportRun, PropExportScope) {
+			if !strings.Contains(q, c) {
+				t.Errorf("statement does not write %s:\n%s", c, q)
+			}
+		}
+	}
+	if !strings.Contains(merge, "MERGE (a)-[e:`CAN_BECOME` {technique: r[2]}]->(b)") || strings.Contains(merge, "SET e =") {
+		t.Errorf("merge statement:\n%s", merge)
+	}
+	if !strings.Contains(create, "CREATE (a)-[e:`CAN_BECOME` {technique: r[2], conditional: r[3],") {
+		t.Errorf("create statement:\n%s", create)
+	}
+	row := relRow(&graphmodel.Edge{From: "a", To: "b", Kind: graphmodel.EdgeCanAccess, Technique: "t", Access: graphmodel.AccessWrite})
+	if len(row) != len(relColumns)+2 || row[4] != "write" || row[7] != nil {
+		t.Errorf("row = %v", row)
 	}
 }

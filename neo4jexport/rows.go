@@ -308,30 +308,45 @@ const (
 	PropDerived     = "derived"
 )
 
-// relProps returns the properties of e as written (export_run and
-// export_scope are added by the statement). technique is always set (""
-// for fact edges): it is part of the merge key.
-func relProps(e *graphmodel.Edge) map[string]any {
-	p := map[string]any{
-		PropTechnique:   e.Technique,
-		PropConditional: e.Conditional,
-		PropDerived:     e.Kind.Derived(),
-	}
+// relColumns are the properties of a relationship row (relRow) in order,
+// after its start and end IDs. derived, export_run and export_scope are
+// the same for a whole batch and come as parameters.
+var relColumns = []string{PropTechnique, PropConditional, PropAccess, PropConditions, PropVia, PropEvidence}
+
+// relRow returns the row of e as the relationship statements take it: the
+// start and end IDs, then the values of relColumns (nil for a property e
+// does not have). technique is always set ("" for fact edges): it is part
+// of the merge key.
+func relRow(e *graphmodel.Edge) []any {
+	row := []any{e.From, e.To, e.Technique, e.Conditional, nil, nil, nil, nil}
 	if e.Access != "" {
-		p[PropAccess] = string(e.Access)
+		row[4] = string(e.Access)
 	}
 	if len(e.Conditions) > 0 {
-		p[PropConditions] = unique(e.Conditions)
+		row[5] = unique(e.Conditions)
 	}
 	if e.Via != "" {
-		p[PropVia] = e.Via
+		row[6] = e.Via
 	}
 	if len(e.Evidence) > 0 {
 		list := make([]string, 0, len(e.Evidence))
 		for _, ev := range e.Evidence {
 			list = append(list, ev.String())
 		}
-		p[PropEvidence] = strings.Join(unique(list), "; ")
+		row[7] = strings.Join(unique(list), "; ")
+	}
+	return row
+}
+
+// relProps returns the properties of e as written, export_run and
+// export_scope aside.
+func relProps(e *graphmodel.Edge) map[string]any {
+	row := relRow(e)
+	p := map[string]any{PropDerived: e.Kind.Derived()}
+	for i, c := range relColumns {
+		if v := row[i+2]; v != nil {
+			p[c] = v
+		}
 	}
 	return p
 }

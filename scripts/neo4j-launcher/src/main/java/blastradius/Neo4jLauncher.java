@@ -25,10 +25,13 @@ import org.neo4j.io.ByteUnit;
  * 127.0.0.1, for blastradius development and integration tests.
  *
  * <p>Usage: {@code java -cp 'lib/*:neo4j-launcher.jar' blastradius.Neo4jLauncher
- * HOME_DIR PORT PORT_FILE}. HOME_DIR holds the databases and Neo4j's logs;
- * PORT 0 picks a free port. The password of user neo4j is set from the
- * environment variable NEO4J_PASSWORD (default "blastradius-test") on every
- * start. Once Bolt listens and a query has run, PORT_FILE is written (the
+ * HOME_DIR PORT PORT_FILE [CONF_FILE]}. HOME_DIR holds the databases and
+ * Neo4j's logs; PORT 0 picks a free port. CONF_FILE holds Neo4j settings in
+ * neo4j.conf form (memory, transaction logs; see neo4j.conf beside the
+ * pom.xml); the environment variable NEO4J_PAGECACHE (e.g. "1g") overrides
+ * its page cache size. The connector, address and authentication are set
+ * here. The password of user neo4j is set from the environment variable
+ * NEO4J_PASSWORD (default "blastradius-test") on every start. Once Bolt listens and a query has run, PORT_FILE is written (the
  * port on one line, through a rename) and the Bolt URI is printed.
  * The process runs until it receives SIGTERM or SIGINT, then shuts Neo4j
  * down cleanly.
@@ -50,8 +53,8 @@ public final class Neo4jLauncher {
     }
 
     private static void run(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: Neo4jLauncher HOME_DIR PORT PORT_FILE");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: Neo4jLauncher HOME_DIR PORT PORT_FILE [CONF_FILE]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
@@ -65,19 +68,19 @@ public final class Neo4jLauncher {
             port = freePort();
         }
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (args.length == 4) {
+            builder.loadPropertiesFromFile(Path.of(args[3]).toAbsolutePath());
+        }
+        String pagecache = System.getenv("NEO4J_PAGECACHE");
+        if (pagecache != null && !pagecache.isEmpty()) {
+            builder.setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache));
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
-                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(384))
-                // A development database: small transaction logs, pruned at
-                // each checkpoint, no query log (parameters can be large).
-                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(64))
-                .setConfig(GraphDatabaseSettings.keep_logical_logs, "keep_none")
-                .setConfig(GraphDatabaseSettings.log_queries, GraphDatabaseSettings.LogQueryLevel.OFF)
                 // Stop in about a second instead of ten (idle Bolt threads).
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
