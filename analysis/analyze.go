@@ -699,16 +699,22 @@ func nonNil(list []string) []string {
 
 // escalation renders a path as hops with their evidence. A hop is
 // conditional when its edge is; an applied grant is also conditional when
-// its grantor is outside the certain closure.
+// its grantor is outside the certain closure. A step into a permission set
+// is no hop: it joins the next step, whose edge the set holds for its
+// members, as that hop's first evidence.
 func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escalation {
 	g := a.g
-	esc := Escalation{Conditional: cond, Path: make([]Hop, len(steps))}
+	esc := Escalation{Conditional: cond, Path: make([]Hop, 0, len(steps))}
+	froms := make([]int32, 0, len(steps)) // the node each hop leaves
 	// The escalation is named after its last hop that does something:
 	// holding an administrator policy, a group membership or a scope's
 	// contents only carry on what an earlier hop achieved.
 	named, grantedBy := -1, int32(-1)
-	for i, s := range steps {
+	via := int32(-1) // the member whose set the next step leaves
+	viaCond := false
+	for _, s := range steps {
 		h := Hop{From: g.nodes[s.from].ID, To: g.nodes[s.to].ID}
+		i := len(esc.Path)
 		if gi, ok := s.isGrant(); ok {
 			named, grantedBy = i, g.grants[gi].x
 			gr := g.grants[gi]
@@ -719,6 +725,9 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 		} else {
 			ar := g.arcs[s.ref]
 			switch ar.kind {
+			case arcInherit:
+				via, viaCond = s.from, ar.cond
+				continue
 			case arcContains:
 				h.Technique = TechniqueAdminOfScope
 				h.Evidence = "administrator of " + h.From
@@ -734,8 +743,16 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			}
 			h.Conditional = ar.cond
 		}
+		from := s.from
+		if via >= 0 {
+			h.Evidence = "as a member of " + h.From + ": " + h.Evidence
+			h.From, from = g.nodes[via].ID, via
+			h.Conditional = h.Conditional || viaCond
+			via = -1
+		}
 		esc.Conditional = esc.Conditional || h.Conditional
-		esc.Path[i] = h
+		esc.Path = append(esc.Path, h)
+		froms = append(froms, from)
 	}
 	if len(esc.Path) == 0 {
 		return esc
@@ -748,7 +765,7 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 	// A grant whose grantor reached the grantee in the hop just before is a
 	// two-step technique the provider's catalogue may name (iam-014: attach
 	// an administrator policy to a role, then assume it).
-	if named > 0 && grantedBy == steps[named-1].from && a.composer != nil {
+	if named > 0 && grantedBy == froms[named-1] && a.composer != nil {
 		if id, ok := a.composer.Compose(esc.Path[named-1].Technique, esc.Path[named].Technique); ok {
 			esc.Technique = id
 		}

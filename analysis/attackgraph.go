@@ -23,11 +23,14 @@ const (
 type arcKind uint8
 
 const (
-	arcBecome   arcKind = iota // derived can_become
-	arcAdmin                   // derived admin_of (into a scope)
-	arcAccess                  // derived can_access (into a resource)
-	arcMember                  // fact member_of
-	arcContains                // scope → node inside it (synthesized or fact)
+	arcBecome arcKind = iota // derived can_become
+	arcAdmin                 // derived admin_of (into a scope)
+	arcAccess                // derived can_access (into a resource)
+	arcMember                // fact member_of
+	// arcInherit is a member_of edge into a transparent node (a permission
+	// set): the set's arcs are its members' arcs, at no extra hop.
+	arcInherit
+	arcContains // scope → node inside it (synthesized or fact)
 )
 
 // arc is one traversable edge of the compact attack graph.
@@ -192,6 +195,9 @@ func compact(g *graphmodel.Graph) *attackGraph {
 				k = arcAccess
 			case graphmodel.EdgeMemberOf:
 				k = arcMember
+				if nodes[to].Kind.Transparent() {
+					k = arcInherit
+				}
 			case graphmodel.EdgeContains:
 				addContains(from, to)
 				continue

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"slices"
 
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -144,6 +145,12 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 	if r.g.isScope[v] && a.kind != arcAdmin {
 		return
 	}
+	if a.kind == arcInherit {
+		if !r.has(v) {
+			r.inherit(u, v, ref, dist, at)
+		}
+		return
+	}
 	if r.stamp[v] != r.gen {
 		if r.has(v) {
 			return // a lazy member: in the closure with the highest access
@@ -154,6 +161,29 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 		r.access[v] = a.access
 		r.accessVia[v] = u
 		r.accessAt[v] = at
+	}
+}
+
+// inherit adds the transparent node s (a permission set) that u, whose
+// children are at dist, is a member of: s joins the closure at u's distance
+// and is not queued; its arcs are followed at once, as if they were u's
+// own, so what s reaches is one hop from u. Once s is in the closure,
+// another member reaching it adds nothing: s's targets are already there,
+// at a distance no larger.
+func (r *reacher) inherit(u, s, ref, dist, at int32) {
+	r.stamp[s] = r.gen
+	r.parent[s] = u
+	r.ref[s] = ref
+	r.dist[s] = dist - 1
+	r.access[s] = 0
+	r.accessVia[s] = -1
+	r.order = append(r.order, s)
+	r.applyGrants(s, dist-1)
+	arcs, base := r.g.arcsOf(s)
+	for i := range arcs {
+		if arcs[i].kind != arcInherit { // sets do not nest
+			r.follow(s, &arcs[i], base+int32(i), dist, at)
+		}
 	}
 }
 
@@ -350,14 +380,17 @@ func sortSearchArcs(arcs []arc, v int32) int {
 	return lo
 }
 
-// path returns the hops from the source to v (v must be a member).
+// path returns the hops from the source to v (v must be a member). A hop
+// into a transparent node is a step of its own, which counts for no
+// distance: a path can have more steps than v's distance.
 func (r *reacher) path(v int32) []step {
-	steps := make([]step, r.distance(v))
-	for i := len(steps) - 1; i >= 0; i-- {
+	var steps []step
+	for v != r.order[0] {
 		p, ref := r.parentOf(v)
-		steps[i] = step{from: p, to: v, ref: ref}
+		steps = append(steps, step{from: p, to: v, ref: ref})
 		v = p
 	}
+	slices.Reverse(steps)
 	return steps
 }
 

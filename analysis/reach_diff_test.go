@@ -54,6 +54,13 @@ func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 		groups = append(groups, id)
 		snap.Nodes = append(snap.Nodes, graphmodel.Node{ID: id, Kind: graphmodel.KindAWSGroup, Scope: scopeOf()})
 	}
+	// Permission sets: transparent stand-ins for what their members share.
+	var sets []string
+	for i := 0; i < size/20+1; i++ {
+		id := fmt.Sprintf("set%03d", i)
+		sets = append(sets, id)
+		snap.Nodes = append(snap.Nodes, graphmodel.Node{ID: id, Kind: graphmodel.KindAWSPermissionSet, Scope: scopeOf()})
+	}
 	all := append(append(append([]string{}, ids...), res...), groups...)
 	var d fakeDeriver
 	levels := []graphmodel.Access{graphmodel.AccessRead, graphmodel.AccessWrite, graphmodel.AccessAdmin, ""}
@@ -75,6 +82,21 @@ func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 			d.edges = append(d.edges, e)
 		case r < 95:
 			d.edges = append(d.edges, grantAdmin(pick(ids), pick(ids), cond()))
+		case r < 96:
+			switch rng.Intn(4) {
+			case 0, 1:
+				e := memberOf(pick(ids), pick(sets))
+				e.Conditional = cond()
+				d.edges = append(d.edges, e)
+			case 2:
+				d.edges = append(d.edges, become(pick(sets), pick(ids), "lambda-001", cond()))
+			default:
+				if rng.Intn(2) == 0 {
+					d.edges = append(d.edges, access(pick(sets), pick(res), levels[rng.Intn(4)], cond()))
+				} else {
+					d.edges = append(d.edges, grantAdmin(pick(sets), pick(ids), cond()))
+				}
+			}
 		case r < 97:
 			snap.Edges = append(snap.Edges, graphmodel.Edge{From: pick(scopes), To: pick(all), Kind: graphmodel.EdgeContains})
 		case r < 98:

@@ -64,23 +64,42 @@ func (r *oracleReacher) run(src int32) {
 	g := r.g
 	for head := 0; head < len(r.order); head++ {
 		u := r.order[head]
-		arcs, base := g.arcsOf(u)
-		for i := range arcs {
-			a := &arcs[i]
-			if r.certainOnly && a.cond {
-				continue
+		if ref := r.ref[u]; ref >= 0 && g.arcs[ref].kind == arcInherit {
+			continue // a permission set: its arcs were followed when it joined
+		}
+		r.expand(u, u, r.dist[u]+1)
+	}
+}
+
+// expand follows the arcs of u, whose children are at dist; from is u, or
+// the member through which the transparent node u joined. An arc into a
+// transparent node (a permission set) makes it join at from's distance
+// and expands its arcs in place.
+func (r *oracleReacher) expand(u, from, dist int32) {
+	g := r.g
+	arcs, base := g.arcsOf(u)
+	for i := range arcs {
+		a := &arcs[i]
+		if r.certainOnly && a.cond {
+			continue
+		}
+		v := a.to
+		if g.isScope[v] && a.kind != arcAdmin {
+			continue
+		}
+		if g.nodes[v].Kind.Transparent() && a.kind == arcInherit {
+			if u == from && !r.has(v) {
+				r.visit(v, u, base+int32(i), dist-1)
+				r.expand(v, u, dist)
 			}
-			v := a.to
-			if g.isScope[v] && a.kind != arcAdmin {
-				continue
-			}
-			if !r.has(v) {
-				r.visit(v, u, base+int32(i), r.dist[u]+1)
-			}
-			if a.access > r.access[v] {
-				r.access[v] = a.access
-				r.accessVia[v] = u
-			}
+			continue
+		}
+		if !r.has(v) {
+			r.visit(v, u, base+int32(i), dist)
+		}
+		if a.access > r.access[v] {
+			r.access[v] = a.access
+			r.accessVia[v] = u
 		}
 	}
 }
@@ -123,9 +142,9 @@ func (r *oracleReacher) distance(v int32) int { return int(r.dist[v]) }
 
 // path returns the hops from the source to v (v must be a member).
 func (r *oracleReacher) path(v int32) []step {
-	steps := make([]step, r.dist[v])
-	for i := len(steps) - 1; i >= 0; i-- {
-		steps[i] = step{from: r.parent[v], to: v, ref: r.ref[v]}
+	var steps []step
+	for v != r.order[0] {
+		steps = append([]step{{from: r.parent[v], to: v, ref: r.ref[v]}}, steps...)
 		v = r.parent[v]
 	}
 	return steps

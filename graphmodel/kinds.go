@@ -75,7 +75,8 @@ const (
 	// KindAWSPermissionSet is a node the analysis derives: the principals of
 	// an account holding the same broad policies on one service, through
 	// which their shared access to that service's resources is recorded
-	// once. Like a group, it holds permissions for its members.
+	// once. Like a group, it holds permissions for its members; unlike a
+	// group it is not a hop of its own (see NodeKind.Transparent).
 	KindAWSPermissionSet NodeKind = "aws.permission_set"
 	// KindAWSFederatedPrincipal is a web-identity or SAML subject set admitted by
 	// a trust policy (e.g. a GitHub Actions repository through an OIDC provider).
@@ -193,6 +194,11 @@ func (k NodeKind) Class() Class {
 	}
 	return ClassOther
 }
+
+// Transparent reports whether nodes of kind k only stand for what their
+// members share: a member_of edge into one is no hop of its own, so the
+// node's edges count as its members' edges (same distance, one hop).
+func (k NodeKind) Transparent() bool { return k == KindAWSPermissionSet }
 
 // Provider returns the provider that owns kind k.
 func (k NodeKind) Provider() Provider { return kindTable[k].provider }

@@ -25,8 +25,9 @@ import (
 // Analyzer is the AWS deriver; it satisfies analysis.Deriver.
 type Analyzer struct {
 	now time.Time
-	// perPrincipal decides resource access principal by principal, without
-	// access classes (the reference the classes are tested against).
+	// perPrincipal decides everything principal by principal, without
+	// access classes or permission sets (the reference they are tested
+	// against).
 	perPrincipal bool
 }
 
@@ -105,6 +106,16 @@ func (e *emitter) add(kind graphmodel.EdgeKind, from, to, technique string, v ve
 		edge.Conditions = dedupe(v.undecided)
 	}
 	e.edges = append(e.edges, edge)
+}
+
+// addKind records an edge of kind, at access when one is given (a
+// CAN_ACCESS edge).
+func (e *emitter) addKind(kind graphmodel.EdgeKind, from, to, technique string, access graphmodel.Access, v verdict) {
+	n := len(e.edges)
+	e.add(kind, from, to, technique, v)
+	if access != "" && len(e.edges) > n {
+		e.edges[n].Access = access
+	}
 }
 
 // addAccess records a CAN_ACCESS edge at the given level, named by the

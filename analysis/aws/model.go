@@ -107,6 +107,8 @@ type model struct {
 	cancelled func() bool
 	// tagFacts caches each known resource's tag facts (targetFacts).
 	tagFacts map[string]*awspolicy.Facts
+	// blind memoizes documentBlind (techsets.go).
+	blind blindness
 	// orgs maps an account ID to its Organizations chain.
 	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,
@@ -148,6 +150,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 		byARN:    map[string]*principal{},
 		resByARN: map[string]*resource{},
 		tagFacts: map[string]*awspolicy.Facts{},
+		blind:    blindness{},
 		groups:   map[string]*group{},
 		managed:  map[string]*managedPolicy{},
 		accounts: map[string]bool{},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/blastradius/blastradius/analysis"
@@ -111,5 +112,102 @@ func TestPermissionSet(t *testing.T) {
 	}
 	if r := reach(t, res, users[5], logs); r == nil || r.Via != set {
 		t.Errorf("u5 reaches logs through %+v, want the set %s", r, set)
+	}
+}
+
+// TestTechniqueSet builds nine users allowed iam:PassRole on every role of
+// the account and Lambda everywhere (lambda-001), a tenth allowed to pass
+// one role only, and two roles Lambda may assume, one an administrator.
+// The nine share one permission set that holds the two edges; the tenth
+// keeps its own edge. Through the set, a member is one hop from the roles
+// and two from administering the account, as the tenth is.
+func TestTechniqueSet(t *testing.T) {
+	const (
+		worker = "arn:aws:iam::111111111111:role/worker"
+		admin  = "arn:aws:iam::111111111111:role/admin"
+		setID  = "aws:permission-set:111111111111:lambda-001"
+	)
+	lambda := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"*"}]}`
+	e := newEstate(acctA)
+	var users []string
+	for i := range 10 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		pass := allow("iam:PassRole", "arn:aws:iam::111111111111:role/*")
+		if i == 9 {
+			pass = allow("iam:PassRole", admin)
+		}
+		e.user(u, pass, lambda)
+	}
+	trust := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	for _, r := range []string{worker, admin} {
+		e.snap.Nodes = append(e.snap.Nodes, graphmodel.Node{ID: r, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS,
+			Name: r[len("arn:aws:iam::111111111111:role/"):], Scope: graphmodel.AWSAccountScope(acctA),
+			Documents: map[string]json.RawMessage{"trust": trust}})
+	}
+	e.managed("arn:aws:iam::111111111111:policy/everything", allow("*", "*"), admin)
+
+	snap := graphmodel.Merge(&e.snap)
+	nodes, edges, err := awsanalysis.NewAt(fixedNow).Derive(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets []string
+	for _, n := range nodes {
+		if n.Kind == graphmodel.KindAWSPermissionSet {
+			sets = append(sets, n.ID)
+			if n.Properties["members"] != "9" || n.Properties["technique"] != "lambda-001" {
+				t.Errorf("set properties %v, want 9 members of lambda-001", n.Properties)
+			}
+		}
+	}
+	if len(sets) != 1 || sets[0] != setID {
+		t.Fatalf("permission sets %v, want [%s]", sets, setID)
+	}
+	got := map[string]bool{}
+	for _, e := range edges {
+		if e.Technique == "lambda-001" || e.Technique == awsanalysis.TechniquePermissionSet {
+			got[e.From+" "+string(e.Kind)+" "+e.To] = true
+		}
+	}
+	want := map[string]bool{
+		setID + " can_become " + worker:    true,
+		setID + " can_become " + admin:     true,
+		users[9] + " can_become " + admin: true,
+	}
+	for _, u := range users[:9] {
+		want[u+" member_of "+setID] = true
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("missing edge %s", k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("unexpected edge %s", k)
+		}
+	}
+
+	res := e.analyze(t)
+	for _, u := range []string{users[0], users[9]} {
+		id := identity(t, res, u)
+		if id.MinHopsToAdmin == nil || *id.MinHopsToAdmin != 2 {
+			t.Errorf("%s: min_hops_to_admin %v, want 2", u, id.MinHopsToAdmin)
+		}
+		if len(id.Escalations) == 0 {
+			t.Fatalf("%s: no escalation", u)
+		}
+		esc := id.Escalations[0]
+		if esc.Target != graphmodel.AWSAccountScope(acctA) || len(esc.Path) != 2 {
+			t.Fatalf("%s: first escalation %+v, want two hops to the account", u, esc)
+		}
+		hop := esc.Path[0]
+		if hop.From != u || hop.To != admin || hop.Technique != "lambda-001" {
+			t.Errorf("%s: first hop %+v, want %s -lambda-001-> %s", u, hop, u, admin)
+		}
+		if member := strings.HasPrefix(hop.Evidence, "as a member of "+setID+": "); member != (u != users[9]) {
+			t.Errorf("%s: evidence %q (through the set: %v)", u, hop.Evidence, u != users[9])
+		}
 	}
 }

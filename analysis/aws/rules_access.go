@@ -25,15 +25,30 @@ var accessRules = []accessRule{
 // deriveAccess emits CAN_BECOME edges for the principal-access family and
 // for joining a group (iam-013). Principals of an access class (see
 // classes.go) are decided once per target.
+//
+// A holder allowed the rule's action alike on every user (or role) of its
+// account joins the rule's permission set (techsets.go), which holds the
+// edges to the targets whose own state does not change the verdict.
 func deriveAccess(m *model, out *emitter) {
 	classes := newClassifier(m)
 	iam := []string{"iam"}
+	sets := newTechniqueSets(m)
+	rules := map[string]accessRule{}
 	for _, rule := range accessRules {
 		var holders []*principal
+		inSet := map[*principal]bool{}
 		for _, p := range m.principals {
-			if !m.admins[p.arn] && allowsSomewhere(p, rule.action, nil).t != awspolicy.No {
-				holders = append(holders, p)
+			if m.admins[p.arn] || allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
+				continue
 			}
+			targets := iamPrefixes(p.account, iamType(rule.target))
+			if !m.perPrincipal && m.resourceBlind(p, rule.action, targets) {
+				inSet[p] = true
+				rules[rule.technique] = rule
+				sets.join(p, rule.technique, "act as another principal through "+rule.action,
+					identityAllows(p, rule.action, blindARN(targets), nil))
+			}
+			holders = append(holders, p)
 		}
 		if len(holders) == 0 {
 			continue
@@ -54,8 +69,9 @@ func deriveAccess(m *model, out *emitter) {
 				v         verdict
 			}
 			decided := map[string]decision{}
+			shared := sharedAccessTarget(t, rule)
 			for _, p := range holders {
-				if t == p || t.account != p.account {
+				if t == p || t.account != p.account || (shared && inSet[p]) {
 					continue
 				}
 				key, ok := "", false
@@ -73,6 +89,16 @@ func deriveAccess(m *model, out *emitter) {
 			}
 		}
 	}
+	sets.emit(out, graphmodel.EdgeCanBecome, true, func(s *techniqueSet) []setTarget {
+		rule := rules[s.technique]
+		var list []setTarget
+		for _, t := range m.principals {
+			if t.account == s.account && t.node.Kind == rule.target && t.node.Prop("service_linked") != "true" && sharedAccessTarget(t, rule) {
+				list = append(list, setTarget{id: t.arn, v: verdict{t: awspolicy.Yes}})
+			}
+		}
+		return list
+	})
 	groups := sortedGroups(m)
 	for _, p := range m.principals {
 		if m.stopped() {
@@ -97,6 +123,23 @@ func memberOf(p *principal, g *group) bool {
 		}
 	}
 	return false
+}
+
+// sharedAccessTarget reports whether rule works on t whatever holder asks
+// (see credentialVerdict): not for a user with two active access keys
+// (the holder's iam:DeleteAccessKey decides), and not where the credential
+// report rules the login-profile action out.
+func sharedAccessTarget(t *principal, rule accessRule) bool {
+	password := t.node.Prop("password_enabled")
+	switch rule.technique {
+	case TechCreateAccessKey:
+		return t.node.Prop("active_access_keys") != "2"
+	case TechCreateLoginProfile:
+		return password != "true"
+	case TechUpdateLoginProfile:
+		return password != "false"
+	}
+	return true
 }
 
 // credentialVerdict refines a principal-access rule with what the

@@ -73,6 +73,42 @@ func deriveExisting(m *model, out *emitter) {
 			}
 		}
 	}
+	// Principals whose own verdict on the rule's actions is the same for
+	// every resource join its permission set; it covers the resources
+	// that only their identity policies decide (blindTargets).
+	sets := newTechniqueSets(m)
+	// prefixes of the resources of each account, service and type.
+	prefixes := map[[3]string][]string{}
+	for _, r := range m.resources {
+		k := [3]string{r.account, r.service, r.typ}
+		if pre := arnTypePrefix(r.arn); pre != "" && !slices.Contains(prefixes[k], pre) {
+			prefixes[k] = append(prefixes[k], pre)
+		} else if pre == "" {
+			prefixes[k] = append(prefixes[k], r.arn) // covered only by "*"
+		}
+	}
+	inSet := make([]map[*principal]bool, len(existingRules))
+	for i, rule := range existingRules {
+		inSet[i] = map[*principal]bool{}
+		if m.perPrincipal {
+			continue
+		}
+		for _, p := range allowed[i] {
+			targets := prefixes[[3]string{p.account, rule.service, rule.typ}]
+			if m.admins[p.arn] || len(targets) == 0 || !m.resourceBlindAll(p, rule.onResource, targets) {
+				continue
+			}
+			inSet[i][p] = true
+			v := verdict{t: awspolicy.Yes}
+			for _, a := range rule.onResource {
+				v = v.and(identityAllows(p, a, blindARN(targets), nil))
+			}
+			for _, a := range rule.anywhere {
+				v = v.and(allowsSomewhere(p, a, nil))
+			}
+			sets.join(p, rule.technique, "take over a "+rule.service+" "+rule.typ, v)
+		}
+	}
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -80,6 +116,7 @@ func deriveExisting(m *model, out *emitter) {
 		if len(r.roles) == 0 {
 			continue
 		}
+		blindTarget := m.identityDecides(r)
 		var named []string
 		share := !m.perPrincipal
 		if share && r.policy != nil {
@@ -100,7 +137,7 @@ func deriveExisting(m *model, out *emitter) {
 				candidates = allowed[i]
 			}
 			for _, p := range candidates {
-				if p.account != r.account || m.admins[p.arn] {
+				if p.account != r.account || m.admins[p.arn] || (blindTarget && inSet[i][p]) {
 					continue
 				}
 				var v verdict
@@ -128,6 +165,44 @@ func deriveExisting(m *model, out *emitter) {
 			}
 		}
 	}
+	emitExistingSets(m, sets, out)
+}
+
+// emitExistingSets records the rules' permission sets: each holds, for
+// the resources of its account that identity policies alone decide, the
+// edges to the roles they run as.
+func emitExistingSets(m *model, sets *techniqueSets, out *emitter) {
+	rules := map[string]existingRule{}
+	for _, rule := range existingRules {
+		rules[rule.technique] = rule
+	}
+	sets.emit(out, graphmodel.EdgeCanBecome, true, func(s *techniqueSet) []setTarget {
+		rule := rules[s.technique]
+		target := verdict{t: awspolicy.Yes}
+		if rule.outside != "" {
+			target = verdict{t: awspolicy.Maybe, undecided: []string{rule.outside}}
+		}
+		var list []setTarget
+		for _, r := range m.resources {
+			if r.account != s.account || r.service != rule.service || r.typ != rule.typ || !m.identityDecides(r) ||
+				(rule.ssmManaged && r.node.Prop("ssm_managed") != "true") {
+				continue
+			}
+			for _, role := range r.roles {
+				if m.byARN[role] != nil {
+					list = append(list, setTarget{id: role, v: withResourceEvidence(target, r, "runs as "+role)})
+				}
+			}
+		}
+		return list
+	})
+}
+
+// identityDecides reports whether requests on r from its own account are
+// decided by the caller's identity policies alone: r has no resource
+// policy and no resource control policy applies to it.
+func (m *model) identityDecides(r *resource) bool {
+	return r.policy == nil && (m.orgs[r.account] == nil || !rcpServices[r.service])
 }
 
 // servicesOf returns the service prefixes of actions, in order, once each.

@@ -33,8 +33,15 @@ var grantRules = []grantRule{
 // group an administrator by changing its policies. The grant helps an
 // attacker only if it can also act as the target (itself included); the
 // generic analysis joins the two.
+//
+// A principal whose verdict for a rule is the same on every target joins
+// the rule's permission set of its account (techsets.go): the set holds the
+// grants to the targets without a permission boundary that could stop the
+// administrator policy; the member keeps its own grants to the others.
 func deriveGrants(m *model, out *emitter) {
 	groups := sortedGroups(m)
+	sets, versions := newTechniqueSets(m), newTechniqueSets(m)
+	rules := map[string]grantRule{}
 	for _, p := range m.principals {
 		if m.stopped() {
 			return
@@ -46,19 +53,85 @@ func deriveGrants(m *model, out *emitter) {
 			if allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
 				continue
 			}
+			targets := iamPrefixes(p.account, iamType(rule.target))
+			blind := !m.perPrincipal && m.resourceBlind(p, rule.action, targets)
+			var own verdict
+			if blind {
+				own = grantVerdict(m, p, rule, blindARN(targets))
+				rules[rule.technique] = rule
+				sets.join(p, rule.technique, "grant administrator through "+rule.action, own)
+			}
 			for _, target := range grantTargets(m, p, rule.target, groups) {
-				v := grantVerdict(m, p, rule, target)
+				tp := m.byARN[target]
+				if blind && !boundaryStands(tp) {
+					continue // the set's grant
+				}
+				var v verdict
+				if blind {
+					v = own
+				} else {
+					v = grantVerdict(m, p, rule, target)
+				}
 				if v.t == awspolicy.No {
 					continue
 				}
-				if tp := m.byARN[target]; tp != nil {
+				if tp != nil {
 					v = v.and(boundaryRemovable(p, tp))
 				}
 				out.add(graphmodel.EdgeCanGrantAdmin, p.arn, target, rule.technique, v)
 			}
 		}
-		derivePolicyVersions(m, p, out)
+		derivePolicyVersions(m, p, versions, out)
 	}
+	sets.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
+		stand := s.members[0]
+		var list []setTarget
+		for _, target := range grantTargets(m, stand, rules[s.technique].target, groups) {
+			if !boundaryStands(m.byARN[target]) {
+				list = append(list, setTarget{id: target, v: noBoundary(target)})
+			}
+		}
+		return list
+	})
+	versions.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
+		var list []setTarget
+		for _, mp := range sortedManaged(m) {
+			if !versionTarget(mp, s.account) || (s.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
+				continue
+			}
+			for _, holder := range mp.attachedTo {
+				if !boundaryStands(m.byARN[holder]) {
+					v := noBoundary(holder)
+					v.evidence = append([]graphmodel.Evidence{{Source: mp.arn, Statement: -1, Note: "attached to " + holder}}, v.evidence...)
+					list = append(list, setTarget{id: holder, v: v})
+				}
+			}
+		}
+		return list
+	})
+}
+
+// noBoundary is the verdict of a target without a permission boundary that
+// could stop an administrator policy.
+func noBoundary(target string) verdict {
+	return verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: target, Statement: -1, Note: "no permission boundary stops an administrator policy"}}}
+}
+
+// iamType is the ARN resource type of users, roles and groups.
+func iamType(kind graphmodel.NodeKind) string {
+	switch kind {
+	case graphmodel.KindAWSUser:
+		return "user"
+	case graphmodel.KindAWSGroup:
+		return "group"
+	}
+	return "role"
+}
+
+// boundaryStands reports whether target (nil for a group) has a
+// permission boundary that an administrator policy would have to get past.
+func boundaryStands(target *principal) bool {
+	return target != nil && target.boundary != nil && !isAdminDocument(target.boundary.doc)
 }
 
 // grantTargets lists the ARNs of the users, roles or groups of p's account
@@ -118,32 +191,56 @@ func boundaryRemovable(p, target *principal) verdict {
 // derivePolicyVersions emits grants through managed-policy versions:
 // iam-001 writes a new default version of a customer-managed policy;
 // SetDefaultPolicyVersion reverts to an older version that was administrator.
-func derivePolicyVersions(m *model, p *principal, out *emitter) {
+func derivePolicyVersions(m *model, p *principal, sets *techniqueSets, out *emitter) {
 	canCreate := allowsSomewhere(p, "iam:CreatePolicyVersion", nil).t != awspolicy.No
 	canSetDefault := allowsSomewhere(p, "iam:SetDefaultPolicyVersion", nil).t != awspolicy.No
 	if !canCreate && !canSetDefault {
 		return
 	}
+	// A principal allowed an action alike on every policy joins its set,
+	// which holds the grants to holders without a standing boundary.
+	policies := iamPrefixes(p.account, "policy")
+	blindCreate := canCreate && !m.perPrincipal && m.resourceBlind(p, "iam:CreatePolicyVersion", policies)
+	blindSet := canSetDefault && !m.perPrincipal && m.resourceBlind(p, "iam:SetDefaultPolicyVersion", policies)
+	if blindCreate {
+		sets.join(p, TechCreatePolicyVersion, "write a new version of a managed policy",
+			identityAllows(p, "iam:CreatePolicyVersion", blindARN(policies), nil))
+	}
+	if blindSet {
+		sets.join(p, TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy",
+			identityAllows(p, "iam:SetDefaultPolicyVersion", blindARN(policies), nil))
+	}
 	for _, mp := range sortedManaged(m) {
-		if mp.awsManaged || len(mp.attachedTo) == 0 || graphmodel.AWSAccountOfARN(mp.arn) != p.account {
+		if !versionTarget(mp, p.account) {
 			continue
 		}
 		if canCreate {
 			v := identityAllows(p, "iam:CreatePolicyVersion", mp.arn, nil)
-			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, v, out)
+			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, v, blindCreate, out)
 		}
 		if canSetDefault && hasAdminOldVersion(mp) {
 			v := identityAllows(p, "iam:SetDefaultPolicyVersion", mp.arn, nil)
-			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, v, out)
+			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, v, blindSet, out)
 		}
 	}
 }
 
-func emitPolicyGrant(m *model, p *principal, mp *managedPolicy, technique string, v verdict, out *emitter) {
+// versionTarget reports whether changing mp's versions grants something in
+// account: a customer-managed policy of the account, attached somewhere.
+func versionTarget(mp *managedPolicy, account string) bool {
+	return !mp.awsManaged && len(mp.attachedTo) > 0 && graphmodel.AWSAccountOfARN(mp.arn) == account
+}
+
+// emitPolicyGrant records p's grants through mp; inSet leaves the holders
+// without a standing boundary to p's permission set.
+func emitPolicyGrant(m *model, p *principal, mp *managedPolicy, technique string, v verdict, inSet bool, out *emitter) {
 	if v.t == awspolicy.No {
 		return
 	}
 	for _, holder := range mp.attachedTo {
+		if inSet && !boundaryStands(m.byARN[holder]) {
+			continue
+		}
 		hv := v
 		hv.evidence = append(append([]graphmodel.Evidence(nil), v.evidence...),
 			graphmodel.Evidence{Source: mp.arn, Statement: -1, Note: "attached to " + holder})

@@ -49,7 +49,9 @@ var passRoleRules = []passRoleRule{
 }
 
 // derivePassRole emits CAN_BECOME edges for every new-passrole rule a
-// principal satisfies, once per role it can pass.
+// principal satisfies, once per role it can pass. A principal whose
+// iam:PassRole decision is the same for every role joins the rule's
+// permission set of its account (techsets.go) instead.
 func derivePassRole(m *model, out *emitter) {
 	profiles := rolesWithInstanceProfile(m)
 	trusting := map[string][]trustedRole{} // service → roles whose trust admits it
@@ -69,6 +71,8 @@ func derivePassRole(m *model, out *emitter) {
 		trusting[service] = list
 		return list
 	}
+	sets := newTechniqueSets(m)
+	rules := map[string]passRoleRule{}
 	for _, p := range m.principals {
 		if m.stopped() {
 			return
@@ -76,6 +80,8 @@ func derivePassRole(m *model, out *emitter) {
 		if m.admins[p.arn] || allowsSomewhere(p, "iam:PassRole", nil).t == awspolicy.No {
 			continue
 		}
+		roles := iamPrefixes(p.account, "role")
+		blind := !m.perPrincipal && m.resourceBlind(p, "iam:PassRole", roles)
 		passes := map[[2]string]verdict{} // (role, service) → iam:PassRole verdict
 		for _, rule := range passRoleRules {
 			actions := verdict{t: awspolicy.Yes}
@@ -86,6 +92,17 @@ func derivePassRole(m *model, out *emitter) {
 				}
 			}
 			if actions.t == awspolicy.No {
+				continue
+			}
+			if blind {
+				key := [2]string{"", rule.service}
+				pass, ok := passes[key]
+				if !ok {
+					pass = identityAllows(p, "iam:PassRole", blindARN(roles), map[string]string{"iam:PassedToService": rule.service})
+					passes[key] = pass
+				}
+				rules[rule.technique] = rule
+				sets.join(p, rule.technique, "pass a role to "+rule.service, pass.and(actions))
 				continue
 			}
 			for _, tr := range rolesTrusting(rule.service) {
@@ -106,6 +123,17 @@ func derivePassRole(m *model, out *emitter) {
 			}
 		}
 	}
+	sets.emit(out, graphmodel.EdgeCanBecome, true, func(s *techniqueSet) []setTarget {
+		rule := rules[s.technique]
+		var list []setTarget
+		for _, tr := range rolesTrusting(rule.service) {
+			r := tr.role
+			if r.account == s.account && (!rule.needsInstanceProfile || profiles[r.arn]) {
+				list = append(list, setTarget{id: r.arn, v: tr.trust})
+			}
+		}
+		return list
+	})
 }
 
 // trustedRole is a role whose trust admits a service, with that verdict.

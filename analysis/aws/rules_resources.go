@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/blastradius/blastradius/analysis/aws/catalog"
@@ -134,6 +135,11 @@ func deriveResourceAccess(m *model, out *emitter) {
 		of   map[*principal]*permissionSet
 	}
 	sets := map[[2]string]permissionSets{} // by account and service
+	blind := blindness{}
+	fams := accessFamilies(m)
+	access := newTechniqueSets(m)
+	setFamily := map[*techniqueSet][3]string{}
+	blindFor := map[blindFamily]bool{}
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -141,6 +147,11 @@ func deriveResourceAccess(m *model, out *emitter) {
 		service, typ, ok := catalog.ResourceTypeOf(r.arn)
 		if !ok || !accessServices[service] {
 			continue
+		}
+		fk := [3]string{r.account, service, typ}
+		fam := fams[fk]
+		if m.perPrincipal || !m.identityDecides(r) {
+			fam = nil
 		}
 		targets := []target{actionsOf(service, typ, r.arn)}
 		if service == "s3" && typ == "bucket" {
@@ -199,6 +210,31 @@ func deriveResourceAccess(m *model, out *emitter) {
 			if r.policy == nil && !services[p][service] && !services[p]["*"] {
 				continue // none of its statements concerns the service
 			}
+			if fam != nil && p.account == r.account && setOf[p] == nil {
+				// Allowed alike on every resource of the family: its access
+				// is decided once and recorded through permission sets (by
+				// access level, unless its broad policies already made it a
+				// member of one).
+				bk := blindFamily{p, fk}
+				isBlind, seen := blindFor[bk]
+				if !seen {
+					isBlind = blind.serviceBlind(p, service, fam.prefixes)
+					blindFor[bk] = isBlind
+					if isBlind {
+						f := resourceAccess(m, ix, p, r, targets)
+						what := "access " + service + " " + typ + " resources"
+						if f.certain != "" {
+							setFamily[access.joinLabelled(p, f.certainA, typ+":"+string(f.certain), what, f.certainV)] = fk
+						}
+						if f.conditional != "" && f.conditional.Rank() > f.certain.Rank() {
+							setFamily[access.joinLabelled(p, f.condA, typ+":"+string(f.conditional), what, f.condV)] = fk
+						}
+					}
+				}
+				if isBlind {
+					continue
+				}
+			}
 			if share && p.account == r.account && (named == nil || !namedBy(named, p)) {
 				if key, ok := classes.key(p, service, relevant); ok {
 					if key[0] == '-' && r.policy == nil {
@@ -223,6 +259,52 @@ func deriveResourceAccess(m *model, out *emitter) {
 		}
 		deriveExternalAccess(m, r, targets, out)
 	}
+	access.emit(out, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
+		level := graphmodel.Access(s.label[strings.LastIndexByte(s.label, ':')+1:])
+		var list []setTarget
+		for _, r := range fams[setFamily[s]].resources {
+			list = append(list, setTarget{id: r.arn, access: level, v: verdict{t: awspolicy.Yes,
+				evidence: []graphmodel.Evidence{{Source: r.arn, Statement: -1, Note: "no resource policy: identity policies decide"}}}})
+		}
+		return list
+	})
+}
+
+// blindFamily is a principal and a resource family.
+type blindFamily struct {
+	p   *principal
+	fam [3]string
+}
+
+// accessFamily is the resources of one account, service and type that
+// identity policies alone decide (identityDecides), with the ARN prefixes
+// they share.
+type accessFamily struct {
+	prefixes  []string
+	resources []*resource
+}
+
+// accessFamilies groups the resources that identity policies alone decide
+// by account, service and type.
+func accessFamilies(m *model) map[[3]string]*accessFamily {
+	fams := map[[3]string]*accessFamily{}
+	for _, r := range m.resources {
+		service, typ, ok := catalog.ResourceTypeOf(r.arn)
+		if !ok || !accessServices[service] || !m.identityDecides(r) {
+			continue
+		}
+		k := [3]string{r.account, service, typ}
+		f := fams[k]
+		if f == nil {
+			f = &accessFamily{}
+			fams[k] = f
+		}
+		if pre := familyPrefix(r.arn); !slices.Contains(f.prefixes, pre) {
+			f.prefixes = append(f.prefixes, pre)
+		}
+		f.resources = append(f.resources, r)
+	}
+	return fams
 }
 
 // resourceAccess decides p's strongest access to the targets of r.

@@ -1,0 +1,326 @@
+package aws
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/blastradius/blastradius/awspolicy"
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// Many principals hold a technique's permissions on every resource: a
+// CI role with iam:PassRole and lambda:CreateFunction on "*", a team's
+// policy with iam:PutRolePolicy on "*". Each of them reaches every target
+// of the technique in its account, and recording that principal by
+// principal makes the graph grow as principals × targets, with the same
+// target-side question (does this role's trust admit Lambda?) asked again
+// for each principal. When a principal's own part of the verdict is the
+// same for every target (resourceBlind), it is decided once, and the
+// principal joins the technique's permission set of its account; the set
+// holds the edges to the targets, decided once per target. Sets are
+// transparent to the analysis: a member reaches the set's targets in one
+// hop (graphmodel.NodeKind.Transparent). Below MinPermissionSetMembers
+// members, the edges stay per principal.
+
+// techniqueSet is the principals of one account whose own verdict for one
+// technique does not depend on the target.
+type techniqueSet struct {
+	account, technique, what string
+	// label tells apart the sets of one account and technique (the
+	// resource type and access level of resource access); "" otherwise.
+	label    string
+	members  []*principal
+	verdicts []verdict // by member: its own part of the verdict
+}
+
+// id names the set by its account, technique and label.
+func (s *techniqueSet) id() string {
+	id := "aws:permission-set:" + s.account + ":" + s.technique
+	if s.label != "" {
+		id += ":" + s.label
+	}
+	return id
+}
+
+// node is the graph node of the set.
+func (s *techniqueSet) node() graphmodel.Node {
+	return graphmodel.Node{
+		ID:       s.id(),
+		Kind:     graphmodel.KindAWSPermissionSet,
+		Provider: graphmodel.ProviderAWS,
+		Name:     "principals of " + s.account + " that can " + s.what + " (" + s.technique + ")",
+		Scope:    graphmodel.AWSAccountScope(s.account),
+		Properties: map[string]string{
+			"technique": s.technique,
+			"members":   strconv.Itoa(len(s.members)),
+		},
+	}
+}
+
+// setTarget is a target of a technique with the target's part of the
+// verdict, and for resource access the access it gives.
+type setTarget struct {
+	id     string
+	v      verdict
+	access graphmodel.Access
+}
+
+// techniqueSets gathers the sets of one family of techniques.
+type techniqueSets struct {
+	m     *model
+	sets  map[[3]string]*techniqueSet
+	order []*techniqueSet
+}
+
+func newTechniqueSets(m *model) *techniqueSets {
+	return &techniqueSets{m: m, sets: map[[3]string]*techniqueSet{}}
+}
+
+// join records that p meets its own part of technique with v, alike on
+// every target.
+func (ts *techniqueSets) join(p *principal, technique, what string, v verdict) {
+	ts.joinLabelled(p, technique, "", what, v)
+}
+
+// joinLabelled is join into the set of technique that label tells apart.
+func (ts *techniqueSets) joinLabelled(p *principal, technique, label, what string, v verdict) *techniqueSet {
+	if v.t == awspolicy.No {
+		return nil
+	}
+	k := [3]string{p.account, technique, label}
+	s := ts.sets[k]
+	if s == nil {
+		s = &techniqueSet{account: p.account, technique: technique, label: label, what: what}
+		ts.sets[k] = s
+		ts.order = append(ts.order, s)
+	}
+	s.members = append(s.members, p)
+	s.verdicts = append(s.verdicts, v)
+	return s
+}
+
+// emit records the sets' edges of kind: targets lists a set's targets in
+// its account. A set of MinPermissionSetMembers or more becomes a node
+// that its members are member_of and that holds the edges to the targets;
+// a smaller one gives each member its own edges (a member is never its own
+// target when skipSelf).
+func (ts *techniqueSets) emit(out *emitter, kind graphmodel.EdgeKind, skipSelf bool, targets func(s *techniqueSet) []setTarget) {
+	for _, s := range ts.order {
+		list := targets(s)
+		if len(list) == 0 {
+			continue
+		}
+		if len(s.members) < MinPermissionSetMembers {
+			for i, p := range s.members {
+				for _, t := range list {
+					if !skipSelf || t.id != p.arn {
+						out.addKind(kind, p.arn, t.id, s.technique, t.access, s.verdicts[i].and(t.v))
+					}
+				}
+			}
+			continue
+		}
+		id := ts.m.addExternal(s.id(), s.node)
+		for i, p := range s.members {
+			out.add(graphmodel.EdgeMemberOf, p.arn, id, TechniquePermissionSet, s.verdicts[i])
+		}
+		for _, t := range list {
+			out.addKind(kind, id, t.id, s.technique, t.access, t.v)
+		}
+	}
+}
+
+// blindKey memoizes resourceBlind per document, action and target family.
+type blindKey struct {
+	doc      *awspolicy.Document
+	action   string
+	prefixes string
+}
+
+// resourceBlind reports whether p's decision on action is the same for
+// every target whose ARN starts with one of prefixes (e.g. every role of
+// an account: "arn:aws:iam::111122223333:role/"): every statement p is
+// subject to (identity policies, boundary, control policies) that may
+// concern action names all of them ("*", or a pattern ending in "*" that
+// covers each prefix) and looks at nothing of the resource in its
+// conditions. Not safe for concurrent use: only the families that run one
+// after the other call it.
+func (m *model) resourceBlind(p *principal, action string, prefixes []string) bool {
+	return m.blind.blind(p, action, prefixes, func(doc *awspolicy.Document) bool {
+		return documentBlind(doc, func(st *awspolicy.Statement) bool { return st.MatchAction(action) }, prefixes)
+	})
+}
+
+// blindness memoizes documentBlind per document, action (or service) and
+// prefixes; one per goroutine.
+type blindness map[blindKey]bool
+
+// blind reports whether docBlind holds for every document p is subject to,
+// memoized under what and prefixes.
+func (b blindness) blind(p *principal, what string, prefixes []string, docBlind func(*awspolicy.Document) bool) bool {
+	docs := make([]*awspolicy.Document, 0, len(p.policies)+1)
+	for _, pol := range p.policies {
+		docs = append(docs, pol.doc)
+	}
+	if p.boundary != nil {
+		docs = append(docs, p.boundary.doc)
+	}
+	if p.org != nil {
+		for _, level := range p.org.scp {
+			for _, pol := range level {
+				docs = append(docs, pol.doc)
+			}
+		}
+	}
+	joined := strings.Join(prefixes, "\n")
+	for _, doc := range docs {
+		k := blindKey{doc, what, joined}
+		blind, ok := b[k]
+		if !ok {
+			blind = docBlind(doc)
+			b[k] = blind
+		}
+		if !blind {
+			return false
+		}
+	}
+	return true
+}
+
+// serviceBlind is resourceBlind for every action of service at once: the
+// statements that concern the service (or may, through a NotAction) are
+// the ones that must name every target.
+func (b blindness) serviceBlind(p *principal, service string, prefixes []string) bool {
+	return b.blind(p, service+":*", prefixes, func(doc *awspolicy.Document) bool {
+		return documentBlind(doc, func(st *awspolicy.Statement) bool { return statementConcerns(st, service) }, prefixes)
+	})
+}
+
+// statementConcerns reports whether st may match an action of service.
+func statementConcerns(st *awspolicy.Statement, service string) bool {
+	if st.Action.Negated {
+		return true
+	}
+	for _, a := range st.Action.Values {
+		prefix, _, found := strings.Cut(strings.ToLower(a), ":")
+		if !found || awspolicy.MatchActionPattern(prefix+":x", service+":x") {
+			return true
+		}
+	}
+	return false
+}
+
+// documentBlind reports whether every statement of doc that concerns the
+// decision covers every ARN under prefixes and has no condition on the
+// resource.
+func documentBlind(doc *awspolicy.Document, concerns func(*awspolicy.Statement) bool, prefixes []string) bool {
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		if !concerns(st) {
+			continue
+		}
+		if st.Resource.Negated || !slices.ContainsFunc(st.Resource.Values, func(pattern string) bool {
+			return coversAll(pattern, prefixes)
+		}) {
+			return false
+		}
+		for _, c := range st.Conditions {
+			if resourceKey(c.Key) {
+				return false
+			}
+			for _, v := range c.Values {
+				if strings.Contains(strings.ToLower(v), "${aws:resource") || strings.Contains(strings.ToLower(v), "${iam:resource") {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// coversAll reports whether a Resource pattern matches every ARN that
+// starts with one of prefixes: "*", or a pattern without policy variables
+// whose final "*" (in the ARN's resource part) absorbs whatever follows
+// the prefix.
+func coversAll(pattern string, prefixes []string) bool {
+	if pattern == "*" {
+		return true
+	}
+	if !strings.HasSuffix(pattern, "*") || strings.Contains(pattern, "${") || strings.Count(pattern, ":") < 5 {
+		return false
+	}
+	for _, p := range prefixes {
+		if !awspolicy.MatchARN(pattern, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// iamPrefixes is the ARN prefix of the IAM entities of one type ("role",
+// "user", "group", "policy") of an account.
+func iamPrefixes(account, typ string) []string {
+	return []string{"arn:aws:iam::" + account + ":" + typ + "/"}
+}
+
+// familyPrefix is the ARN prefix shared by the resources of arn's service,
+// region, account and type: arnTypePrefix, or the ARN up to its resource
+// part when it has no type ("arn:aws:s3:::").
+func familyPrefix(arn string) string {
+	if p := arnTypePrefix(arn); p != "" {
+		return p
+	}
+	n := 0
+	for i := 0; i < len(arn); i++ {
+		if arn[i] == ':' {
+			if n++; n == 5 {
+				return arn[:i+1]
+			}
+		}
+	}
+	return arn
+}
+
+// arnTypePrefix is the ARN up to the end of its resource type
+// ("arn:aws:lambda:eu-west-1:111122223333:function:"), or "" when it has no type.
+func arnTypePrefix(arn string) string {
+	n := 0
+	for i := 0; i < len(arn); i++ {
+		if arn[i] == ':' {
+			n++
+			if n == 5 {
+				rest := arn[i+1:]
+				if j := strings.IndexAny(rest, ":/"); j >= 0 {
+					return arn[:i+1+j+1]
+				}
+				return ""
+			}
+		}
+	}
+	return ""
+}
+
+// resourceKey reports whether a condition key describes the request's
+// resource (its tags, account or organization).
+func resourceKey(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasPrefix(k, "aws:resource") || strings.HasPrefix(k, "iam:resourcetag/") ||
+		strings.Contains(k, ":resourcetag/") || strings.HasPrefix(k, "s3:")
+}
+
+// blindARN is the resource a resource-blind decision is asked about: an
+// ARN under the first of the prefixes it is blind to that names nothing.
+func blindARN(prefixes []string) string {
+	return prefixes[0] + "\x00any"
+}
+
+// resourceBlindAll is resourceBlind for every action of a rule.
+func (m *model) resourceBlindAll(p *principal, actions, prefixes []string) bool {
+	for _, a := range actions {
+		if !m.resourceBlind(p, a, prefixes) {
+			return false
+		}
+	}
+	return true
+}

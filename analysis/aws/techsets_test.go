@@ -1,0 +1,75 @@
+package aws
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/blastradius/blastradius/awspolicy"
+)
+
+func TestCoversAll(t *testing.T) {
+	roles := []string{"arn:aws:iam::111122223333:role/"}
+	functions := []string{"arn:aws:lambda:eu-west-1:111122223333:function:", "arn:aws:lambda:us-east-1:111122223333:function:"}
+	for _, tc := range []struct {
+		pattern  string
+		prefixes []string
+		want     bool
+	}{
+		{"*", roles, true},
+		{"arn:aws:iam::111122223333:role/*", roles, true},
+		{"arn:aws:iam::*:role/*", roles, true},
+		{"arn:aws:iam::111122223333:*", roles, true},
+		{"arn:aws:iam::111122223333:role/app-*", roles, false},
+		{"arn:aws:iam::111122223333:role/admin", roles, false},
+		{"arn:aws:iam::444455556666:role/*", roles, false},
+		{"arn:aws:iam::111122223333:user/*", roles, false},
+		{"arn:aws:iam::111122223333:role/${aws:username}*", roles, false},
+		{"arn:aws:lambda:*:111122223333:function:*", functions, true},
+		{"arn:aws:lambda:eu-west-1:111122223333:function:*", functions, false},
+	} {
+		if got := coversAll(tc.pattern, tc.prefixes); got != tc.want {
+			t.Errorf("coversAll(%q, %v) = %v, want %v", tc.pattern, tc.prefixes, got, tc.want)
+		}
+	}
+}
+
+func TestFamilyPrefix(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:lambda:eu-west-1:111122223333:function:api":   "arn:aws:lambda:eu-west-1:111122223333:function:",
+		"arn:aws:iam::111122223333:role/teams/data":            "arn:aws:iam::111122223333:role/",
+		"arn:aws:s3:::reports":                                 "arn:aws:s3:::",
+		"arn:aws:sqs:us-east-1:111122223333:jobs":              "arn:aws:sqs:us-east-1:111122223333:",
+		"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab": "arn:aws:kms:us-east-1:111122223333:key/",
+	} {
+		if got := familyPrefix(arn); got != want {
+			t.Errorf("familyPrefix(%q) = %q, want %q", arn, got, want)
+		}
+	}
+}
+
+func TestDocumentBlind(t *testing.T) {
+	roles := []string{"arn:aws:iam::111122223333:role/"}
+	for _, tc := range []struct {
+		name, doc string
+		want      bool
+	}{
+		{"every role", `{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/*"}]}`, true},
+		{"other actions do not count", `{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::x/*"}]}`, true},
+		{"one role", `{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/a"}]}`, false},
+		{"a deny on one role", `{"Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/admin"}]}`, false},
+		{"a resource tag", `{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:ResourceTag/team":"a"}}}]}`, false},
+		{"a condition on the caller", `{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}}]}`, true},
+		{"NotResource", `{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","NotResource":"arn:aws:iam::111122223333:role/admin"}]}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := awspolicy.Parse(json.RawMessage(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			concerns := func(st *awspolicy.Statement) bool { return st.MatchAction("iam:PassRole") }
+			if got := documentBlind(doc, concerns, roles); got != tc.want {
+				t.Errorf("documentBlind = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
