@@ -48,7 +48,7 @@ func newClassifier(m *model) *classifier {
 // the same key decide alike on that resource; the key starts with "-" when
 // none of its policies concerns the resource. ok is false when p decides
 // on its own (a document that looks at who it is).
-func (c *classifier) key(p *principal, service string, relevant map[*policy]bool) (key string, ok bool) {
+func (c *classifier) key(p *principal, service string, relevant relevance) (key string, ok bool) {
 	return c.ruleKey(p, []string{service}, relevant, nil)
 }
 
@@ -56,7 +56,7 @@ func (c *classifier) key(p *principal, service string, relevant map[*policy]bool
 // on a resource whose relevant policies are relevant, and actions of the
 // services anywhere on any resource: every policy concerning one of those
 // counts whatever it names.
-func (c *classifier) ruleKey(p *principal, on []string, relevant map[*policy]bool, anywhere []string) (key string, ok bool) {
+func (c *classifier) ruleKey(p *principal, on []string, relevant relevance, anywhere []string) (key string, ok bool) {
 	for _, list := range [][]string{on, anywhere} {
 		for _, service := range list {
 			if c.alone(p, service) {
@@ -66,7 +66,7 @@ func (c *classifier) ruleKey(p *principal, on []string, relevant map[*policy]boo
 	}
 	var b []byte
 	for _, pol := range p.policies {
-		if (relevant[pol] && c.concernsAny(pol, on)) || c.concernsAny(pol, anywhere) {
+		if (relevant.has(pol) && c.concernsAny(pol, on)) || c.concernsAny(pol, anywhere) {
 			b = strconv.AppendInt(b, int64(c.id(pol)), 10)
 			b = append(b, ',')
 		}
@@ -350,14 +350,24 @@ func newResourceIndex(m *model) *resourceIndex {
 	return ix
 }
 
+// relevance is the policies with a statement that may name a resource:
+// those that may name every resource, and specific, those whose patterns
+// may name it.
+type relevance struct {
+	ix       *resourceIndex
+	specific map[*policy]bool
+}
+
+// has reports whether pol may name the resource.
+func (r relevance) has(pol *policy) bool {
+	return (r.ix != nil && r.ix.alwaysSet[pol]) || r.specific[pol]
+}
+
 // relevant returns the policies with a statement that may name one of arns
 // (a superset: patterns are only compared by their text before the first
 // wildcard, without regard to case).
-func (ix *resourceIndex) relevant(arns ...string) map[*policy]bool {
-	out := make(map[*policy]bool, len(ix.always)+8)
-	for _, pol := range ix.always {
-		out[pol] = true
-	}
+func (ix *resourceIndex) relevant(arns ...string) relevance {
+	out := map[*policy]bool{}
 	for _, arn := range arns {
 		arn = strings.ToLower(arn)
 		if cut := strings.IndexAny(arn, "*?"); cut >= 0 {
@@ -382,7 +392,7 @@ func (ix *resourceIndex) relevant(arns ...string) map[*policy]bool {
 			}
 		}
 	}
-	return out
+	return relevance{ix: ix, specific: out}
 }
 
 // isAlways reports whether a statement of pol may name every resource.

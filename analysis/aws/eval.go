@@ -257,7 +257,7 @@ func isAdmin(p *principal) verdict {
 
 // isAdminDocument reports whether one document alone is administrator-equivalent.
 func isAdminDocument(doc *awspolicy.Document) bool {
-	p := &principal{policies: []*policy{{doc: doc}}, facts: awspolicy.NewFacts()}
+	p := &principal{index: -1, policies: []*policy{{doc: doc}}, facts: awspolicy.NewFacts()}
 	return isAdmin(p).t == awspolicy.Yes
 }
 

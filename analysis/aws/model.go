@@ -26,6 +26,8 @@ type principal struct {
 	arn     string
 	account string
 	isRole  bool
+	// index is its position in model.principals (-1 for a stand-in).
+	index int
 	// policies are its identity policies: inline, attached managed, and
 	// those of its groups.
 	policies []*policy
@@ -284,6 +286,9 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 		p.facts = principalFacts(p, now)
 	}
 	sort.Slice(m.principals, func(i, j int) bool { return m.principals[i].arn < m.principals[j].arn })
+	for i, p := range m.principals {
+		p.index = i
+	}
 	sort.Slice(m.resources, func(i, j int) bool { return m.resources[i].arn < m.resources[j].arn })
 	for _, r := range m.resources {
 		r.roles = dedupe(r.roles)

@@ -50,7 +50,7 @@ func (c *classifier) permissionSets(account, service string) ([]*permissionSet, 
 		if len(broad) == 0 {
 			continue
 		}
-		key, ok := c.key(p, service, broad)
+		key, ok := c.key(p, service, relevance{specific: broad})
 		if !ok {
 			continue
 		}
@@ -71,7 +71,7 @@ func (c *classifier) permissionSets(account, service string) ([]*permissionSet, 
 		first := s.members[0]
 		broad := c.broadPolicies(first, service)
 		// Field by field: other families update first's memo meanwhile.
-		stand := &principal{node: first.node, arn: first.arn, account: first.account, isRole: first.isRole,
+		stand := &principal{index: -1, node: first.node, arn: first.arn, account: first.account, isRole: first.isRole,
 			boundary: first.boundary, trust: first.trust, groups: first.groups, facts: first.facts, profiles: first.profiles,
 			m: first.m, org: first.org, somewhere: map[string]verdict{}}
 		for _, pol := range first.policies {

@@ -48,6 +48,18 @@ func deriveAccess(m *model, out *emitter) {
 				sets.join(p, rule.technique, "act as another principal through "+rule.action,
 					identityAllows(p, rule.action, blindARN(targets), nil))
 			}
+			if arns, ok := namedResources(p, rule.action); ok && !inSet[p] {
+				// Its policies name its targets one by one (its own user,
+				// say): only those are decided.
+				for _, arn := range arns {
+					if t := m.byARN[arn]; t != nil && t != p && t.account == p.account && t.node.Kind == rule.target &&
+						t.node.Prop("service_linked") != "true" {
+						technique, v := credentialVerdict(p, t, rule)
+						out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, technique, v)
+					}
+				}
+				continue
+			}
 			holders = append(holders, p)
 		}
 		if len(holders) == 0 {
@@ -60,7 +72,7 @@ func deriveAccess(m *model, out *emitter) {
 			if t.node.Kind != rule.target || t.node.Prop("service_linked") == "true" {
 				continue
 			}
-			var relevant map[*policy]bool
+			var relevant relevance
 			if !m.perPrincipal {
 				relevant = classes.byResource.relevant(t.arn)
 			}

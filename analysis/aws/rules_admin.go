@@ -15,7 +15,7 @@ func deriveAdmin(m *model, out *emitter) {
 		out.add(graphmodel.EdgeAdminOf, p.arn, graphmodel.AWSAccountScope(p.account), TechAdminPolicy, v)
 	}
 	for _, g := range sortedGroups(m) {
-		as := &principal{arn: g.arn, account: g.account, policies: g.policies, facts: awspolicy.NewFacts()}
+		as := &principal{index: -1, arn: g.arn, account: g.account, policies: g.policies, facts: awspolicy.NewFacts()}
 		out.add(graphmodel.EdgeAdminOf, g.arn, graphmodel.AWSAccountScope(g.account), TechAdminPolicy, isAdmin(as))
 	}
 }

@@ -122,7 +122,7 @@ func deriveExisting(m *model, out *emitter) {
 		if share && r.policy != nil {
 			named, share = sharedFor(r.policy.doc, r.account)
 		}
-		var relevant map[*policy]bool
+		var relevant relevance
 		if share {
 			relevant = classes.byResource.relevant(r.arn)
 		}

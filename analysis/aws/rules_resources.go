@@ -139,7 +139,16 @@ func deriveResourceAccess(m *model, out *emitter) {
 	fams := accessFamilies(m)
 	access := newTechniqueSets(m)
 	setFamily := map[*techniqueSet][3]string{}
-	blindFor := map[blindFamily]bool{}
+	keys := newKeyMemo(classes)
+	// By principal index: administrators, and the services its statements concern.
+	admins := make([]bool, len(m.principals))
+	concerns := make([]map[string]bool, len(m.principals))
+	byAccount := map[string][]*principal{}
+	for _, p := range m.principals {
+		admins[p.index] = m.admins[p.arn]
+		concerns[p.index] = services[p]
+		byAccount[p.account] = append(byAccount[p.account], p)
+	}
 	for _, r := range m.resources {
 		if m.stopped() {
 			return
@@ -164,7 +173,7 @@ func deriveResourceAccess(m *model, out *emitter) {
 		if share && r.policy != nil {
 			named, share = sharedFor(r.policy.doc, r.account)
 		}
-		var relevant map[*policy]bool
+		var relevant relevance
 		if share {
 			arns := make([]string, len(targets))
 			for i, t := range targets {
@@ -200,14 +209,22 @@ func deriveResourceAccess(m *model, out *emitter) {
 			}
 		}
 		decided := map[string]found{}
-		for _, p := range m.principals {
-			if p.account == r.account && m.admins[p.arn] {
+		var flags []uint8
+		if fam != nil {
+			if fam.blind == nil {
+				fam.blind = make([]uint8, len(m.principals))
+			}
+			flags = fam.blind
+		}
+		candidates := m.principals
+		if r.policy == nil {
+			candidates = byAccount[r.account] // nothing lets another account in
+		}
+		for _, p := range candidates {
+			if p.account == r.account && admins[p.index] {
 				continue // the account's administrator reaches it through the scope
 			}
-			if p.account != r.account && r.policy == nil {
-				continue // nothing lets another account in
-			}
-			if r.policy == nil && !services[p][service] && !services[p]["*"] {
+			if r.policy == nil && !concerns[p.index][service] && !concerns[p.index]["*"] {
 				continue // none of its statements concerns the service
 			}
 			if fam != nil && p.account == r.account && setOf[p] == nil {
@@ -215,12 +232,10 @@ func deriveResourceAccess(m *model, out *emitter) {
 				// is decided once and recorded through permission sets (by
 				// access level, unless its broad policies already made it a
 				// member of one).
-				bk := blindFamily{p, fk}
-				isBlind, seen := blindFor[bk]
-				if !seen {
-					isBlind = blind.serviceBlind(p, service, fam.prefixes)
-					blindFor[bk] = isBlind
-					if isBlind {
+				if flags[p.index] == 0 {
+					flags[p.index] = notBlind
+					if blind.serviceBlind(p, service, fam.prefixes) {
+						flags[p.index] = isBlind
 						f := resourceAccess(m, ix, p, r, targets)
 						what := "access " + service + " " + typ + " resources"
 						if f.certain != "" {
@@ -231,12 +246,12 @@ func deriveResourceAccess(m *model, out *emitter) {
 						}
 					}
 				}
-				if isBlind {
+				if flags[p.index] == isBlind {
 					continue
 				}
 			}
 			if share && p.account == r.account && (named == nil || !namedBy(named, p)) {
-				if key, ok := classes.key(p, service, relevant); ok {
+				if key, ok := keys.of(p, service, relevant); ok {
 					if key[0] == '-' && r.policy == nil {
 						continue // none of its policies may name r
 					}
@@ -270,11 +285,11 @@ func deriveResourceAccess(m *model, out *emitter) {
 	})
 }
 
-// blindFamily is a principal and a resource family.
-type blindFamily struct {
-	p   *principal
-	fam [3]string
-}
+// Blindness of a principal to a resource family, by principal index.
+const (
+	notBlind uint8 = 1 + iota
+	isBlind
+)
 
 // accessFamily is the resources of one account, service and type that
 // identity policies alone decide (identityDecides), with the ARN prefixes
@@ -282,6 +297,45 @@ type blindFamily struct {
 type accessFamily struct {
 	prefixes  []string
 	resources []*resource
+	// blind says, by principal index, whether the principal is blind to
+	// the family (0: not known yet).
+	blind []uint8
+}
+
+// keyMemo remembers each principal's access class on a service for the
+// resources none of its specific policies (those that do not name every
+// resource) may name: most resources, for most principals.
+type keyMemo struct {
+	c    *classifier
+	memo map[keyFor]memoKey
+}
+
+type keyFor struct {
+	p       *principal
+	service string
+}
+
+type memoKey struct {
+	key string
+	ok  bool
+}
+
+func newKeyMemo(c *classifier) *keyMemo { return &keyMemo{c: c, memo: map[keyFor]memoKey{}} }
+
+// of is classifier.key, memoized when relevant holds none of p's specific policies.
+func (k *keyMemo) of(p *principal, service string, relevant relevance) (string, bool) {
+	for _, pol := range p.policies {
+		if relevant.specific[pol] {
+			return k.c.key(p, service, relevant)
+		}
+	}
+	f := keyFor{p, service}
+	mk, ok := k.memo[f]
+	if !ok {
+		mk.key, mk.ok = k.c.key(p, service, relevant)
+		k.memo[f] = mk
+	}
+	return mk.key, mk.ok
 }
 
 // accessFamilies groups the resources that identity policies alone decide
