@@ -171,8 +171,8 @@ func TestTechniqueSet(t *testing.T) {
 		}
 	}
 	want := map[string]bool{
-		setID + " can_become " + worker:    true,
-		setID + " can_become " + admin:     true,
+		setID + " can_become " + worker:   true,
+		setID + " can_become " + admin:    true,
 		users[9] + " can_become " + admin: true,
 	}
 	for _, u := range users[:9] {
