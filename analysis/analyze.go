@@ -125,6 +125,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 
 // Derived returns what the derivers added to the snapshot: the nodes they
 // needed and the attack-graph edges they proved, as they returned them.
+// The attack graph refers to those edges: callers must not change them.
 func (g *Graph) Derived() ([]graphmodel.Node, []graphmodel.Edge) {
 	return g.derivedNodes, g.derivedEdges
 }

@@ -90,11 +90,15 @@ func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived
 			return nil, fmt.Errorf("add derived node: %w", err)
 		}
 	}
-	for _, e := range preferCertain(derived) {
+	// Repeated derived edges (same Key) are kept once, a certain copy
+	// winning over a conditional one. The graph refers to the derivers'
+	// edges rather than copying them: nothing changes them afterwards.
+	for i := range derived {
+		e := &derived[i]
 		if e.From == "" || e.To == "" || e.Kind == "" {
 			return nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
 		}
-		if err := g.AddEdge(e); err != nil {
+		if err := g.AddEdgeRef(e); err != nil {
 			return nil, fmt.Errorf("add derived edge: %w", err)
 		}
 	}
@@ -110,25 +114,6 @@ func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived
 		}
 	}
 	return compact(g), nil
-}
-
-// preferCertain drops repeated derived edges (same Key), keeping a
-// non-conditional copy when there is one, and otherwise the first.
-func preferCertain(edges []graphmodel.Edge) []graphmodel.Edge {
-	at := make(map[string]int, len(edges))
-	out := make([]graphmodel.Edge, 0, len(edges))
-	for _, e := range edges {
-		k := e.Key()
-		if i, ok := at[k]; ok {
-			if out[i].Conditional && !e.Conditional {
-				out[i] = e
-			}
-			continue
-		}
-		at[k] = len(out)
-		out = append(out, e)
-	}
-	return out
 }
 
 // compact builds the int-indexed adjacency (CSR) of g.

@@ -18,8 +18,8 @@ type Graph struct {
 	out   map[string][]*Edge
 	in    map[string][]*Edge
 	order []string
-	// keys holds every edge's key.
-	keys map[edgeKey]struct{}
+	// keys holds every edge by its key.
+	keys map[edgeKey]*Edge
 	// lib is the library form, built by Library; nil until then and again
 	// after any change.
 	lib graph.Graph[string, *Node]
@@ -38,7 +38,7 @@ func NewGraph() *Graph {
 		nodes: map[string]*Node{},
 		out:   map[string][]*Edge{},
 		in:    map[string][]*Edge{},
-		keys:  map[edgeKey]struct{}{},
+		keys:  map[edgeKey]*Edge{},
 	}
 }
 
@@ -83,16 +83,54 @@ func (g *Graph) AddEdge(e Edge) error {
 			}
 		}
 	}
-	key := edgeKey{from: e.From, to: e.To, technique: e.Technique, kind: e.Kind, access: e.Access}
-	if _, dup := g.keys[key]; dup {
-		return nil
-	}
-	g.keys[key] = struct{}{}
-	g.lib = nil
 	c := e
-	g.out[e.From] = append(g.out[e.From], &c)
-	g.in[e.To] = append(g.in[e.To], &c)
+	g.add(&c, false)
 	return nil
+}
+
+// AddEdgeRef adds *e like AddEdge but without copying it: the graph keeps
+// e, which the caller must not change afterwards. An edge with the same
+// Key as one already present is ignored, unless that one is conditional
+// and e is not: e then takes its place.
+func (g *Graph) AddEdgeRef(e *Edge) error {
+	for _, id := range []string{e.From, e.To} {
+		if _, ok := g.nodes[id]; !ok {
+			if err := g.AddNode(Node{ID: id, Name: id}); err != nil {
+				return err
+			}
+		}
+	}
+	g.add(e, true)
+	return nil
+}
+
+// add records e unless an edge with its key is present; preferCertain lets
+// a certain e replace a conditional one.
+func (g *Graph) add(e *Edge, preferCertain bool) {
+	key := edgeKey{from: e.From, to: e.To, technique: e.Technique, kind: e.Kind, access: e.Access}
+	if old, dup := g.keys[key]; dup {
+		if preferCertain && old.Conditional && !e.Conditional {
+			g.keys[key] = e
+			replaceEdge(g.out[e.From], old, e)
+			replaceEdge(g.in[e.To], old, e)
+			g.lib = nil
+		}
+		return
+	}
+	g.keys[key] = e
+	g.lib = nil
+	g.out[e.From] = append(g.out[e.From], e)
+	g.in[e.To] = append(g.in[e.To], e)
+}
+
+// replaceEdge puts e in the place of old in list.
+func replaceEdge(list []*Edge, old, e *Edge) {
+	for i := range list {
+		if list[i] == old {
+			list[i] = e
+			return
+		}
+	}
 }
 
 // Node returns the node with the given ID.

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/blastradius/blastradius/analysis/aws/catalog"
@@ -159,7 +160,7 @@ func deriveResourceAccess(m *model, out *emitter) {
 		}
 		fk := [3]string{r.account, service, typ}
 		fam := fams[fk]
-		if m.perPrincipal || !m.identityDecides(r) {
+		if m.perPrincipal || fam == nil || !fam.has(r) {
 			fam = nil
 		}
 		targets := []target{actionsOf(service, typ, r.arn)}
@@ -209,12 +210,12 @@ func deriveResourceAccess(m *model, out *emitter) {
 			}
 		}
 		decided := map[string]found{}
-		var flags []uint8
+		var states []familyState
 		if fam != nil {
-			if fam.blind == nil {
-				fam.blind = make([]uint8, len(m.principals))
+			if fam.states == nil {
+				fam.states = make([]familyState, len(m.principals))
 			}
-			flags = fam.blind
+			states = fam.states
 		}
 		candidates := m.principals
 		if r.policy == nil {
@@ -228,15 +229,22 @@ func deriveResourceAccess(m *model, out *emitter) {
 				continue // none of its statements concerns the service
 			}
 			if fam != nil && p.account == r.account && setOf[p] == nil {
-				// Allowed alike on every resource of the family: its access
-				// is decided once and recorded through permission sets (by
-				// access level, unless its broad policies already made it a
-				// member of one).
-				if flags[p.index] == 0 {
-					flags[p.index] = notBlind
-					if blind.serviceBlind(p, service, fam.prefixes) {
-						flags[p.index] = isBlind
-						f := resourceAccess(m, ix, p, r, targets)
+				// Its policies that name every resource of the family alike
+				// are decided once, through a stand-in holding only them,
+				// and recorded through permission sets (by access level);
+				// its other policies, which deny nothing, are decided on
+				// the resources they may name, where they add to the set.
+				st := &states[p.index]
+				if st.flag == 0 {
+					st.flag = notBlind
+					if stand, others, ok := familyStand(p, service, fam.prefixes, blind, classes); ok {
+						st.flag, st.others = isBlind, others
+						// Without r's resource policy: the set's edge to
+						// each resource carries that resource's own part.
+						bare := *r
+						bare.policy = nil
+						st.gives = resourceAccess(m, ix, stand, &bare, targets)
+						f := st.gives
 						what := "access " + service + " " + typ + " resources"
 						if f.certain != "" {
 							setFamily[access.joinLabelled(p, f.certainA, typ+":"+string(f.certain), what, f.certainV)] = fk
@@ -246,7 +254,12 @@ func deriveResourceAccess(m *model, out *emitter) {
 						}
 					}
 				}
-				if flags[p.index] == isBlind {
+				if st.flag == isBlind {
+					if slices.ContainsFunc(st.others, relevant.has) {
+						if f := resourceAccess(m, ix, p, r, targets); adds(f, st.gives) {
+							emitAccess(out, p.arn, r, f)
+						}
+					}
 					continue
 				}
 			}
@@ -277,9 +290,9 @@ func deriveResourceAccess(m *model, out *emitter) {
 	access.emit(out, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
 		level := graphmodel.Access(s.label[strings.LastIndexByte(s.label, ':')+1:])
 		var list []setTarget
-		for _, r := range fams[setFamily[s]].resources {
-			list = append(list, setTarget{id: r.arn, access: level, v: verdict{t: awspolicy.Yes,
-				evidence: []graphmodel.Evidence{{Source: r.arn, Statement: -1, Note: "no resource policy: identity policies decide"}}}})
+		fam := fams[setFamily[s]]
+		for i, r := range fam.resources {
+			list = append(list, setTarget{id: r.arn, access: level, v: fam.sides[i]})
 		}
 		return list
 	})
@@ -291,15 +304,75 @@ const (
 	isBlind
 )
 
-// accessFamily is the resources of one account, service and type that
-// identity policies alone decide (identityDecides), with the ARN prefixes
-// they share.
+// accessFamily is the resources of one account, service and type on which
+// the requests of their account's principals are decided by the
+// principals' identity policies and a verdict of the resource's own, alike
+// for all of them (resourceSide), with the ARN prefixes they share.
 type accessFamily struct {
 	prefixes  []string
 	resources []*resource
-	// blind says, by principal index, whether the principal is blind to
-	// the family (0: not known yet).
-	blind []uint8
+	sides     []verdict // by resource: its own part of every verdict
+	members   map[*resource]bool
+	// states are, by principal index, what is known of each principal's
+	// access to the family.
+	states []familyState
+}
+
+// familyState is what is known of one principal's access to a resource
+// family: flag (0: nothing yet), and when the family's permission sets hold
+// its access (isBlind), what they give and its other policies.
+type familyState struct {
+	flag   uint8
+	gives  found
+	others []*policy
+}
+
+// familyStand splits p's policies concerning service into those that
+// decide alike on every resource under prefixes and the others; ok when
+// the others deny nothing of the service and p's boundary and control
+// policies decide alike too. stand is a copy of p holding the first ones.
+func familyStand(p *principal, service string, prefixes []string, b blindness, c *classifier) (stand *principal, others []*policy, ok bool) {
+	extra := []*awspolicy.Document{}
+	if p.boundary != nil {
+		extra = append(extra, p.boundary.doc)
+	}
+	if p.org != nil {
+		for _, level := range p.org.scp {
+			for _, pol := range level {
+				extra = append(extra, pol.doc)
+			}
+		}
+	}
+	for _, doc := range extra {
+		if !b.documentServiceBlind(doc, service, prefixes) {
+			return nil, nil, false
+		}
+	}
+	stand = &principal{index: -1, node: p.node, arn: p.arn, account: p.account, isRole: p.isRole,
+		boundary: p.boundary, trust: p.trust, groups: p.groups, facts: p.facts, profiles: p.profiles,
+		m: p.m, org: p.org}
+	for _, pol := range p.policies {
+		switch {
+		case !c.concerns(pol, service):
+		case b.documentServiceBlind(pol.doc, service, prefixes):
+			stand.policies = append(stand.policies, pol)
+		case deniesService(pol.doc, service):
+			return nil, nil, false
+		default:
+			others = append(others, pol)
+		}
+	}
+	return stand, others, true
+}
+
+// deniesService reports whether a Deny statement of doc may concern service.
+func deniesService(doc *awspolicy.Document, service string) bool {
+	for i := range doc.Statements {
+		if st := &doc.Statements[i]; st.Effect == awspolicy.Deny && statementConcerns(st, service) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyMemo remembers each principal's access class on a service for the
@@ -338,27 +411,111 @@ func (k *keyMemo) of(p *principal, service string, relevant relevance) (string, 
 	return mk.key, mk.ok
 }
 
-// accessFamilies groups the resources that identity policies alone decide
-// by account, service and type.
+// has reports whether r is one of the family's resources.
+func (f *accessFamily) has(r *resource) bool { return f.members[r] }
+
+// accessFamilies groups by account, service and type the resources whose
+// own part of their principals' verdicts is the same for all of them.
 func accessFamilies(m *model) map[[3]string]*accessFamily {
 	fams := map[[3]string]*accessFamily{}
 	for _, r := range m.resources {
 		service, typ, ok := catalog.ResourceTypeOf(r.arn)
-		if !ok || !accessServices[service] || !m.identityDecides(r) {
+		if !ok || !accessServices[service] {
+			continue
+		}
+		side, ok := m.resourceSide(r, service)
+		if !ok {
 			continue
 		}
 		k := [3]string{r.account, service, typ}
 		f := fams[k]
 		if f == nil {
-			f = &accessFamily{}
+			f = &accessFamily{members: map[*resource]bool{}}
 			fams[k] = f
 		}
-		if pre := familyPrefix(r.arn); !slices.Contains(f.prefixes, pre) {
-			f.prefixes = append(f.prefixes, pre)
+		for _, arn := range []string{r.arn, r.arn + "/*"} {
+			if pre := familyPrefix(arn); !slices.Contains(f.prefixes, pre) {
+				f.prefixes = append(f.prefixes, pre)
+			}
 		}
 		f.resources = append(f.resources, r)
+		f.sides = append(f.sides, side)
+		f.members[r] = true
 	}
 	return fams
+}
+
+// resourceSide returns r's own part of the verdict on any request of a
+// principal of r's account that r's resource policy does not name, when
+// that part is the same for every such principal and every action of
+// service: without a resource policy, Yes; with one that grants nothing to
+// everyone or to principals of r's account by name (for the account's
+// principals only their identity policies can then allow), what its Deny
+// statements leave, provided each covers every action of the service and
+// every ARN of r, and looks at nothing that tells principals apart. ok is
+// false otherwise, and when a resource control policy applies.
+func (m *model) resourceSide(r *resource, service string) (verdict, bool) {
+	if m.orgs[r.account] != nil && rcpServices[r.service] {
+		return verdict{}, false
+	}
+	if r.policy == nil {
+		return verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: r.arn, Statement: -1,
+			Note: "no resource policy: identity policies decide"}}}, true
+	}
+	if r.service == "kms" {
+		return verdict{}, false // the key policy decides
+	}
+	doc := r.policy.doc
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		if statementSpecific(st) || st.Principal.Negated || st.Action.Negated || st.Resource.Negated {
+			return verdict{}, false
+		}
+		for _, c := range st.Conditions {
+			if strings.EqualFold(c.Key, "aws:PrincipalType") {
+				return verdict{}, false
+			}
+		}
+		if st.Effect == awspolicy.Allow {
+			if st.Principal.Wildcard {
+				return verdict{}, false
+			}
+			for _, a := range st.Principal.AWS {
+				if account, exact := principalAccount(a); exact && (account == r.account || account == "*") {
+					return verdict{}, false
+				}
+			}
+			continue
+		}
+		// A Deny: on every action of the service, every ARN of r, everyone.
+		if !slices.ContainsFunc(st.Action.Values, func(a string) bool { return a == "*" || strings.EqualFold(a, service+":*") }) {
+			return verdict{}, false
+		}
+		for _, arn := range []string{r.arn, r.arn + "/x"} {
+			if !slices.ContainsFunc(st.Resource.Values, func(p string) bool { return awspolicy.MatchARN(p, arn) }) {
+				return verdict{}, false
+			}
+		}
+		if !st.Principal.Wildcard {
+			return verdict{}, false
+		}
+	}
+	// Any principal of the account stands for all: nothing looks at what
+	// tells them apart.
+	i := sort.Search(len(m.principals), func(i int) bool { return m.principals[i].arn >= "arn:aws:iam::"+r.account+":" })
+	if i == len(m.principals) || m.principals[i].account != r.account {
+		return verdict{}, false
+	}
+	d := doc.Evaluate(m.principals[i].request(service+":x", r.arn, nil))
+	side := verdict{t: d.Deny.Not(), undecided: d.Undecided,
+		evidence: []graphmodel.Evidence{{Source: r.arn, Statement: -1, Note: "its resource policy grants the account's principals nothing by name"}}}
+	for _, st := range d.Denying {
+		side.evidence = append(side.evidence, statementEvidence(r.policy.source, st, "may deny "+service+" requests"))
+	}
+	if side.t == awspolicy.Yes {
+		side.undecided = nil
+	}
+	return side, side.t != awspolicy.No
 }
 
 // resourceAccess decides p's strongest access to the targets of r.

@@ -197,6 +197,18 @@ func (b blindness) serviceBlind(p *principal, service string, prefixes []string)
 	})
 }
 
+// documentServiceBlind is documentBlind for the statements of doc that
+// concern service, memoized.
+func (b blindness) documentServiceBlind(doc *awspolicy.Document, service string, prefixes []string) bool {
+	k := blindKey{doc, service + ":*", strings.Join(prefixes, "\n")}
+	blind, ok := b[k]
+	if !ok {
+		blind = documentBlind(doc, func(st *awspolicy.Statement) bool { return statementConcerns(st, service) }, prefixes)
+		b[k] = blind
+	}
+	return blind
+}
+
 // statementConcerns reports whether st may match an action of service.
 func statementConcerns(st *awspolicy.Statement, service string) bool {
 	if st.Action.Negated {

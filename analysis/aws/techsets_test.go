@@ -73,3 +73,40 @@ func TestDocumentBlind(t *testing.T) {
 		})
 	}
 }
+
+func TestResourceSide(t *testing.T) {
+	const bucket = "arn:aws:s3:::reports"
+	deny := `{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
+	for _, tc := range []struct {
+		name, statements string
+		ok               bool
+		want             awspolicy.Tri
+	}{
+		{"no policy", "", true, awspolicy.Yes},
+		{"deny insecure transport", deny, true, awspolicy.Maybe},
+		{"another account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, true, awspolicy.Yes},
+		{"everyone allowed", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
+		{"a principal of the account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
+		{"deny on objects only", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
+		{"deny of some actions", `{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}`, false, 0},
+		{"deny looking at the caller", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/admin"}}}`, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &model{tagFacts: map[string]*awspolicy.Facts{}, byARN: map[string]*principal{}, resByARN: map[string]*resource{}}
+			p := &principal{arn: "arn:aws:iam::111122223333:user/alice", account: "111122223333", facts: awspolicy.NewFacts(), m: m}
+			m.principals = []*principal{p}
+			r := &resource{arn: bucket, account: "111122223333", service: "s3"}
+			if tc.statements != "" {
+				doc, err := awspolicy.Parse(json.RawMessage(`{"Statement":[` + tc.statements + `]}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.policy = &policy{source: bucket + "#policy", doc: doc}
+			}
+			side, ok := m.resourceSide(r, "s3")
+			if ok != tc.ok || (ok && side.t != tc.want) {
+				t.Errorf("resourceSide = %v, %v; want %v, %v", side.t, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
