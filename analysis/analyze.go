@@ -278,7 +278,11 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 	n := g.nodes[u]
 	certain, full := s.certain, s.full
 	certain.run(u)
-	full.run(u)
+	if certain.sameAsFull() {
+		full = certain
+	} else {
+		full.run(u)
+	}
 
 	limit := -1
 	if a.detail != DetailFull {

@@ -56,6 +56,9 @@ type reacher struct {
 	b *blockIndex
 	// certainOnly restricts the closure to edges whose Conditional is false.
 	certainOnly bool
+	// skipped lists the nodes a conditional arc or grant led to that were
+	// not in the closure then (certainOnly only); see sameAsFull.
+	skipped []int32
 
 	gen       uint32
 	stamp     []uint32 // stamp[v] == gen when v is in the closure individually
@@ -117,6 +120,7 @@ func (r *reacher) run(src int32) {
 	r.order = r.order[:0]
 	r.queue = r.queue[:0]
 	r.marks = r.marks[:0]
+	r.skipped = r.skipped[:0]
 	r.visit(src, -1, noParent, 0)
 	g := r.g
 	for head := int32(0); int(head) < len(r.queue); head++ {
@@ -139,10 +143,21 @@ func (r *reacher) run(src int32) {
 // node at queue position at is processed.
 func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 	if r.certainOnly && a.cond {
+		r.skip(a.to)
 		return
 	}
 	v := a.to
-	if r.g.isScope[v] && a.kind != arcAdmin {
+	if r.stamp[v] == r.gen {
+		// Already in the closure (the common case): only a stronger access
+		// matters. Arcs into scopes and permission sets carry none.
+		if a.access > r.access[v] {
+			r.access[v] = a.access
+			r.accessVia[v] = u
+			r.accessAt[v] = at
+		}
+		return
+	}
+	if a.toScope && a.kind != arcAdmin {
 		return
 	}
 	if a.kind == arcInherit {
@@ -151,12 +166,10 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 		}
 		return
 	}
-	if r.stamp[v] != r.gen {
-		if r.has(v) {
-			return // a lazy member: in the closure with the highest access
-		}
-		r.visit(v, u, ref, dist)
+	if r.has(v) {
+		return // a lazy member: in the closure with the highest access
 	}
+	r.visit(v, u, ref, dist)
 	if a.access > r.access[v] {
 		r.access[v] = a.access
 		r.accessVia[v] = u
@@ -226,9 +239,10 @@ func (r *reacher) mark(s, at int32) {
 		}
 		r.cursor[s] = ev.cut - 1
 		if r.certainOnly && a.cond {
+			r.skip(a.to)
 			continue
 		}
-		if !r.has(a.to) && !(r.g.isScope[a.to] && a.kind != arcAdmin) {
+		if !r.has(a.to) && !(a.toScope && a.kind != arcAdmin) {
 			flush(ev.cut)
 		}
 		r.follow(s, a, ev.arc, dist, at)
@@ -299,18 +313,47 @@ func (r *reacher) applyGrants(v, dist int32) {
 	}
 	for _, gi := range g.grantOut[v] {
 		gr := &g.grants[gi]
-		if (r.certainOnly && gr.cond) || !r.has(gr.y) || r.has(gr.scope) {
+		if r.certainOnly && gr.cond {
+			r.skip(gr.scope)
+			continue
+		}
+		if !r.has(gr.y) || r.has(gr.scope) {
 			continue
 		}
 		r.visit(gr.scope, gr.y, -gi-1, int32(r.distance(gr.y))+1)
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
-		if (r.certainOnly && gr.cond) || !r.has(gr.x) || r.has(gr.scope) {
+		if r.certainOnly && gr.cond {
+			r.skip(gr.scope)
+			continue
+		}
+		if !r.has(gr.x) || r.has(gr.scope) {
 			continue
 		}
 		r.visit(gr.scope, v, -gi-1, dist+1)
 	}
+}
+
+// skip records that a conditional arc or grant led to v (certainOnly).
+func (r *reacher) skip(v int32) {
+	if !r.has(v) {
+		r.skipped = append(r.skipped, v)
+	}
+}
+
+// sameAsFull reports, once run returned on a certain reacher, whether the
+// full closure holds the same nodes: every conditional arc or grant it
+// left aside leads into it anyway. The analysis then need not compute the
+// full closure: it would only differ in how some members are reached, and
+// it reports only what the certain closure lacks.
+func (r *reacher) sameAsFull() bool {
+	for _, v := range r.skipped {
+		if !r.has(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // has reports whether v is in the current closure.

@@ -2,11 +2,16 @@
 //
 // Answers: which identities can act as this one in a single step (assume
 // it, pass it to a service they control, mint its credentials), by which
-// technique, and what evidence allows it?
+// technique, and what evidence allows it? A permission set that holds the
+// step for its members is listed through each member (column through).
 //
 // Parameters:
 //   $id  the full ID of the identity (a role ARN, …)
 MATCH (x:Node)-[r:CAN_BECOME]->(t:Node {id: $id})
-RETURN x.id AS who, x.kind AS kind, r.technique AS technique,
-       r.conditional AS conditional, r.conditions AS conditions, r.evidence AS evidence
+OPTIONAL MATCH (m:Node)-[mr:MEMBER_OF]->(x)
+WHERE x.kind = 'aws.permission_set'
+WITH coalesce(m, x) AS who, CASE WHEN m IS NULL THEN null ELSE x.id END AS through, r,
+     r.conditional OR coalesce(mr.conditional, false) AS conditional
+RETURN who.id AS who, who.kind AS kind, r.technique AS technique, through,
+       conditional, r.conditions AS conditions, r.evidence AS evidence
 ORDER BY conditional, who
