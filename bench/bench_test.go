@@ -15,6 +15,7 @@ import (
 	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
 	"github.com/blastradius/blastradius/collectors"
 	awscollect "github.com/blastradius/blastradius/collectors/aws"
+	"github.com/blastradius/blastradius/internal/memlimit"
 	"github.com/blastradius/blastradius/internal/synth"
 	"github.com/blastradius/blastradius/report"
 )
@@ -82,6 +83,7 @@ func BenchmarkCollectAnalyzeLarge(b *testing.B) {
 func benchCollectAnalyze(b *testing.B, spec synth.Spec) {
 	dir := estate(b, spec)
 	ctx := context.Background()
+	defer memlimit.Restore(memlimit.Apply()) // as the command runs
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	runtime.GC()
 

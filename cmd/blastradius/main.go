@@ -16,9 +16,12 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/blastradius/blastradius/internal/memlimit"
 )
 
 func main() {
+	memlimit.Apply() // a soft heap limit unless GOMEMLIMIT says otherwise
 	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
 }
 
@@ -58,7 +61,13 @@ Exit codes:
    1  a gate failed (diff --fail-on)
    2  bad usage or bad input (unknown flag or format, missing argument,
       unreadable or malformed file); the message names the file and place
-   3  collection failed (with --strict: any gap)`
+   3  collection failed (with --strict: any gap)
+
+Memory:
+   blastradius runs with a soft heap limit of 1.75 GiB: past it the Go
+   garbage collector works harder instead of letting the heap double, and
+   nothing fails. GOMEMLIMIT overrides it (e.g. GOMEMLIMIT=8GiB for speed
+   on a large machine).`
 
 // newApp builds the command tree. Output goes to stdout, help to stdout,
 // diagnostics to stderr.
