@@ -42,6 +42,33 @@ func newClassifier(m *model) *classifier {
 	return c
 }
 
+// numberAll gives every policy, boundary and control policy chain of the
+// model its number, so that keys only read ids and orgs afterwards.
+func (c *classifier) numberAll() {
+	for _, p := range c.m.principals {
+		for _, pol := range p.policies {
+			c.id(pol)
+		}
+		if p.boundary != nil {
+			c.id(p.boundary)
+		}
+		if p.org != nil {
+			if _, ok := c.orgs[p.org]; !ok {
+				c.orgs[p.org] = len(c.orgs) + 1
+			}
+		}
+	}
+}
+
+// fork returns a classifier for another goroutine: it shares the numbers
+// (numberAll must have run) and the resource index, read-only, and keeps
+// its own memos.
+func (c *classifier) fork() *classifier {
+	return &classifier{m: c.m, ids: c.ids, orgs: c.orgs, byResource: c.byResource,
+		specific: map[*awspolicy.Document]bool{}, services: map[*policy]map[string]bool{},
+		lone: map[string]map[*principal]bool{}}
+}
+
 // key returns the access class of p on a resource of service whose
 // relevant identity policies are relevant: the relevant policies p holds
 // (in its order), its kind, boundary and control policies. Principals with

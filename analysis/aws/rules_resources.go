@@ -1,9 +1,11 @@
 package aws
 
 import (
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blastradius/blastradius/analysis/aws/catalog"
 	"github.com/blastradius/blastradius/awspolicy"
@@ -118,6 +120,86 @@ func (ix *actionIndex) candidates(p *principal, r *resource, t target) map[strin
 // access the principal certainly has, and a stronger conditional one when
 // a condition the analysis cannot decide stands between.
 func deriveResourceAccess(m *model, out *emitter) {
+	ra := newAccessRun(m)
+	ra.prepare(out)
+	lists := ra.partition(runtime.GOMAXPROCS(0))
+	// Each worker decides its resources (whole families, so that a
+	// family's permission sets are one worker's) and records their edges by
+	// resource; they are put together in resource order.
+	perResource := make([][]graphmodel.Edge, len(m.resources))
+	setEdges := make([][]graphmodel.Edge, len(lists))
+	var wg sync.WaitGroup
+	for w, list := range lists {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			setEdges[w] = ra.worker(list, perResource)
+		}()
+	}
+	wg.Wait()
+	for _, edges := range perResource {
+		out.edges = append(out.edges, edges...)
+	}
+	for _, edges := range setEdges {
+		out.edges = append(out.edges, edges...)
+	}
+}
+
+// accessRun is what the workers of deriveResourceAccess share, read-only
+// once prepare returned.
+type accessRun struct {
+	m        *model
+	services map[*principal]map[string]bool
+	classes  *classifier
+	fams     map[[3]string]*accessFamily
+	// By principal index: administrators, and the services its statements concern.
+	admins    []bool
+	concerns  []map[string]bool
+	byAccount map[string][]*principal
+	// By resource index: its service, type and targets (ok false when it
+	// gets no access edges), whether principals share decisions on it, and
+	// the principals of its account its resource policy names.
+	res []resourceInfo
+	// sets are the permission sets of identical broad policies, by account
+	// and service.
+	sets map[[2]string]permissionSets
+}
+
+type resourceInfo struct {
+	ok            bool
+	service, typ  string
+	targets       []target
+	share         bool
+	named         []string
+	familyKey     [3]string
+	inFamily      bool
+	permissionSet bool // the account's permission sets apply
+}
+
+type permissionSets struct {
+	list []*permissionSet
+	of   map[*principal]*permissionSet
+}
+
+func newAccessRun(m *model) *accessRun {
+	ra := &accessRun{m: m, services: principalServices(m), classes: newClassifier(m), fams: accessFamilies(m),
+		admins: make([]bool, len(m.principals)), concerns: make([]map[string]bool, len(m.principals)),
+		byAccount: map[string][]*principal{}, res: make([]resourceInfo, len(m.resources)),
+		sets: map[[2]string]permissionSets{}}
+	ra.classes.numberAll()
+	for _, p := range m.principals {
+		ra.admins[p.index] = m.admins[p.arn]
+		ra.concerns[p.index] = ra.services[p]
+		ra.byAccount[p.account] = append(ra.byAccount[p.account], p)
+	}
+	return ra
+}
+
+// prepare works out each resource's information and the permission sets
+// of identical broad policies the resources need, recording their
+// memberships in out.
+func (ra *accessRun) prepare(out *emitter) {
+	m := ra.m
 	cache := map[string]levelActions{}
 	actionsOf := func(service, typ, arn string) target {
 		k := service + "/" + typ
@@ -128,51 +210,104 @@ func deriveResourceAccess(m *model, out *emitter) {
 		}
 		return target{arn: arn, key: k, actions: a}
 	}
-	ix := &actionIndex{covers: map[coverKey][]string{}}
-	services := principalServices(m)
-	classes := newClassifier(m)
-	type permissionSets struct {
-		list []*permissionSet
-		of   map[*principal]*permissionSet
-	}
-	sets := map[[2]string]permissionSets{} // by account and service
-	blind := blindness{}
-	fams := accessFamilies(m)
-	access := newTechniqueSets(m)
-	setFamily := map[*techniqueSet][3]string{}
-	keys := newKeyMemo(classes)
-	// By principal index: administrators, and the services its statements concern.
-	admins := make([]bool, len(m.principals))
-	concerns := make([]map[string]bool, len(m.principals))
-	byAccount := map[string][]*principal{}
-	for _, p := range m.principals {
-		admins[p.index] = m.admins[p.arn]
-		concerns[p.index] = services[p]
-		byAccount[p.account] = append(byAccount[p.account], p)
-	}
-	for _, r := range m.resources {
-		if m.stopped() {
-			return
-		}
+	for i, r := range m.resources {
 		service, typ, ok := catalog.ResourceTypeOf(r.arn)
 		if !ok || !accessServices[service] {
 			continue
 		}
-		fk := [3]string{r.account, service, typ}
-		fam := fams[fk]
-		if m.perPrincipal || fam == nil || !fam.has(r) {
-			fam = nil
-		}
-		targets := []target{actionsOf(service, typ, r.arn)}
+		info := &ra.res[i]
+		info.ok, info.service, info.typ = true, service, typ
+		info.targets = []target{actionsOf(service, typ, r.arn)}
 		if service == "s3" && typ == "bucket" {
-			targets = append(targets, actionsOf("s3", "object", r.arn+"/*"))
+			info.targets = append(info.targets, actionsOf("s3", "object", r.arn+"/*"))
+		}
+		info.familyKey = [3]string{r.account, service, typ}
+		if fam := ra.fams[info.familyKey]; fam != nil && fam.has(r) && !m.perPrincipal {
+			info.inFamily = true
 		}
 		// Principals of r's account share decisions by access class, except
 		// those r's resource policy tells apart.
-		var named []string
-		share := !m.perPrincipal
-		if share && r.policy != nil {
-			named, share = sharedFor(r.policy.doc, r.account)
+		info.share = !m.perPrincipal
+		if info.share && r.policy != nil {
+			info.named, info.share = sharedFor(r.policy.doc, r.account)
+		}
+		// Permission sets of r's account give their members their shared
+		// access, unless r's resource policy names some principal of the
+		// account (it could deny that one what the set gives).
+		if info.share && info.named == nil && !m.perPrincipal {
+			info.permissionSet = true
+			k := [2]string{r.account, service}
+			if _, ok := ra.sets[k]; !ok {
+				list, of := ra.classes.permissionSets(r.account, service)
+				ra.sets[k] = permissionSets{list, of}
+				for _, s := range list {
+					m.addExternal(s.id, func() graphmodel.Node { return s.node(r.account, service) })
+					for _, p := range s.members {
+						out.add(graphmodel.EdgeMemberOf, p.arn, s.id, TechniquePermissionSet, s.membership())
+					}
+				}
+			}
+		}
+	}
+}
+
+// partition splits the resources among n workers, each family whole, by
+// resource count: a family goes to the least loaded worker when its first
+// resource comes.
+func (ra *accessRun) partition(n int) [][]int {
+	n = max(n, 1)
+	lists := make([][]int, n)
+	load := make([]int, n)
+	owner := map[[3]string]int{}
+	least := func() int {
+		w := 0
+		for i := range load {
+			if load[i] < load[w] {
+				w = i
+			}
+		}
+		return w
+	}
+	for i := range ra.m.resources {
+		info := &ra.res[i]
+		if !info.ok {
+			continue
+		}
+		w := least()
+		if info.inFamily {
+			if o, ok := owner[info.familyKey]; ok {
+				w = o
+			} else {
+				owner[info.familyKey] = w
+			}
+		}
+		lists[w] = append(lists[w], i)
+		load[w]++
+	}
+	return lists
+}
+
+// worker decides the resources of list, storing each one's edges in
+// perResource, and returns the edges of its family permission sets.
+func (ra *accessRun) worker(list []int, perResource [][]graphmodel.Edge) []graphmodel.Edge {
+	m := ra.m
+	ix := &actionIndex{covers: map[coverKey][]string{}}
+	classes := ra.classes.fork()
+	keys := newKeyMemo(classes)
+	blind := blindness{}
+	access := newTechniqueSets(m)
+	setFamily := map[*techniqueSet][3]string{}
+	for _, i := range list {
+		if m.stopped() {
+			break
+		}
+		r, info := m.resources[i], &ra.res[i]
+		out := &emitter{}
+		service, typ, targets, named, share := info.service, info.typ, info.targets, info.named, info.share
+		fk := info.familyKey
+		var fam *accessFamily
+		if info.inFamily {
+			fam = ra.fams[fk]
 		}
 		var relevant relevance
 		if share {
@@ -182,25 +317,10 @@ func deriveResourceAccess(m *model, out *emitter) {
 			}
 			relevant = classes.byResource.relevant(arns...)
 		}
-		// Permission sets of r's account give their members their shared
-		// access, unless r's resource policy names some principal of the
-		// account (it could deny that one what the set gives).
 		var setOf map[*principal]*permissionSet
 		var setGives map[*permissionSet]found
-		if share && named == nil && !m.perPrincipal {
-			k := [2]string{r.account, service}
-			ps, ok := sets[k]
-			if !ok {
-				list, of := classes.permissionSets(r.account, service)
-				ps = permissionSets{list, of}
-				sets[k] = ps
-				for _, s := range list {
-					m.addExternal(s.id, func() graphmodel.Node { return s.node(r.account, service) })
-					for _, p := range s.members {
-						out.add(graphmodel.EdgeMemberOf, p.arn, s.id, TechniquePermissionSet, s.membership())
-					}
-				}
-			}
+		if info.permissionSet {
+			ps := ra.sets[[2]string{r.account, service}]
 			setOf = ps.of
 			setGives = make(map[*permissionSet]found, len(ps.list))
 			for _, s := range ps.list {
@@ -219,13 +339,13 @@ func deriveResourceAccess(m *model, out *emitter) {
 		}
 		candidates := m.principals
 		if r.policy == nil {
-			candidates = byAccount[r.account] // nothing lets another account in
+			candidates = ra.byAccount[r.account] // nothing lets another account in
 		}
 		for _, p := range candidates {
-			if p.account == r.account && admins[p.index] {
+			if p.account == r.account && ra.admins[p.index] {
 				continue // the account's administrator reaches it through the scope
 			}
-			if r.policy == nil && !concerns[p.index][service] && !concerns[p.index]["*"] {
+			if r.policy == nil && !ra.concerns[p.index][service] && !ra.concerns[p.index]["*"] {
 				continue // none of its statements concerns the service
 			}
 			if fam != nil && p.account == r.account && setOf[p] == nil {
@@ -286,16 +406,19 @@ func deriveResourceAccess(m *model, out *emitter) {
 			emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
 		}
 		deriveExternalAccess(m, r, targets, out)
+		perResource[i] = out.edges
 	}
-	access.emit(out, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
+	sets := &emitter{}
+	access.emit(sets, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
 		level := graphmodel.Access(s.label[strings.LastIndexByte(s.label, ':')+1:])
 		var list []setTarget
-		fam := fams[setFamily[s]]
+		fam := ra.fams[setFamily[s]]
 		for i, r := range fam.resources {
 			list = append(list, setTarget{id: r.arn, access: level, v: fam.sides[i]})
 		}
 		return list
 	})
+	return sets.edges
 }
 
 // Blindness of a principal to a resource family, by principal index.
