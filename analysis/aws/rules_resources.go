@@ -337,6 +337,25 @@ func (ra *accessRun) worker(list []int, perResource [][]graphmodel.Edge) []graph
 			}
 			states = fam.states
 		}
+		// classOf is p's access class on r, when it shares decisions there;
+		// decideAs is p's access to r, decided once per class.
+		classOf := func(p *principal) (string, bool) {
+			if !share || p.account != r.account || (named != nil && namedBy(named, p)) {
+				return "", false
+			}
+			return keys.of(p, service, relevant)
+		}
+		decideAs := func(p *principal, key string, ok bool) found {
+			if !ok {
+				return resourceAccess(m, ix, p, r, targets)
+			}
+			f, seen := decided[key]
+			if !seen {
+				f = resourceAccess(m, ix, p, r, targets) // any member decides for all
+				decided[key] = f
+			}
+			return f
+		}
 		candidates := m.principals
 		if r.policy == nil {
 			candidates = ra.byAccount[r.account] // nothing lets another account in
@@ -376,32 +395,26 @@ func (ra *accessRun) worker(list []int, perResource [][]graphmodel.Edge) []graph
 				}
 				if st.flag == isBlind {
 					if slices.ContainsFunc(st.others, relevant.has) {
-						if f := resourceAccess(m, ix, p, r, targets); adds(f, st.gives) {
+						key, ok := classOf(p)
+						if f := decideAs(p, key, ok); adds(f, st.gives) {
 							emitAccess(out, p.arn, r, f)
 						}
 					}
 					continue
 				}
 			}
-			if share && p.account == r.account && (named == nil || !namedBy(named, p)) {
-				if key, ok := keys.of(p, service, relevant); ok {
-					if key[0] == '-' && r.policy == nil {
-						continue // none of its policies may name r
-					}
-					set := setOf[p]
-					if set != nil && set.key == key {
-						continue // its set's access is all it has
-					}
-					f, seen := decided[key]
-					if !seen {
-						f = resourceAccess(m, ix, p, r, targets) // any member decides for all
-						decided[key] = f
-					}
-					if set == nil || adds(f, setGives[set]) {
-						emitAccess(out, p.arn, r, f)
-					}
-					continue
+			if key, ok := classOf(p); ok {
+				if key[0] == '-' && r.policy == nil {
+					continue // none of its policies may name r
 				}
+				set := setOf[p]
+				if set != nil && set.key == key {
+					continue // its set's access is all it has
+				}
+				if f := decideAs(p, key, true); set == nil || adds(f, setGives[set]) {
+					emitAccess(out, p.arn, r, f)
+				}
+				continue
 			}
 			emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
 		}
