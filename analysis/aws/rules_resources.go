@@ -152,9 +152,10 @@ type accessRun struct {
 	services map[*principal]map[string]bool
 	classes  *classifier
 	fams     map[[3]string]*accessFamily
-	// By principal index: administrators, and the services its statements concern.
+	// By principal index: administrators; by service and principal index,
+	// whether its statements concern the service.
 	admins    []bool
-	concerns  []map[string]bool
+	concerns  map[string][]bool
 	byAccount map[string][]*principal
 	// By resource index: its service, type and targets (ok false when it
 	// gets no access edges), whether principals share decisions on it, and
@@ -183,13 +184,18 @@ type permissionSets struct {
 
 func newAccessRun(m *model) *accessRun {
 	ra := &accessRun{m: m, services: principalServices(m), classes: newClassifier(m), fams: accessFamilies(m),
-		admins: make([]bool, len(m.principals)), concerns: make([]map[string]bool, len(m.principals)),
+		admins: make([]bool, len(m.principals)), concerns: map[string][]bool{},
 		byAccount: map[string][]*principal{}, res: make([]resourceInfo, len(m.resources)),
 		sets: map[[2]string]permissionSets{}}
 	ra.classes.numberAll()
 	for _, p := range m.principals {
 		ra.admins[p.index] = m.admins[p.arn]
-		ra.concerns[p.index] = ra.services[p]
+		for service := range accessServices {
+			if ra.concerns[service] == nil {
+				ra.concerns[service] = make([]bool, len(m.principals))
+			}
+			ra.concerns[service][p.index] = ra.services[p][service] || ra.services[p]["*"]
+		}
 		ra.byAccount[p.account] = append(ra.byAccount[p.account], p)
 	}
 	return ra
@@ -360,11 +366,12 @@ func (ra *accessRun) worker(list []int, perResource [][]graphmodel.Edge) []graph
 		if r.policy == nil {
 			candidates = ra.byAccount[r.account] // nothing lets another account in
 		}
+		concerned := ra.concerns[service]
 		for _, p := range candidates {
 			if p.account == r.account && ra.admins[p.index] {
 				continue // the account's administrator reaches it through the scope
 			}
-			if r.policy == nil && !ra.concerns[p.index][service] && !ra.concerns[p.index]["*"] {
+			if r.policy == nil && !concerned[p.index] {
 				continue // none of its statements concerns the service
 			}
 			if fam != nil && p.account == r.account && setOf[p] == nil {
