@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blastradius/blastradius/analysis/aws/catalog"
 	"github.com/blastradius/blastradius/awspolicy"
@@ -122,26 +123,32 @@ func (ix *actionIndex) candidates(p *principal, r *resource, t target) map[strin
 func deriveResourceAccess(m *model, out *emitter) {
 	ra := newAccessRun(m)
 	ra.prepare(out)
-	lists := ra.partition(runtime.GOMAXPROCS(0))
-	// Each worker decides its resources (whole families, so that a
-	// family's permission sets are one worker's) and records their edges by
-	// resource; they are put together in resource order.
+	// First each family's permission sets (a family per task), then each
+	// resource (a resource per task), on every core; the edges are put
+	// together in resource order, then in family order.
+	families := ra.familyOrder()
+	ra.parallel(len(families), func(w *accessWorker, i int) { w.family(families[i]) })
 	perResource := make([][]graphmodel.Edge, len(m.resources))
-	setEdges := make([][]graphmodel.Edge, len(lists))
-	var wg sync.WaitGroup
-	for w, list := range lists {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			setEdges[w] = ra.worker(list, perResource)
-		}()
+	ra.parallel(len(m.resources), func(w *accessWorker, i int) {
+		if ra.res[i].ok {
+			perResource[i] = w.resource(i)
+		}
+	})
+	if m.stopped() {
+		return
 	}
-	wg.Wait()
 	for _, edges := range perResource {
 		out.edges = append(out.edges, edges...)
 	}
-	for _, edges := range setEdges {
-		out.edges = append(out.edges, edges...)
+	for _, fam := range families {
+		fam.sets.emit(out, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
+			level := graphmodel.Access(s.label[strings.LastIndexByte(s.label, ':')+1:])
+			list := make([]setTarget, 0, len(fam.resources))
+			for i, r := range fam.resources {
+				list = append(list, setTarget{id: r.arn, access: level, v: fam.sides[i]})
+			}
+			return list
+		})
 	}
 }
 
@@ -257,188 +264,190 @@ func (ra *accessRun) prepare(out *emitter) {
 	}
 }
 
-// partition splits the resources among n workers, each family whole, by
-// resource count: a family goes to the least loaded worker when its first
-// resource comes.
-func (ra *accessRun) partition(n int) [][]int {
-	n = max(n, 1)
-	lists := make([][]int, n)
-	load := make([]int, n)
-	owner := map[[3]string]int{}
-	least := func() int {
-		w := 0
-		for i := range load {
-			if load[i] < load[w] {
-				w = i
-			}
-		}
-		return w
-	}
+// familyOrder lists the families that resources belong to, in the order
+// of their first resource.
+func (ra *accessRun) familyOrder() []*accessFamily {
+	var list []*accessFamily
+	seen := map[*accessFamily]bool{}
 	for i := range ra.m.resources {
-		info := &ra.res[i]
-		if !info.ok {
-			continue
-		}
-		w := least()
-		if info.inFamily {
-			if o, ok := owner[info.familyKey]; ok {
-				w = o
-			} else {
-				owner[info.familyKey] = w
+		if info := &ra.res[i]; info.ok && info.inFamily {
+			if fam := ra.fams[info.familyKey]; !seen[fam] {
+				seen[fam] = true
+				list = append(list, fam)
 			}
 		}
-		lists[w] = append(lists[w], i)
-		load[w]++
 	}
-	return lists
+	return list
 }
 
-// worker decides the resources of list, storing each one's edges in
-// perResource, and returns the edges of its family permission sets.
-func (ra *accessRun) worker(list []int, perResource [][]graphmodel.Edge) []graphmodel.Edge {
-	m := ra.m
-	ix := &actionIndex{covers: map[coverKey][]string{}}
+// parallel runs task(w, i) for every i below n on GOMAXPROCS goroutines,
+// each with its own worker state, taking tasks in order as they finish.
+func (ra *accessRun) parallel(n int, task func(w *accessWorker, i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := ra.newWorker()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ra.m.stopped() {
+					return
+				}
+				task(w, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// accessWorker is one goroutine's state: its memos.
+type accessWorker struct {
+	ra      *accessRun
+	ix      *actionIndex
+	classes *classifier
+	keys    *keyMemo
+	blind   blindness
+}
+
+func (ra *accessRun) newWorker() *accessWorker {
 	classes := ra.classes.fork()
-	keys := newKeyMemo(classes)
-	blind := blindness{}
-	access := newTechniqueSets(m)
-	setFamily := map[*techniqueSet][3]string{}
-	for _, i := range list {
-		if m.stopped() {
-			break
+	return &accessWorker{ra: ra, ix: &actionIndex{covers: map[coverKey][]string{}}, classes: classes,
+		keys: newKeyMemo(classes), blind: blindness{}}
+}
+
+// family works out, for every principal of fam's account outside the
+// account's permission sets of identical broad policies, whether the
+// family's permission sets hold its access (familyStand), and what they
+// give it, decided on the first resource without its resource policy.
+func (w *accessWorker) family(fam *accessFamily) {
+	ra, m := w.ra, w.ra.m
+	first := fam.indices[0]
+	r, info := m.resources[first], &ra.res[first]
+	service, typ := info.service, info.typ
+	setOf := ra.sets[[2]string{r.account, service}].of
+	fam.states = make([]familyState, len(m.principals))
+	fam.sets = newTechniqueSets(m)
+	bare := *r
+	bare.policy = nil
+	what := "access " + service + " " + typ + " resources"
+	for _, p := range ra.byAccount[r.account] {
+		if ra.admins[p.index] || setOf[p] != nil {
+			continue
 		}
-		r, info := m.resources[i], &ra.res[i]
-		out := &emitter{}
-		service, typ, targets, named, share := info.service, info.typ, info.targets, info.named, info.share
-		fk := info.familyKey
-		var fam *accessFamily
-		if info.inFamily {
-			fam = ra.fams[fk]
+		st := &fam.states[p.index]
+		st.flag = notBlind
+		stand, others, ok := familyStand(p, service, fam.prefixes, w.blind, w.classes)
+		if !ok {
+			continue
 		}
-		var relevant relevance
-		if share {
-			arns := make([]string, len(targets))
-			for i, t := range targets {
-				arns[i] = t.arn
-			}
-			relevant = classes.byResource.relevant(arns...)
+		st.flag, st.others = isBlind, others
+		st.gives = resourceAccess(m, w.ix, stand, &bare, info.targets)
+		f := st.gives
+		if f.certain != "" {
+			fam.sets.joinLabelled(p, f.certainA, typ+":"+string(f.certain), what, f.certainV)
 		}
-		var setOf map[*principal]*permissionSet
-		var setGives map[*permissionSet]found
-		if info.permissionSet {
-			ps := ra.sets[[2]string{r.account, service}]
-			setOf = ps.of
-			setGives = make(map[*permissionSet]found, len(ps.list))
-			for _, s := range ps.list {
-				f := resourceAccess(m, ix, s.stand, r, targets)
-				setGives[s] = f
-				emitAccess(out, s.id, r, f)
-			}
+		if f.conditional != "" && f.conditional.Rank() > f.certain.Rank() {
+			fam.sets.joinLabelled(p, f.condA, typ+":"+string(f.conditional), what, f.condV)
 		}
-		decided := map[string]found{}
-		var states []familyState
-		if fam != nil {
-			if fam.states == nil {
-				fam.states = make([]familyState, len(m.principals))
-			}
-			states = fam.states
+	}
+}
+
+// resource decides the access to the resource at index i and returns its
+// edges.
+func (w *accessWorker) resource(i int) []graphmodel.Edge {
+	ra, m, ix, classes, keys := w.ra, w.ra.m, w.ix, w.classes, w.keys
+	r, info := m.resources[i], &ra.res[i]
+	out := &emitter{}
+	service, targets, named, share := info.service, info.targets, info.named, info.share
+	var fam *accessFamily
+	if info.inFamily {
+		fam = ra.fams[info.familyKey]
+	}
+	var relevant relevance
+	if share {
+		arns := make([]string, len(targets))
+		for i, t := range targets {
+			arns[i] = t.arn
 		}
-		// classOf is p's access class on r, when it shares decisions there;
-		// decideAs is p's access to r, decided once per class.
-		classOf := func(p *principal) (string, bool) {
-			if !share || p.account != r.account || (named != nil && namedBy(named, p)) {
-				return "", false
-			}
-			return keys.of(p, service, relevant)
+		relevant = classes.byResource.relevant(arns...)
+	}
+	var setOf map[*principal]*permissionSet
+	var setGives map[*permissionSet]found
+	if info.permissionSet {
+		ps := ra.sets[[2]string{r.account, service}]
+		setOf = ps.of
+		setGives = make(map[*permissionSet]found, len(ps.list))
+		for _, s := range ps.list {
+			f := resourceAccess(m, ix, s.stand, r, targets)
+			setGives[s] = f
+			emitAccess(out, s.id, r, f)
 		}
-		decideAs := func(p *principal, key string, ok bool) found {
-			if !ok {
-				return resourceAccess(m, ix, p, r, targets)
-			}
-			f, seen := decided[key]
-			if !seen {
-				f = resourceAccess(m, ix, p, r, targets) // any member decides for all
-				decided[key] = f
-			}
-			return f
+	}
+	decided := map[string]found{}
+	// classOf is p's access class on r, when it shares decisions there;
+	// decideAs is p's access to r, decided once per class.
+	classOf := func(p *principal) (string, bool) {
+		if !share || p.account != r.account || (named != nil && namedBy(named, p)) {
+			return "", false
 		}
-		candidates := m.principals
-		if r.policy == nil {
-			candidates = ra.byAccount[r.account] // nothing lets another account in
+		return keys.of(p, service, relevant)
+	}
+	decideAs := func(p *principal, key string, ok bool) found {
+		if !ok {
+			return resourceAccess(m, ix, p, r, targets)
 		}
-		concerned := ra.concerns[service]
-		for _, p := range candidates {
-			if p.account == r.account && ra.admins[p.index] {
-				continue // the account's administrator reaches it through the scope
-			}
-			if r.policy == nil && !concerned[p.index] {
-				continue // none of its statements concerns the service
-			}
-			if fam != nil && p.account == r.account && setOf[p] == nil {
-				// Its policies that name every resource of the family alike
-				// are decided once, through a stand-in holding only them,
-				// and recorded through permission sets (by access level);
-				// its other policies, which deny nothing, are decided on
-				// the resources they may name, where they add to the set.
-				st := &states[p.index]
-				if st.flag == 0 {
-					st.flag = notBlind
-					if stand, others, ok := familyStand(p, service, fam.prefixes, blind, classes); ok {
-						st.flag, st.others = isBlind, others
-						// Without r's resource policy: the set's edge to
-						// each resource carries that resource's own part.
-						bare := *r
-						bare.policy = nil
-						st.gives = resourceAccess(m, ix, stand, &bare, targets)
-						f := st.gives
-						what := "access " + service + " " + typ + " resources"
-						if f.certain != "" {
-							setFamily[access.joinLabelled(p, f.certainA, typ+":"+string(f.certain), what, f.certainV)] = fk
-						}
-						if f.conditional != "" && f.conditional.Rank() > f.certain.Rank() {
-							setFamily[access.joinLabelled(p, f.condA, typ+":"+string(f.conditional), what, f.condV)] = fk
-						}
-					}
-				}
-				if st.flag == isBlind {
-					if slices.ContainsFunc(st.others, relevant.has) {
-						key, ok := classOf(p)
-						if f := decideAs(p, key, ok); adds(f, st.gives) {
-							emitAccess(out, p.arn, r, f)
-						}
-					}
-					continue
-				}
-			}
-			if key, ok := classOf(p); ok {
-				if key[0] == '-' && r.policy == nil {
-					continue // none of its policies may name r
-				}
-				set := setOf[p]
-				if set != nil && set.key == key {
-					continue // its set's access is all it has
-				}
-				if f := decideAs(p, key, true); set == nil || adds(f, setGives[set]) {
+		f, seen := decided[key]
+		if !seen {
+			f = resourceAccess(m, ix, p, r, targets) // any member decides for all
+			decided[key] = f
+		}
+		return f
+	}
+	candidates := m.principals
+	if r.policy == nil {
+		candidates = ra.byAccount[r.account] // nothing lets another account in
+	}
+	concerned := ra.concerns[service]
+	for _, p := range candidates {
+		if p.account == r.account && ra.admins[p.index] {
+			continue // the account's administrator reaches it through the scope
+		}
+		if r.policy == nil && !concerned[p.index] {
+			continue // none of its statements concerns the service
+		}
+		if fam != nil && p.account == r.account && fam.states[p.index].flag == isBlind {
+			// Its policies that name every resource of the family alike
+			// are the family's permission sets' (see family); its other
+			// policies, which deny nothing, are decided on the resources
+			// they may name, where they add to the sets.
+			st := &fam.states[p.index]
+			if slices.ContainsFunc(st.others, relevant.has) {
+				key, ok := classOf(p)
+				if f := decideAs(p, key, ok); adds(f, st.gives) {
 					emitAccess(out, p.arn, r, f)
 				}
-				continue
 			}
-			emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
+			continue
 		}
-		deriveExternalAccess(m, r, targets, out)
-		perResource[i] = out.edges
+		if key, ok := classOf(p); ok {
+			if key[0] == '-' && r.policy == nil {
+				continue // none of its policies may name r
+			}
+			set := setOf[p]
+			if set != nil && set.key == key {
+				continue // its set's access is all it has
+			}
+			if f := decideAs(p, key, true); set == nil || adds(f, setGives[set]) {
+				emitAccess(out, p.arn, r, f)
+			}
+			continue
+		}
+		emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
 	}
-	sets := &emitter{}
-	access.emit(sets, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
-		level := graphmodel.Access(s.label[strings.LastIndexByte(s.label, ':')+1:])
-		var list []setTarget
-		fam := ra.fams[setFamily[s]]
-		for i, r := range fam.resources {
-			list = append(list, setTarget{id: r.arn, access: level, v: fam.sides[i]})
-		}
-		return list
-	})
-	return sets.edges
+	deriveExternalAccess(m, r, targets, out)
+	return out.edges
 }
 
 // Blindness of a principal to a resource family, by principal index.
@@ -455,15 +464,18 @@ type accessFamily struct {
 	prefixes  []string
 	resources []*resource
 	sides     []verdict // by resource: its own part of every verdict
+	indices   []int     // by resource: its index in model.resources
 	members   map[*resource]bool
+	// sets are the family's permission sets, by access level.
+	sets *techniqueSets
 	// states are, by principal index, what is known of each principal's
 	// access to the family.
 	states []familyState
 }
 
 // familyState is what is known of one principal's access to a resource
-// family: flag (0: nothing yet), and when the family's permission sets hold
-// its access (isBlind), what they give and its other policies.
+// family: flag (0: not a candidate), and when the family's permission sets
+// hold its access (isBlind), what they give and its other policies.
 type familyState struct {
 	flag   uint8
 	gives  found
@@ -561,7 +573,7 @@ func (f *accessFamily) has(r *resource) bool { return f.members[r] }
 // own part of their principals' verdicts is the same for all of them.
 func accessFamilies(m *model) map[[3]string]*accessFamily {
 	fams := map[[3]string]*accessFamily{}
-	for _, r := range m.resources {
+	for i, r := range m.resources {
 		service, typ, ok := catalog.ResourceTypeOf(r.arn)
 		if !ok || !accessServices[service] {
 			continue
@@ -583,6 +595,7 @@ func accessFamilies(m *model) map[[3]string]*accessFamily {
 		}
 		f.resources = append(f.resources, r)
 		f.sides = append(f.sides, side)
+		f.indices = append(f.indices, i)
 		f.members[r] = true
 	}
 	return fams
