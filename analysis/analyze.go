@@ -96,7 +96,11 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 			return nil, err
 		}
 		extraNodes = append(extraNodes, nodes...)
-		derived = append(derived, edges...)
+		if derived == nil {
+			derived = edges // no copy: the edges are most of the memory
+		} else {
+			derived = append(derived, edges...)
+		}
 	}
 	fromDerivers := derived
 	derived = append(derived[:len(derived):len(derived)], extra...)

@@ -56,14 +56,14 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	out := &emitter{}
 	// Administrators first: the other families skip them. Then resource
 	// access, the largest family, runs beside the others, on the other
-	// core; its edges come last, as if it had run last.
+	// cores; its edges come last, as if it had run last.
 	deriveAdmin(m, out)
 	m.warmTargetFacts()
-	access := &emitter{}
+	var access [][]graphmodel.Edge
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		deriveResourceAccess(m, access)
+		access = deriveResourceAccess(m)
 	}()
 	for _, derive := range []func(*model, *emitter){
 		deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting,
@@ -77,7 +77,20 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	out.edges = append(out.edges, access.edges...)
+	// One array for every edge, filled chunk by chunk, each chunk let go
+	// once copied: the edges are most of the memory.
+	total := len(out.edges)
+	for _, chunk := range access {
+		total += len(chunk)
+	}
+	edges := make([]graphmodel.Edge, 0, total)
+	edges = append(edges, out.edges...)
+	out.edges = nil
+	for i := range access {
+		edges = append(edges, access[i]...)
+		access[i] = nil
+	}
+	out.edges = edges
 	nodes := make([]graphmodel.Node, 0, len(m.external))
 	for _, n := range m.external {
 		nodes = append(nodes, n)

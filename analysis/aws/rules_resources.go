@@ -116,16 +116,18 @@ func (ix *actionIndex) candidates(p *principal, r *resource, t target) map[strin
 	return set
 }
 
-// deriveResourceAccess emits CAN_ACCESS edges: for every resource of the
+// deriveResourceAccess returns CAN_ACCESS edges: for every resource of the
 // services above and every principal that may touch it, the strongest
 // access the principal certainly has, and a stronger conditional one when
 // a condition the analysis cannot decide stands between.
-func deriveResourceAccess(m *model, out *emitter) {
+func deriveResourceAccess(m *model) [][]graphmodel.Edge {
+	out := &emitter{}
 	ra := newAccessRun(m)
 	ra.prepare(out)
 	// First each family's permission sets (a family per task), then each
-	// resource (a resource per task), on every core; the edges are put
-	// together in resource order, then in family order.
+	// resource (a resource per task), on every core. The edges come back in
+	// chunks: the memberships of the sets of identical broad policies, each
+	// resource's, then the family sets'.
 	families := ra.familyOrder()
 	ra.parallel(len(families), func(w *accessWorker, i int) { w.family(families[i]) })
 	perResource := make([][]graphmodel.Edge, len(m.resources))
@@ -135,13 +137,11 @@ func deriveResourceAccess(m *model, out *emitter) {
 		}
 	})
 	if m.stopped() {
-		return
+		return nil
 	}
-	for _, edges := range perResource {
-		out.edges = append(out.edges, edges...)
-	}
+	sets := &emitter{}
 	for _, fam := range families {
-		fam.sets.emit(out, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
+		fam.sets.emit(sets, graphmodel.EdgeCanAccess, false, func(s *techniqueSet) []setTarget {
 			level := graphmodel.Access(s.label[strings.LastIndexByte(s.label, ':')+1:])
 			list := make([]setTarget, 0, len(fam.resources))
 			for i, r := range fam.resources {
@@ -150,6 +150,7 @@ func deriveResourceAccess(m *model, out *emitter) {
 			return list
 		})
 	}
+	return append(append([][]graphmodel.Edge{out.edges}, perResource...), sets.edges)
 }
 
 // accessRun is what the workers of deriveResourceAccess share, read-only
