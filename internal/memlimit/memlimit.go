@@ -1,8 +1,8 @@
 // Package memlimit sets the soft memory limit blastradius runs with.
 //
 // The Go runtime lets the heap grow to twice what is live before it
-// collects. Deriving a large estate keeps about 1.5 GiB live at its peak,
-// so the heap would reach 3 GiB; with a soft limit the collector works
+// collects. Deriving a large estate keeps about 1.3 GB live at its peak,
+// so the heap would pass 3 GB; with a soft limit the collector works
 // harder near the limit instead (nothing fails past it: the limit is soft).
 // GOMEMLIMIT, when set, wins.
 package memlimit
