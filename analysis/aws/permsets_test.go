@@ -211,3 +211,74 @@ func TestTechniqueSet(t *testing.T) {
 		}
 	}
 }
+
+// TestAssumeRoleSet builds nine users allowed sts:AssumeRole on the roles
+// matching teams/data-*, a tenth allowed on one role by its ARN, and three
+// roles trusting their account: two data roles and an ops role. The nine
+// share the pattern's permission set, which holds the edges to the two
+// data roles (not to the ops role, which their policies do not name); the
+// tenth is decided on its one role only.
+func TestAssumeRoleSet(t *testing.T) {
+	const (
+		dataA = "arn:aws:iam::111111111111:role/teams/data-a"
+		dataB = "arn:aws:iam::111111111111:role/teams/data-b"
+		ops   = "arn:aws:iam::111111111111:role/teams/ops-x"
+	)
+	e := newEstate(acctA)
+	var users []string
+	for i := range 10 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		resource := "arn:aws:iam::111111111111:role/teams/data-*"
+		if i == 9 {
+			resource = dataB
+		}
+		e.user(u, allow("sts:AssumeRole", resource))
+	}
+	trust := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`)
+	for _, r := range []string{dataA, dataB, ops} {
+		e.snap.Nodes = append(e.snap.Nodes, graphmodel.Node{ID: r, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS,
+			Name: r[strings.LastIndex(r, "/")+1:], Scope: graphmodel.AWSAccountScope(acctA),
+			Documents: map[string]json.RawMessage{"trust": trust}})
+	}
+	nodes, edges, err := awsanalysis.NewAt(fixedNow).Derive(context.Background(), graphmodel.Merge(&e.snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set string
+	for _, n := range nodes {
+		if n.Kind == graphmodel.KindAWSPermissionSet {
+			if set != "" {
+				t.Fatalf("two permission sets: %s and %s", set, n.ID)
+			}
+			set = n.ID
+		}
+	}
+	if !strings.HasPrefix(set, "aws:permission-set:111111111111:sts-001:") {
+		t.Fatalf("permission set %q, want one of sts-001", set)
+	}
+	got := map[string]bool{}
+	for _, e := range edges {
+		if e.Technique == "sts-001" || e.Technique == awsanalysis.TechniquePermissionSet {
+			got[e.From+" "+string(e.Kind)+" "+e.To] = true
+		}
+	}
+	want := map[string]bool{
+		set + " can_become " + dataA:      true,
+		set + " can_become " + dataB:      true,
+		users[9] + " can_become " + dataB: true,
+	}
+	for _, u := range users[:9] {
+		want[u+" member_of "+set] = true
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("missing edge %s", k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("unexpected edge %s", k)
+		}
+	}
+}
