@@ -2,6 +2,7 @@ package awslive
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -30,10 +32,9 @@ import (
 func createOrg(ctx context.Context, t *testing.T, cfg aws.Config) []string {
 	t.Helper()
 	cfg.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	_, err := iam.NewFromConfig(cfg).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("org-admin")})
-	must(t, "create user", err)
+	must(t, "create user", createUser(ctx, iam.NewFromConfig(cfg), "org-admin"))
 	oc := organizations.NewFromConfig(cfg)
-	_, err = oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"})
+	_, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"})
 	must(t, "create organization", err)
 	var members []string
 	for _, name := range []string{"dev", "prod"} {
@@ -44,10 +45,21 @@ func createOrg(ctx context.Context, t *testing.T, cfg aws.Config) []string {
 		member := cfg.Copy()
 		member.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg),
 			"arn:aws:iam::"+id+":role/"+awscollect.DefaultAssumeRole))
-		_, err = iam.NewFromConfig(member).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name + "-user")})
-		must(t, "create user in "+name, err)
+		must(t, "create user in "+name, createUser(ctx, iam.NewFromConfig(member), name+"-user"))
 	}
 	return members
+}
+
+// createUser creates an IAM user. A user that already exists is no error:
+// when moto answers a create slowly the SDK may retry it, and the retry
+// finds the user the first attempt made.
+func createUser(ctx context.Context, c *iam.Client, name string) error {
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	var exists *iamtypes.EntityAlreadyExistsException
+	if errors.As(err, &exists) {
+		return nil
+	}
+	return err
 }
 
 // TestMotoCollectOrg collects a moto organization of three accounts with
