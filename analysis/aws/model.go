@@ -51,6 +51,32 @@ type principal struct {
 	org *orgChain
 }
 
+// standIn returns a copy of p without its policies (the caller gives it
+// some of them) and with its own memos: it decides as p would with only
+// those policies. Field by field: other families update p's memo meanwhile.
+func (p *principal) standIn() *principal {
+	return &principal{index: -1, node: p.node, arn: p.arn, account: p.account, isRole: p.isRole,
+		boundary: p.boundary, trust: p.trust, groups: p.groups, facts: p.facts, profiles: p.profiles,
+		m: p.m, org: p.org, somewhere: map[string]verdict{}}
+}
+
+// limits returns the documents that cap p's identity policies: its
+// permission boundary and its account's service control policies.
+func (p *principal) limits() []*awspolicy.Document {
+	var docs []*awspolicy.Document
+	if p.boundary != nil {
+		docs = append(docs, p.boundary.doc)
+	}
+	if p.org != nil {
+		for _, level := range p.org.scp {
+			for _, pol := range level {
+				docs = append(docs, pol.doc)
+			}
+		}
+	}
+	return docs
+}
+
 // group is an IAM group and its own policies.
 type group struct {
 	node     *graphmodel.Node

@@ -70,10 +70,7 @@ func (c *classifier) permissionSets(account, service string) ([]*permissionSet, 
 		}
 		first := s.members[0]
 		broad := c.broadPolicies(first, service)
-		// Field by field: other families update first's memo meanwhile.
-		stand := &principal{index: -1, node: first.node, arn: first.arn, account: first.account, isRole: first.isRole,
-			boundary: first.boundary, trust: first.trust, groups: first.groups, facts: first.facts, profiles: first.profiles,
-			m: first.m, org: first.org, somewhere: map[string]verdict{}}
+		stand := first.standIn()
 		for _, pol := range first.policies {
 			if broad[pol] && c.concerns(pol, service) {
 				stand.policies = append(stand.policies, pol)

@@ -75,16 +75,14 @@ func deriveExisting(m *model, out *emitter) {
 	}
 	// Principals whose own verdict on the rule's actions is the same for
 	// every resource join its permission set; it covers the resources
-	// that only their identity policies decide (blindTargets).
+	// that only their identity policies decide (identityDecides).
 	sets := newTechniqueSets(m)
 	// prefixes of the resources of each account, service and type.
 	prefixes := map[[3]string][]string{}
 	for _, r := range m.resources {
 		k := [3]string{r.account, r.service, r.typ}
-		if pre := arnTypePrefix(r.arn); pre != "" && !slices.Contains(prefixes[k], pre) {
+		if pre := familyPrefix(r.arn); !slices.Contains(prefixes[k], pre) {
 			prefixes[k] = append(prefixes[k], pre)
-		} else if pre == "" {
-			prefixes[k] = append(prefixes[k], r.arn) // covered only by "*"
 		}
 	}
 	inSet := make([]map[*principal]bool, len(existingRules))

@@ -488,25 +488,12 @@ type familyState struct {
 // the others deny nothing of the service and p's boundary and control
 // policies decide alike too. stand is a copy of p holding the first ones.
 func familyStand(p *principal, service string, prefixes []string, b blindness, c *classifier) (stand *principal, others []*policy, ok bool) {
-	extra := []*awspolicy.Document{}
-	if p.boundary != nil {
-		extra = append(extra, p.boundary.doc)
-	}
-	if p.org != nil {
-		for _, level := range p.org.scp {
-			for _, pol := range level {
-				extra = append(extra, pol.doc)
-			}
-		}
-	}
-	for _, doc := range extra {
+	for _, doc := range p.limits() {
 		if !b.documentServiceBlind(doc, service, prefixes) {
 			return nil, nil, false
 		}
 	}
-	stand = &principal{index: -1, node: p.node, arn: p.arn, account: p.account, isRole: p.isRole,
-		boundary: p.boundary, trust: p.trust, groups: p.groups, facts: p.facts, profiles: p.profiles,
-		m: p.m, org: p.org}
+	stand = p.standIn()
 	for _, pol := range p.policies {
 		switch {
 		case !c.concerns(pol, service):

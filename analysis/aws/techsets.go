@@ -147,66 +147,42 @@ type blindKey struct {
 // conditions. Not safe for concurrent use: only the families that run one
 // after the other call it.
 func (m *model) resourceBlind(p *principal, action string, prefixes []string) bool {
-	return m.blind.blind(p, action, prefixes, func(doc *awspolicy.Document) bool {
-		return documentBlind(doc, func(st *awspolicy.Statement) bool { return st.MatchAction(action) }, prefixes)
-	})
-}
-
-// blindness memoizes documentBlind per document, action (or service) and
-// prefixes; one per goroutine.
-type blindness map[blindKey]bool
-
-// blind reports whether docBlind holds for every document p is subject to,
-// memoized under what and prefixes.
-func (b blindness) blind(p *principal, what string, prefixes []string, docBlind func(*awspolicy.Document) bool) bool {
-	docs := make([]*awspolicy.Document, 0, len(p.policies)+1)
-	for _, pol := range p.policies {
-		docs = append(docs, pol.doc)
-	}
-	if p.boundary != nil {
-		docs = append(docs, p.boundary.doc)
-	}
-	if p.org != nil {
-		for _, level := range p.org.scp {
-			for _, pol := range level {
-				docs = append(docs, pol.doc)
-			}
-		}
-	}
+	concerns := func(st *awspolicy.Statement) bool { return st.MatchAction(action) }
 	joined := strings.Join(prefixes, "\n")
-	for _, doc := range docs {
-		k := blindKey{doc, what, joined}
-		blind, ok := b[k]
-		if !ok {
-			blind = docBlind(doc)
-			b[k] = blind
+	for _, pol := range p.policies {
+		if !m.blind.memo(pol.doc, action, joined, concerns, prefixes) {
+			return false
 		}
-		if !blind {
+	}
+	for _, doc := range p.limits() {
+		if !m.blind.memo(doc, action, joined, concerns, prefixes) {
 			return false
 		}
 	}
 	return true
 }
 
-// serviceBlind is resourceBlind for every action of service at once: the
-// statements that concern the service (or may, through a NotAction) are
-// the ones that must name every target.
-func (b blindness) serviceBlind(p *principal, service string, prefixes []string) bool {
-	return b.blind(p, service+":*", prefixes, func(doc *awspolicy.Document) bool {
-		return documentBlind(doc, func(st *awspolicy.Statement) bool { return statementConcerns(st, service) }, prefixes)
-	})
+// blindness memoizes documentBlind per document, action (or service) and
+// prefixes; one per goroutine.
+type blindness map[blindKey]bool
+
+// memo is documentBlind(doc, concerns, prefixes), memoized under what (the
+// action or service concerns selects) and joined (the prefixes).
+func (b blindness) memo(doc *awspolicy.Document, what, joined string, concerns func(*awspolicy.Statement) bool, prefixes []string) bool {
+	k := blindKey{doc, what, joined}
+	blind, ok := b[k]
+	if !ok {
+		blind = documentBlind(doc, concerns, prefixes)
+		b[k] = blind
+	}
+	return blind
 }
 
 // documentServiceBlind is documentBlind for the statements of doc that
 // concern service, memoized.
 func (b blindness) documentServiceBlind(doc *awspolicy.Document, service string, prefixes []string) bool {
-	k := blindKey{doc, service + ":*", strings.Join(prefixes, "\n")}
-	blind, ok := b[k]
-	if !ok {
-		blind = documentBlind(doc, func(st *awspolicy.Statement) bool { return statementConcerns(st, service) }, prefixes)
-		b[k] = blind
-	}
-	return blind
+	return b.memo(doc, service+":*", strings.Join(prefixes, "\n"),
+		func(st *awspolicy.Statement) bool { return statementConcerns(st, service) }, prefixes)
 }
 
 // statementConcerns reports whether st may match an action of service.
