@@ -76,23 +76,19 @@ func (g *Graph) AddNode(n Node) error {
 // AddEdge adds e; missing end nodes are created as placeholders. An edge
 // with the same Key as one already present is ignored.
 func (g *Graph) AddEdge(e Edge) error {
-	for _, id := range []string{e.From, e.To} {
-		if _, ok := g.nodes[id]; !ok {
-			if err := g.AddNode(Node{ID: id, Name: id}); err != nil {
-				return err
-			}
-		}
-	}
 	c := e
-	g.add(&c, false)
-	return nil
+	return g.add(&c, false)
 }
 
 // AddEdgeRef adds *e like AddEdge but without copying it: the graph keeps
 // e, which the caller must not change afterwards. An edge with the same
 // Key as one already present is ignored, unless that one is conditional
 // and e is not: e then takes its place.
-func (g *Graph) AddEdgeRef(e *Edge) error {
+func (g *Graph) AddEdgeRef(e *Edge) error { return g.add(e, true) }
+
+// add records e, creating missing end nodes, unless an edge with its key
+// is present; preferCertain lets a certain e replace a conditional one.
+func (g *Graph) add(e *Edge, preferCertain bool) error {
 	for _, id := range []string{e.From, e.To} {
 		if _, ok := g.nodes[id]; !ok {
 			if err := g.AddNode(Node{ID: id, Name: id}); err != nil {
@@ -100,13 +96,6 @@ func (g *Graph) AddEdgeRef(e *Edge) error {
 			}
 		}
 	}
-	g.add(e, true)
-	return nil
-}
-
-// add records e unless an edge with its key is present; preferCertain lets
-// a certain e replace a conditional one.
-func (g *Graph) add(e *Edge, preferCertain bool) {
 	key := edgeKey{from: e.From, to: e.To, technique: e.Technique, kind: e.Kind, access: e.Access}
 	if old, dup := g.keys[key]; dup {
 		if preferCertain && old.Conditional && !e.Conditional {
@@ -115,12 +104,13 @@ func (g *Graph) add(e *Edge, preferCertain bool) {
 			replaceEdge(g.in[e.To], old, e)
 			g.lib = nil
 		}
-		return
+		return nil
 	}
 	g.keys[key] = e
 	g.lib = nil
 	g.out[e.From] = append(g.out[e.From], e)
 	g.in[e.To] = append(g.in[e.To], e)
+	return nil
 }
 
 // replaceEdge puts e in the place of old in list.

@@ -241,3 +241,28 @@ func TestGraphLibrary(t *testing.T) {
 		t.Errorf("after a change the library has %d vertices, want 4", n)
 	}
 }
+
+func TestAddEdgeRefPrefersCertain(t *testing.T) {
+	g := NewGraph()
+	cond := Edge{From: "a", To: "b", Kind: EdgeCanBecome, Technique: "sts-001", Conditional: true}
+	certain := Edge{From: "a", To: "b", Kind: EdgeCanBecome, Technique: "sts-001"}
+	again := Edge{From: "a", To: "b", Kind: EdgeCanBecome, Technique: "sts-001", Conditional: true}
+	for _, e := range []*Edge{&cond, &certain, &again} {
+		if err := g.AddEdgeRef(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, in := g.Out("a"), g.In("b"); len(out) != 1 || out[0] != &certain || len(in) != 1 || in[0] != &certain {
+		t.Errorf("out %v, in %v: want the certain edge alone, by reference", out, in)
+	}
+	// AddEdge keeps the first copy, conditional or not.
+	h := NewGraph()
+	for _, e := range []Edge{cond, certain} {
+		if err := h.AddEdge(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := h.Out("a"); len(out) != 1 || !out[0].Conditional {
+		t.Errorf("AddEdge kept %v, want the first (conditional) copy", out)
+	}
+}
