@@ -774,12 +774,30 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 	// A grant whose grantor reached the grantee in the hop just before is a
 	// two-step technique the provider's catalogue may name (iam-014: attach
 	// an administrator policy to a role, then assume it).
-	if named > 0 && grantedBy == froms[named-1] && a.composer != nil {
+	if named > 0 && a.grantor(grantedBy, froms[named-1]) && a.composer != nil {
 		if id, ok := a.composer.Compose(esc.Path[named-1].Technique, esc.Path[named].Technique); ok {
 			esc.Technique = id
 		}
 	}
 	return esc
+}
+
+// grantor reports whether the grant of x is one that member made: x is
+// member, or a permission set member belongs to.
+func (a *analyzer) grantor(x, member int32) bool {
+	if x == member {
+		return true
+	}
+	if x < 0 || !a.g.nodes[x].Kind.Transparent() {
+		return false
+	}
+	arcs, _ := a.g.arcsOf(member)
+	for i := sortSearchArcs(arcs, x); i < len(arcs) && arcs[i].to == x; i++ {
+		if arcs[i].kind == arcInherit {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedCopy(list []string) []string {

@@ -282,3 +282,37 @@ func TestAssumeRoleSet(t *testing.T) {
 		}
 	}
 }
+
+// TestComposedThroughSet gives nine users iam:AttachRolePolicy on every
+// role (a permission set holds their grants) and lets them assume one role:
+// each escalation to the account is the catalogue's two-step path iam-014
+// (assume the role, attach an administrator policy to it), as it is
+// without the set.
+func TestComposedThroughSet(t *testing.T) {
+	const app = "arn:aws:iam::111111111111:role/app"
+	e := newEstate(acctA)
+	var users []string
+	for i := range 9 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		e.user(u, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"arn:aws:iam::111111111111:role/*"},{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+app+`"}]}`)
+	}
+	trust := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`)
+	e.snap.Nodes = append(e.snap.Nodes, graphmodel.Node{ID: app, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS,
+		Name: "app", Scope: graphmodel.AWSAccountScope(acctA), Documents: map[string]json.RawMessage{"trust": trust}})
+	e.snap.Nodes = append(e.snap.Nodes, graphmodel.Node{ID: "arn:aws:iam::aws:policy/AdministratorAccess", Kind: graphmodel.KindAWSManagedPolicy,
+		Provider: graphmodel.ProviderAWS, Name: "AdministratorAccess",
+		Documents:  map[string]json.RawMessage{"v1": json.RawMessage(allow("*", "*"))},
+		Properties: map[string]string{"default_version": "v1"}})
+	res := e.analyze(t)
+	id := identity(t, res, users[0])
+	var got []string
+	for _, esc := range id.Escalations {
+		if esc.Target == graphmodel.AWSAccountScope(acctA) {
+			got = append(got, esc.Technique)
+		}
+	}
+	if len(got) != 1 || got[0] != "iam-014" {
+		t.Errorf("escalations to the account named %v, want [iam-014]", got)
+	}
+}
