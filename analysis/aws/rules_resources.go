@@ -156,10 +156,9 @@ func deriveResourceAccess(m *model) [][]graphmodel.Edge {
 // accessRun is what the workers of deriveResourceAccess share, read-only
 // once prepare returned.
 type accessRun struct {
-	m        *model
-	services map[*principal]map[string]bool
-	classes  *classifier
-	fams     map[[3]string]*accessFamily
+	m       *model
+	classes *classifier
+	fams    map[[3]string]*accessFamily
 	// By principal index: administrators; by service and principal index,
 	// whether its statements concern the service.
 	admins    []bool
@@ -191,18 +190,19 @@ type permissionSets struct {
 }
 
 func newAccessRun(m *model) *accessRun {
-	ra := &accessRun{m: m, services: principalServices(m), classes: newClassifier(m), fams: accessFamilies(m),
+	ra := &accessRun{m: m, classes: newClassifier(m), fams: accessFamilies(m),
 		admins: make([]bool, len(m.principals)), concerns: map[string][]bool{},
 		byAccount: map[string][]*principal{}, res: make([]resourceInfo, len(m.resources)),
 		sets: map[[2]string]permissionSets{}}
 	ra.classes.numberAll()
+	services := principalServices(m)
 	for _, p := range m.principals {
 		ra.admins[p.index] = m.admins[p.arn]
 		for service := range accessServices {
 			if ra.concerns[service] == nil {
 				ra.concerns[service] = make([]bool, len(m.principals))
 			}
-			ra.concerns[service][p.index] = ra.services[p][service] || ra.services[p]["*"]
+			ra.concerns[service][p.index] = services[p][service] || services[p]["*"]
 		}
 		ra.byAccount[p.account] = append(ra.byAccount[p.account], p)
 	}
