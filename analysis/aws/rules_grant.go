@@ -39,7 +39,7 @@ var grantRules = []grantRule{
 // grants to the targets without a permission boundary that could stop the
 // administrator policy; the member keeps its own grants to the others.
 func deriveGrants(m *model, out *emitter) {
-	groups := sortedGroups(m)
+	groups, managed := sortedGroups(m), sortedManaged(m)
 	sets, versions := newTechniqueSets(m), newTechniqueSets(m)
 	rules := map[string]grantRule{}
 	for _, p := range m.principals {
@@ -81,7 +81,7 @@ func deriveGrants(m *model, out *emitter) {
 				out.add(graphmodel.EdgeCanGrantAdmin, p.arn, target, rule.technique, v)
 			}
 		}
-		derivePolicyVersions(m, p, versions, out)
+		derivePolicyVersions(m, p, managed, versions, out)
 	}
 	sets.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
 		stand := s.members[0]
@@ -95,7 +95,7 @@ func deriveGrants(m *model, out *emitter) {
 	})
 	versions.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
 		var list []setTarget
-		for _, mp := range sortedManaged(m) {
+		for _, mp := range managed {
 			if !versionTarget(mp, s.account) || (s.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
 				continue
 			}
@@ -191,7 +191,8 @@ func boundaryRemovable(p, target *principal) verdict {
 // derivePolicyVersions emits grants through managed-policy versions:
 // iam-001 writes a new default version of a customer-managed policy;
 // SetDefaultPolicyVersion reverts to an older version that was administrator.
-func derivePolicyVersions(m *model, p *principal, sets *techniqueSets, out *emitter) {
+// managed is every managed policy, sorted by ARN once for all principals.
+func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets *techniqueSets, out *emitter) {
 	canCreate := allowsSomewhere(p, "iam:CreatePolicyVersion", nil).t != awspolicy.No
 	canSetDefault := allowsSomewhere(p, "iam:SetDefaultPolicyVersion", nil).t != awspolicy.No
 	if !canCreate && !canSetDefault {
@@ -210,7 +211,7 @@ func derivePolicyVersions(m *model, p *principal, sets *techniqueSets, out *emit
 		sets.join(p, TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy",
 			identityAllows(p, "iam:SetDefaultPolicyVersion", blindARN(policies), nil))
 	}
-	for _, mp := range sortedManaged(m) {
+	for _, mp := range managed {
 		if !versionTarget(mp, p.account) {
 			continue
 		}

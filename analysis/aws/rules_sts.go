@@ -26,12 +26,13 @@ func deriveAssumeRole(m *model, out *emitter) {
 	sets := newTechniqueSets(m)
 	patternOf, setPattern := assumeSets(m, sets)
 	callers := newAssumers(m, patternOf)
+	shared := make([]bool, len(m.principals)) // by index: accountTrust of a role
 	for _, r := range m.principals {
 		if !r.isRole || r.trust == nil {
 			continue
 		}
-		shared := accountTrust(m, r)
-		for _, c := range assumeCandidates(m, r, callers, shared) {
+		shared[r.index] = accountTrust(m, r)
+		for _, c := range assumeCandidates(m, r, callers, shared[r.index]) {
 			out.add(graphmodel.EdgeCanBecome, c.arn, r.arn, TechAssumeRole, assumeVerdict(m, r, c))
 		}
 		deriveExternal(m, r, out)
@@ -41,7 +42,7 @@ func deriveAssumeRole(m *model, out *emitter) {
 		pattern, stand := setPattern[s], s.members[0]
 		var list []setTarget
 		for _, r := range m.principals {
-			if !r.isRole || r.trust == nil || r.account != s.account || !awspolicy.MatchARN(pattern, r.arn) || !accountTrust(m, r) {
+			if !shared[r.index] || r.account != s.account || !awspolicy.MatchARN(pattern, r.arn) {
 				continue
 			}
 			if v := accountTrustVerdict(r, stand); v.t != awspolicy.No {
