@@ -40,8 +40,6 @@ type arc struct {
 	kind   arcKind
 	cond   bool
 	access uint8 // graphmodel.Access.Rank of the access the arc gives to a resource
-	// toScope is isScope[to], kept here so that the search need not look it up.
-	toScope bool
 }
 
 // grant is a can_grant_admin edge x → y, applied rather than traversed: an
@@ -203,11 +201,6 @@ func compact(g *graphmodel.Graph) *attackGraph {
 		}
 	}
 	ag.arcStart = make([]int32, len(nodes)+1)
-	for _, list := range adj {
-		for j := range list {
-			list[j].toScope = ag.isScope[list[j].to]
-		}
-	}
 	for i, list := range adj {
 		// Deterministic order: smaller target first, then certain before
 		// conditional, then the stronger access, then edge order.

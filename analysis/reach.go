@@ -157,7 +157,7 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 		}
 		return
 	}
-	if a.toScope && a.kind != arcAdmin {
+	if r.g.isScope[v] && a.kind != arcAdmin {
 		return
 	}
 	if a.kind == arcInherit {
@@ -184,14 +184,7 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 // another member reaching it adds nothing: s's targets are already there,
 // at a distance no larger.
 func (r *reacher) inherit(u, s, ref, dist, at int32) {
-	r.stamp[s] = r.gen
-	r.parent[s] = u
-	r.ref[s] = ref
-	r.dist[s] = dist - 1
-	r.access[s] = 0
-	r.accessVia[s] = -1
-	r.order = append(r.order, s)
-	r.applyGrants(s, dist-1)
+	r.join(s, u, ref, dist-1)
 	arcs, base := r.g.arcsOf(s)
 	for i := range arcs {
 		if arcs[i].kind != arcInherit { // sets do not nest
@@ -242,7 +235,7 @@ func (r *reacher) mark(s, at int32) {
 			r.skip(a.to)
 			continue
 		}
-		if !r.has(a.to) && !(a.toScope && a.kind != arcAdmin) {
+		if !r.has(a.to) && !(r.g.isScope[a.to] && a.kind != arcAdmin) {
 			flush(ev.cut)
 		}
 		r.follow(s, a, ev.arc, dist, at)
@@ -292,8 +285,16 @@ func (r *reacher) segment(q queued, at int32) {
 	}
 }
 
-// visit adds v to the closure individually and applies the grants it completes.
+// visit adds v to the closure individually, to be processed in its turn,
+// and applies the grants it completes.
 func (r *reacher) visit(v, parent, ref, dist int32) {
+	r.queue = append(r.queue, queued{node: v, lo: -1})
+	r.join(v, parent, ref, dist)
+}
+
+// join adds v to the closure individually, without queueing it, and
+// applies the grants it completes.
+func (r *reacher) join(v, parent, ref, dist int32) {
 	r.stamp[v] = r.gen
 	r.parent[v] = parent
 	r.ref[v] = ref
@@ -301,7 +302,6 @@ func (r *reacher) visit(v, parent, ref, dist int32) {
 	r.access[v] = 0
 	r.accessVia[v] = -1
 	r.order = append(r.order, v)
-	r.queue = append(r.queue, queued{node: v, lo: -1})
 	r.applyGrants(v, dist)
 }
 
