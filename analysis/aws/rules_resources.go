@@ -337,13 +337,12 @@ func (w *accessWorker) family(fam *accessFamily) {
 		if ra.admins[p.index] || setOf[p] != nil {
 			continue
 		}
-		st := &fam.states[p.index]
-		st.flag = notBlind
 		stand, others, ok := familyStand(p, service, fam.prefixes, w.blind, w.classes)
 		if !ok {
 			continue
 		}
-		st.flag, st.others = isBlind, others
+		st := &fam.states[p.index]
+		st.held, st.others = true, others
 		st.gives = resourceAccess(m, w.ix, stand, &bare, info.targets)
 		f := st.gives
 		if f.certain != "" {
@@ -418,7 +417,7 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		if r.policy == nil && !concerned[p.index] {
 			continue // none of its statements concerns the service
 		}
-		if fam != nil && p.account == r.account && fam.states[p.index].flag == isBlind {
+		if fam != nil && p.account == r.account && fam.states[p.index].held {
 			// Its policies that name every resource of the family alike
 			// are the family's permission sets' (see family); its other
 			// policies, which deny nothing, are decided on the resources
@@ -451,12 +450,6 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 	return out.edges
 }
 
-// Blindness of a principal to a resource family, by principal index.
-const (
-	notBlind uint8 = 1 + iota
-	isBlind
-)
-
 // accessFamily is the resources of one account, service and type on which
 // the requests of their account's principals are decided by the
 // principals' identity policies and a verdict of the resource's own, alike
@@ -475,10 +468,10 @@ type accessFamily struct {
 }
 
 // familyState is what is known of one principal's access to a resource
-// family: flag (0: not a candidate), and when the family's permission sets
-// hold its access (isBlind), what they give and its other policies.
+// family: whether the family's permission sets hold it (held), and then
+// what they give and its other policies.
 type familyState struct {
-	flag   uint8
+	held   bool
 	gives  found
 	others []*policy
 }
