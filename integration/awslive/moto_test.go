@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -143,88 +144,130 @@ type estate struct {
 	functionARN, keyARN, instanceID, launchTemplateID, secretARN, topicARN string
 }
 
-// createEstate creates a small but realistic account through the SDK:
+// createEstate creates a small but realistic account through the SDK (see
+// tryCreateEstate), whole: moto sometimes acts on a create whose answer the
+// SDK then fails to read, and the SDK's retry fails as already existing.
+// On any failure moto is reset and the estate created again, three times
+// at most.
+func createEstate(ctx context.Context, t *testing.T, cfg aws.Config) estate {
+	t.Helper()
+	var err error
+	for range 3 {
+		var e estate
+		if e, err = tryCreateEstate(ctx, cfg); err == nil {
+			return e
+		}
+		t.Logf("creating the test estate: %v; resetting moto and trying again", err)
+		resetMoto(t, aws.ToString(cfg.BaseEndpoint))
+	}
+	t.Fatalf("create the test estate: %v", err)
+	return estate{}
+}
+
+// setupFailure is a failed step of tryCreateEstate.
+type setupFailure struct {
+	what string
+	err  error
+}
+
+func (f setupFailure) Error() string { return f.what + ": " + f.err.Error() }
+
+// check stops tryCreateEstate when err is not nil.
+func check(what string, err error) {
+	if err != nil {
+		panic(setupFailure{what, err})
+	}
+}
+
+// tryCreateEstate creates a small but realistic account through the SDK:
 // users in a group, a service user with an access key, roles with trust
 // policies, customer-managed policies (one with two versions), inline
 // policies, a permissions boundary, an instance profile with an instance
 // and a launch template using it, an OIDC provider, a Lambda function with a resource
 // policy, a bucket with a bucket policy and a KMS key with a key policy.
-func createEstate(ctx context.Context, t *testing.T, cfg aws.Config) estate {
+func tryCreateEstate(ctx context.Context, cfg aws.Config) (e estate, failed error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(setupFailure)
+			if !ok {
+				panic(r)
+			}
+			failed = f
+		}
+	}()
 	// Fresh connections only: the SDK retries a request whose reused
 	// connection the server had closed, and a create it had already acted on
 	// would then fail as "already exists".
 	cfg.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	t.Helper()
 	ic := iam.NewFromConfig(cfg)
 	policy := func(name, document string) string {
 		out, err := ic.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(document)})
-		must(t, "create policy "+name, err)
+		check("create policy "+name, err)
 		return aws.ToString(out.Policy.Arn)
 	}
 	devTools := policy("dev-tools", devToolsV1)
 	_, err := ic.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{
 		PolicyArn: aws.String(devTools), PolicyDocument: aws.String(devToolsV2), SetAsDefault: true,
 	})
-	must(t, "create policy version", err)
+	check("create policy version", err)
 	admin := policy("admin-all", adminAll)
 	data := policy("app-data", appData)
 
 	_, err = ic.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("developers")})
-	must(t, "create group", err)
+	check("create group", err)
 	_, err = ic.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("developers"), PolicyArn: aws.String(devTools)})
-	must(t, "attach group policy", err)
+	check("attach group policy", err)
 	_, err = ic.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("developers"), PolicyName: aws.String("describe"), PolicyDocument: aws.String(groupInline)})
-	must(t, "put group policy", err)
+	check("put group policy", err)
 
 	_, err = ic.CreateUser(ctx, &iam.CreateUserInput{
 		UserName: aws.String("alice"), Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("platform")}},
 	})
-	must(t, "create user alice", err)
+	check("create user alice", err)
 	_, err = ic.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String("Not-a-secret-1")})
-	must(t, "create login profile", err)
+	check("create login profile", err)
 	_, err = ic.AddUserToGroup(ctx, &iam.AddUserToGroupInput{UserName: aws.String("alice"), GroupName: aws.String("developers")})
-	must(t, "add user to group", err)
+	check("add user to group", err)
 	_, err = ic.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("assume-admin"), PolicyDocument: aws.String(aliceInline)})
-	must(t, "put user policy", err)
+	check("put user policy", err)
 
 	_, err = ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("deploy-bot")})
-	must(t, "create user deploy-bot", err)
+	check("create user deploy-bot", err)
 	_, err = ic.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("deploy-bot")})
-	must(t, "create access key", err)
+	check("create access key", err)
 
 	role := func(name, trust string, attach ...string) {
 		_, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
-		must(t, "create role "+name, err)
+		check("create role "+name, err)
 		for _, p := range attach {
 			_, err := ic.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(p)})
-			must(t, "attach role policy", err)
+			check("attach role policy", err)
 		}
 	}
 	role("admin-role", adminTrust, admin)
 	role("app-role", lambdaTrust, data)
 	_, err = ic.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("app-role"), PolicyName: aws.String("decrypt"), PolicyDocument: aws.String(appRoleInline)})
-	must(t, "put role policy", err)
+	check("put role policy", err)
 	_, err = ic.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("app-role"), PermissionsBoundary: aws.String(data)})
-	must(t, "put role permissions boundary", err)
+	check("put role permissions boundary", err)
 	role("ec2-role", ec2Trust)
 	_, err = ic.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("ec2-profile")})
-	must(t, "create instance profile", err)
+	check("create instance profile", err)
 	_, err = ic.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("ec2-profile"), RoleName: aws.String("ec2-role")})
-	must(t, "add role to instance profile", err)
+	check("add role to instance profile", err)
 	_, err = ic.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String("https://token.actions.githubusercontent.com"), ClientIDList: []string{"sts.amazonaws.com"},
 		ThumbprintList: []string{strings.Repeat("a", 40)},
 	})
-	must(t, "create OIDC provider", err)
+	check("create OIDC provider", err)
 
-	var e estate
 	lc := lambda.NewFromConfig(cfg)
 	fn, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
 		FunctionName: aws.String("app-fn"), Role: aws.String(arn("role", "app-role")),
 		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("index.handler"),
-		Code: &lambdatypes.FunctionCode{ZipFile: handlerZip(t)},
+		Code: &lambdatypes.FunctionCode{ZipFile: handlerZip()},
 	})
-	must(t, "create function", err)
+	check("create function", err)
 	e.functionARN = aws.ToString(fn.FunctionArn)
 	// Not retried: moto does not refuse a repeated statement id, so a
 	// retry after an unread answer would add the statement twice. An error
@@ -236,28 +279,28 @@ func createEstate(ctx context.Context, t *testing.T, cfg aws.Config) estate {
 	if err != nil {
 		pol, perr := lc.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("app-fn")})
 		if perr != nil || !strings.Contains(aws.ToString(pol.Policy), `"s3-invoke"`) {
-			must(t, "add permission", err)
+			check("add permission", err)
 		}
 	}
 
 	sc := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	_, err = sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("blastradius-data")})
-	must(t, "create bucket", err)
+	check("create bucket", err)
 	_, err = sc.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("blastradius-data"), Policy: aws.String(bucketPolicy)})
-	must(t, "put bucket policy", err)
+	check("put bucket policy", err)
 	_, err = sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("blastradius-logs")})
-	must(t, "create bucket", err)
+	check("create bucket", err)
 
 	kc := kms.NewFromConfig(cfg)
 	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{Policy: aws.String(keyPolicy), Description: aws.String("app data")})
-	must(t, "create key", err)
+	check("create key", err)
 	e.keyARN = aws.ToString(key.KeyMetadata.Arn)
 
 	ec := ec2.NewFromConfig(cfg)
 	images, err := ec.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"amazon"}})
-	must(t, "describe images", err)
+	check("describe images", err)
 	if len(images.Images) == 0 {
-		t.Fatal("moto lists no image to start an instance from")
+		check("find an image", errors.New("moto lists no image to start an instance from"))
 	}
 	run, err := ec.RunInstances(ctx, &ec2.RunInstancesInput{
 		ImageId: images.Images[0].ImageId, MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
@@ -268,7 +311,7 @@ func createEstate(ctx context.Context, t *testing.T, cfg aws.Config) estate {
 			Tags:         []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("worker")}},
 		}},
 	})
-	must(t, "run instances", err)
+	check("run instances", err)
 	e.instanceID = aws.ToString(run.Instances[0].InstanceId)
 	lt, err := ec.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
 		LaunchTemplateName: aws.String("workers"),
@@ -278,37 +321,36 @@ func createEstate(ctx context.Context, t *testing.T, cfg aws.Config) estate {
 			UserData:           aws.String(userData),
 		},
 	})
-	must(t, "create launch template", err)
+	check("create launch template", err)
 	e.launchTemplateID = aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
 
 	smc := secretsmanager.NewFromConfig(cfg)
 	secret, err := smc.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("db-password"), SecretString: aws.String(secretValue)})
-	must(t, "create secret", err)
+	check("create secret", err)
 	e.secretARN = aws.ToString(secret.ARN)
 	_, err = smc.PutResourcePolicy(ctx, &secretsmanager.PutResourcePolicyInput{SecretId: secret.ARN, ResourcePolicy: aws.String(secretPolicy)})
-	must(t, "put resource policy", err)
+	check("put resource policy", err)
 
 	nc := sns.NewFromConfig(cfg)
 	topic, err := nc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("alerts")})
-	must(t, "create topic", err)
+	check("create topic", err)
 	e.topicARN = aws.ToString(topic.TopicArn)
 	_, err = nc.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{
 		TopicArn: topic.TopicArn, AttributeName: aws.String("Policy"), AttributeValue: aws.String(topicPolicy(e.topicARN)),
 	})
-	must(t, "set topic policy", err)
-	return e
+	check("set topic policy", err)
+	return e, nil
 }
 
 // handlerZip is a deployment package holding one Python handler.
-func handlerZip(t *testing.T) []byte {
-	t.Helper()
+func handlerZip() []byte {
 	var b bytes.Buffer
 	z := zip.NewWriter(&b)
 	w, err := z.Create("index.py")
-	must(t, "zip", err)
+	check("zip", err)
 	_, err = w.Write([]byte("def handler(event, context):\n    return 'ok'\n"))
-	must(t, "zip", err)
-	must(t, "zip", z.Close())
+	check("zip", err)
+	check("zip", z.Close())
 	return b.Bytes()
 }
 
