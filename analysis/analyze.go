@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"runtime"
 	"slices"
@@ -91,10 +92,12 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 	var extraNodes []graphmodel.Node
 	var derived []graphmodel.Edge
 	for _, d := range opts.Derivers {
+		start := time.Now()
 		nodes, edges, err := runDeriver(ctx, d, snap)
 		if err != nil {
 			return nil, err
 		}
+		slog.DebugContext(ctx, "derived", "deriver", d.Name(), "nodes", len(nodes), "edges", len(edges), "took", time.Since(start).Round(time.Millisecond))
 		extraNodes = append(extraNodes, nodes...)
 		if derived == nil {
 			derived = edges // no copy: the edges are most of the memory
@@ -104,6 +107,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 	}
 	fromDerivers := derived
 	derived = append(derived[:len(derived):len(derived)], extra...)
+	start := time.Now()
 	ag, err := buildGraph(snap, extraNodes, derived)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
@@ -123,6 +127,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 		}
 	}
 	ag.blocks = buildBlocks(ag, a.sensitivity)
+	slog.DebugContext(ctx, "attack graph built", "nodes", len(ag.nodes), "arcs", len(ag.arcs), "grants", len(ag.grants), "took", time.Since(start).Round(time.Millisecond))
 	return &Graph{snap: snap, opts: opts, a: a, index: index, now: now,
 		derivedNodes: extraNodes, derivedEdges: fromDerivers}, nil
 }
@@ -143,10 +148,12 @@ func (g *Graph) Result(ctx context.Context) (*Result, error) {
 			sources = append(sources, int32(i))
 		}
 	}
+	start := time.Now()
 	identities, err := a.all(ctx, sources, g.opts.Workers)
 	if err != nil {
 		return nil, err
 	}
+	slog.DebugContext(ctx, "blast radius computed", "identities", len(identities), "took", time.Since(start).Round(time.Millisecond))
 	sort.Slice(identities, func(i, j int) bool {
 		x, y := &identities[i], &identities[j]
 		if x.BlastRadius.Score != y.BlastRadius.Score {

@@ -306,6 +306,9 @@ func (r *reacher) join(v, parent, ref, dist int32) {
 }
 
 // applyGrants visits the scopes of the grants that v, at dist, completes.
+// A conditional grant is left aside by a certain reacher, and recorded by
+// skip, only when it would complete: a grant whose other end is not in the
+// closure yet is met again when that end joins.
 func (r *reacher) applyGrants(v, dist int32) {
 	g := r.g
 	if !g.inGrant[v] {
@@ -313,22 +316,22 @@ func (r *reacher) applyGrants(v, dist int32) {
 	}
 	for _, gi := range g.grantOut[v] {
 		gr := &g.grants[gi]
-		if r.certainOnly && gr.cond {
-			r.skip(gr.scope)
+		if r.has(gr.scope) || !r.has(gr.y) {
 			continue
 		}
-		if !r.has(gr.y) || r.has(gr.scope) {
+		if r.certainOnly && gr.cond {
+			r.skip(gr.scope)
 			continue
 		}
 		r.visit(gr.scope, gr.y, -gi-1, int32(r.distance(gr.y))+1)
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
-		if r.certainOnly && gr.cond {
-			r.skip(gr.scope)
+		if r.has(gr.scope) || !r.has(gr.x) {
 			continue
 		}
-		if !r.has(gr.x) || r.has(gr.scope) {
+		if r.certainOnly && gr.cond {
+			r.skip(gr.scope)
 			continue
 		}
 		r.visit(gr.scope, v, -gi-1, dist+1)
