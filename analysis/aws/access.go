@@ -13,12 +13,24 @@ import (
 // across accounts both sides must allow. A KMS key policy must always
 // allow: the identity policies count only where it delegates to the account.
 func (m *model) accessVerdict(p *principal, r *resource, action, target string) verdict {
+	return m.accessVerdictWith(p, r, action, target, nil)
+}
+
+// accessVerdictWith is accessVerdict taking r's resource policy's verdict
+// from memo when it is not nil (see policyMemo).
+func (m *model) accessVerdictWith(p *principal, r *resource, action, target string, memo *policyMemo) verdict {
 	req := p.request(action, target, nil)
 	rcp := m.rcpAllows(r.account, r.service, req)
 	if rcp.t == awspolicy.No {
 		return deny
 	}
-	res, denied, explicit := resourcePolicyVerdict(r, p, req)
+	var res, denied verdict
+	var explicit bool
+	if memo != nil {
+		res, denied, explicit = memo.verdict(p, req)
+	} else {
+		res, denied, explicit = resourcePolicyVerdict(r, p, req)
+	}
 	if denied.t == awspolicy.No {
 		return deny // an explicit Deny in the resource policy
 	}
@@ -75,6 +87,47 @@ func resourcePolicyVerdict(r *resource, p *principal, req awspolicy.Request) (al
 		return deny, notDenied, false
 	}
 	return allow, notDenied, explicit
+}
+
+// policyMemo remembers the verdicts of one resource's policy on the
+// requests of the principals of its account it does not name, when it
+// decides alike for all of them (sharedFor): a verdict then depends only on
+// the request's action and target and the facts all of them share, their
+// kind and their organization.
+type policyMemo struct {
+	r    *resource
+	seen map[policyMemoKey]policyVerdicts
+}
+
+type policyMemoKey struct {
+	action, target string
+	isRole         bool
+	org            *orgChain
+}
+
+type policyVerdicts struct {
+	allow, notDenied verdict
+	explicit         bool
+}
+
+// reset makes the memo r's, forgetting what it held.
+func (pm *policyMemo) reset(r *resource) {
+	pm.r = r
+	if pm.seen == nil {
+		pm.seen = map[policyMemoKey]policyVerdicts{}
+	}
+	clear(pm.seen)
+}
+
+// verdict is resourcePolicyVerdict, memoized.
+func (pm *policyMemo) verdict(p *principal, req awspolicy.Request) (allow, notDenied verdict, explicit bool) {
+	k := policyMemoKey{action: req.Action, target: req.Resource, isRole: p.isRole, org: p.org}
+	v, ok := pm.seen[k]
+	if !ok {
+		v.allow, v.notDenied, v.explicit = resourcePolicyVerdict(pm.r, p, req)
+		pm.seen[k] = v
+	}
+	return v.allow, v.notDenied, v.explicit
 }
 
 // scpOnly applies p's service control policies alone, for a grant that

@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 
@@ -116,6 +115,30 @@ func (c *classifier) ruleKey(p *principal, on []string, relevant relevance, anyw
 		b = strconv.AppendInt(append(b, "|o"...), int64(id), 10)
 	}
 	return string(b), true
+}
+
+// narrow returns p with only the policies a key of it lists (see
+// ruleKey, here without services anywhere): the others name no resource
+// that relevant covers or concern none of the services, so p decides alike
+// on such a resource without them, and faster.
+func (c *classifier) narrow(p *principal, on []string, relevant relevance) *principal {
+	keep := 0
+	for _, pol := range p.policies {
+		if relevant.has(pol) && c.concernsAny(pol, on) {
+			keep++
+		}
+	}
+	if keep == len(p.policies) {
+		return p
+	}
+	stand := p.standIn()
+	stand.policies = make([]*policy, 0, keep)
+	for _, pol := range p.policies {
+		if relevant.has(pol) && c.concernsAny(pol, on) {
+			stand.policies = append(stand.policies, pol)
+		}
+	}
+	return stand
 }
 
 // alone reports, memoized, whether p decides on its own on service.
@@ -299,22 +322,13 @@ type resourceIndex struct {
 	// wildcard or a variable).
 	always    []*policy
 	alwaysSet map[*policy]bool
-	// exact maps a lower-cased ARN without wildcards to its policies;
-	// prefix maps the lower-cased text before a pattern's first wildcard.
-	exact, prefix map[string][]*policy
-	// lengths are the distinct lengths of the prefixes, ascending.
-	lengths []int
-	// texts are every key of exact and prefix, sorted, with their policies
-	// in pols: a target that is itself a pattern (an S3 bucket's objects)
-	// is compared by range.
-	texts []string
-	pols  [][]*policy
+	// named files the other policies by their patterns.
+	named *prefixIndex[*policy]
 }
 
 func newResourceIndex(m *model) *resourceIndex {
-	ix := &resourceIndex{exact: map[string][]*policy{}, prefix: map[string][]*policy{}, alwaysSet: map[*policy]bool{}}
+	ix := &resourceIndex{alwaysSet: map[*policy]bool{}, named: newPrefixIndex[*policy]()}
 	seen := map[*policy]bool{}
-	lengths := map[int]bool{}
 	for _, p := range m.principals {
 		for _, pol := range p.policies {
 			if seen[pol] {
@@ -329,17 +343,13 @@ func newResourceIndex(m *model) *resourceIndex {
 					everywhere = true
 					break
 				}
-				for _, v := range st.Resource.Values {
-					v = strings.ToLower(v)
-					cut := strings.IndexAny(v, "*?$")
-					switch {
-					case cut == 0:
-						everywhere = true
-					case cut < 0:
-						keys["="+v] = true
-					default:
-						keys["<"+v[:cut]] = true
-					}
+				k, all := patternKeys(st.Resource.Values)
+				if all {
+					everywhere = true
+					break
+				}
+				for key := range k {
+					keys[key] = true
 				}
 			}
 			if everywhere {
@@ -347,33 +357,10 @@ func newResourceIndex(m *model) *resourceIndex {
 				ix.alwaysSet[pol] = true
 				continue
 			}
-			for k := range keys {
-				if k[0] == '=' {
-					ix.exact[k[1:]] = append(ix.exact[k[1:]], pol)
-				} else {
-					ix.prefix[k[1:]] = append(ix.prefix[k[1:]], pol)
-					lengths[len(k)-1] = true
-				}
-			}
+			ix.named.add(pol, keys)
 		}
 	}
-	for l := range lengths {
-		ix.lengths = append(ix.lengths, l)
-	}
-	sort.Ints(ix.lengths)
-	all := map[string][]*policy{}
-	for _, m := range []map[string][]*policy{ix.exact, ix.prefix} {
-		for k, list := range m {
-			all[k] = append(all[k], list...)
-		}
-	}
-	for k := range all {
-		ix.texts = append(ix.texts, k)
-	}
-	sort.Strings(ix.texts)
-	for _, k := range ix.texts {
-		ix.pols = append(ix.pols, all[k])
-	}
+	ix.named.finish()
 	return ix
 }
 
@@ -395,30 +382,7 @@ func (r relevance) has(pol *policy) bool {
 // wildcard, without regard to case).
 func (ix *resourceIndex) relevant(arns ...string) relevance {
 	out := map[*policy]bool{}
-	for _, arn := range arns {
-		arn = strings.ToLower(arn)
-		if cut := strings.IndexAny(arn, "*?"); cut >= 0 {
-			// A pattern target: every key that starts like it may overlap.
-			lit := arn[:cut]
-			for i := sort.SearchStrings(ix.texts, lit); i < len(ix.texts) && strings.HasPrefix(ix.texts[i], lit); i++ {
-				for _, pol := range ix.pols[i] {
-					out[pol] = true
-				}
-			}
-			arn = lit
-		}
-		for _, pol := range ix.exact[arn] {
-			out[pol] = true
-		}
-		for _, l := range ix.lengths {
-			if l > len(arn) {
-				break
-			}
-			for _, pol := range ix.prefix[arn[:l]] {
-				out[pol] = true
-			}
-		}
-	}
+	ix.named.lookup(out, arns...)
 	return relevance{ix: ix, specific: out}
 }
 

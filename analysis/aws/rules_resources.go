@@ -131,10 +131,9 @@ func deriveResourceAccess(m *model) [][]graphmodel.Edge {
 	families := ra.familyOrder()
 	ra.parallel(len(families), func(w *accessWorker, i int) { w.family(families[i]) })
 	perResource := make([][]graphmodel.Edge, len(m.resources))
-	ra.parallel(len(m.resources), func(w *accessWorker, i int) {
-		if ra.res[i].ok {
-			perResource[i] = w.resource(i)
-		}
+	order := ra.resourceOrder()
+	ra.parallel(len(order), func(w *accessWorker, i int) {
+		perResource[order[i]] = w.resource(order[i])
 	})
 	if m.stopped() {
 		return nil
@@ -182,6 +181,8 @@ type resourceInfo struct {
 	familyKey     [3]string
 	inFamily      bool
 	permissionSet bool // the account's permission sets apply
+	// sig is its decision signature (see signature.go), 0 when it has none.
+	sig int32
 }
 
 type permissionSets struct {
@@ -214,6 +215,7 @@ func newAccessRun(m *model) *accessRun {
 // memberships in out.
 func (ra *accessRun) prepare(out *emitter) {
 	m := ra.m
+	var signs *signer
 	cache := map[string]levelActions{}
 	actionsOf := func(service, typ, arn string) target {
 		k := service + "/" + typ
@@ -244,6 +246,12 @@ func (ra *accessRun) prepare(out *emitter) {
 		info.share = !m.perPrincipal
 		if info.share && r.policy != nil {
 			info.named, info.share = sharedFor(r.policy.doc, r.account)
+		}
+		if info.share && r.policy == nil {
+			if signs == nil {
+				signs = newSigner(m)
+			}
+			info.sig = signs.sign(r, info.targets)
 		}
 		// Permission sets of r's account give their members their shared
 		// access, unless r's resource policy names some principal of the
@@ -281,6 +289,31 @@ func (ra *accessRun) familyOrder() []*accessFamily {
 	return list
 }
 
+// resourceOrder lists the indices of the resources that get access edges,
+// those with a signature grouped by it (in the order of their first
+// resource), so that a worker meets the resources of one signature in a
+// row and decides on them once.
+func (ra *accessRun) resourceOrder() []int {
+	var order []int
+	first := map[int32]int{}
+	for i := range ra.m.resources {
+		if info := &ra.res[i]; info.ok {
+			order = append(order, i)
+			if _, ok := first[info.sig]; !ok && info.sig != 0 {
+				first[info.sig] = i
+			}
+		}
+	}
+	rank := func(i int) int {
+		if sig := ra.res[i].sig; sig != 0 {
+			return first[sig]
+		}
+		return i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rank(a) - rank(b) })
+	return order
+}
+
 // parallel runs task(w, i) for every i below n on GOMAXPROCS goroutines,
 // each with its own worker state, taking tasks in order as they finish.
 func (ra *accessRun) parallel(n int, task func(w *accessWorker, i int)) {
@@ -310,12 +343,18 @@ type accessWorker struct {
 	classes *classifier
 	keys    *keyMemo
 	blind   blindness
+	// decided holds the decisions by access class (and by permission set,
+	// under "\x00" and its ID) on the resources of signature sig.
+	sig     int32
+	decided map[string]found
+	// policies memoizes the resource policy's verdicts of the resource at hand.
+	policies policyMemo
 }
 
 func (ra *accessRun) newWorker() *accessWorker {
 	classes := ra.classes.fork()
 	return &accessWorker{ra: ra, ix: &actionIndex{covers: map[coverKey][]string{}}, classes: classes,
-		keys: newKeyMemo(classes), blind: blindness{}}
+		keys: newKeyMemo(classes), blind: blindness{}, decided: map[string]found{}}
 }
 
 // family works out, for every principal of fam's account outside the
@@ -343,7 +382,7 @@ func (w *accessWorker) family(fam *accessFamily) {
 		}
 		st := &fam.states[p.index]
 		st.held, st.others = true, others
-		st.gives = resourceAccess(m, w.ix, stand, &bare, info.targets)
+		st.gives = resourceAccess(m, w.ix, stand, &bare, info.targets, nil)
 		f := st.gives
 		if f.certain != "" {
 			fam.sets.joinLabelled(p, f.certainA, typ+":"+string(f.certain), what, f.certainV)
@@ -373,6 +412,25 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		}
 		relevant = classes.byResource.relevant(arns...)
 	}
+	// Decisions on a resource hold for the next ones of its signature.
+	if info.sig == 0 || info.sig != w.sig {
+		clear(w.decided)
+		w.sig = info.sig
+	}
+	decided := w.decided
+	// r's resource policy decides alike for the principals of its account
+	// it does not name.
+	var pm *policyMemo
+	if share && r.policy != nil {
+		pm = &w.policies
+		pm.reset(r)
+	}
+	memoFor := func(p *principal) *policyMemo {
+		if pm == nil || p.account != r.account || (named != nil && namedBy(named, p)) {
+			return nil
+		}
+		return pm
+	}
 	var setOf map[*principal]*permissionSet
 	var setGives map[*permissionSet]found
 	if info.permissionSet {
@@ -380,12 +438,15 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		setOf = ps.of
 		setGives = make(map[*permissionSet]found, len(ps.list))
 		for _, s := range ps.list {
-			f := resourceAccess(m, ix, s.stand, r, targets)
+			f, seen := decided["\x00"+s.id]
+			if !seen {
+				f = resourceAccess(m, ix, s.stand, r, targets, nil)
+				decided["\x00"+s.id] = f
+			}
 			setGives[s] = f
 			emitAccess(out, s.id, r, f)
 		}
 	}
-	decided := map[string]found{}
 	// classOf is p's access class on r, when it shares decisions there;
 	// decideAs is p's access to r, decided once per class.
 	classOf := func(p *principal) (string, bool) {
@@ -396,11 +457,12 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 	}
 	decideAs := func(p *principal, key string, ok bool) found {
 		if !ok {
-			return resourceAccess(m, ix, p, r, targets)
+			return resourceAccess(m, ix, p, r, targets, memoFor(p))
 		}
 		f, seen := decided[key]
 		if !seen {
-			f = resourceAccess(m, ix, p, r, targets) // any member decides for all
+			// Any member decides for all, with the policies its key lists.
+			f = resourceAccess(m, ix, classes.narrow(p, []string{service}, relevant), r, targets, memoFor(p))
 			decided[key] = f
 		}
 		return f
@@ -444,7 +506,7 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 			}
 			continue
 		}
-		emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets))
+		emitAccess(out, p.arn, r, resourceAccess(m, ix, p, r, targets, memoFor(p)))
 	}
 	deriveExternalAccess(m, r, targets, out)
 	return out.edges
@@ -656,7 +718,8 @@ func (m *model) resourceSide(r *resource, service string) (verdict, bool) {
 }
 
 // resourceAccess decides p's strongest access to the targets of r.
-func resourceAccess(m *model, ix *actionIndex, p *principal, r *resource, targets []target) found {
+// pm, when not nil, holds r's resource policy's verdicts on p's requests.
+func resourceAccess(m *model, ix *actionIndex, p *principal, r *resource, targets []target, pm *policyMemo) found {
 	cands := make([]map[string]bool, len(targets))
 	for i, t := range targets {
 		cands[i] = ix.candidates(p, r, t)
@@ -665,7 +728,7 @@ func resourceAccess(m *model, ix *actionIndex, p *principal, r *resource, target
 		if !cands[i][action] {
 			return deny
 		}
-		return m.accessVerdict(p, r, action, arn)
+		return m.accessVerdictWith(p, r, action, arn, pm)
 	})
 }
 
