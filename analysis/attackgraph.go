@@ -90,6 +90,7 @@ func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived
 			return nil, fmt.Errorf("add derived node: %w", err)
 		}
 	}
+	g.ReserveEdges(len(derived))
 	// Repeated derived edges (same Key) are kept once, a certain copy
 	// winning over a conditional one. The graph refers to the derivers'
 	// edges rather than copying them: nothing changes them afterwards.

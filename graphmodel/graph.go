@@ -113,6 +113,16 @@ func (g *Graph) add(e *Edge, preferCertain bool) error {
 	return nil
 }
 
+// ReserveEdges makes room for n more edges, so that adding millions of
+// derived edges does not grow the index step by step.
+func (g *Graph) ReserveEdges(n int) {
+	keys := make(map[edgeKey]*Edge, len(g.keys)+n)
+	for k, e := range g.keys {
+		keys[k] = e
+	}
+	g.keys = keys
+}
+
 // replaceEdge puts e in the place of old in list.
 func replaceEdge(list []*Edge, old, e *Edge) {
 	for i := range list {
