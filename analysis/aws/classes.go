@@ -365,16 +365,16 @@ func newResourceIndex(m *model) *resourceIndex {
 }
 
 // relevance is the policies with a statement that may name a resource:
-// those that may name every resource, and specific, those whose patterns
-// may name it.
+// always, those that name every resource (alike), and specific, those that
+// may name this one.
 type relevance struct {
-	ix       *resourceIndex
+	always   map[*policy]bool
 	specific map[*policy]bool
 }
 
 // has reports whether pol may name the resource.
 func (r relevance) has(pol *policy) bool {
-	return (r.ix != nil && r.ix.alwaysSet[pol]) || r.specific[pol]
+	return r.always[pol] || r.specific[pol]
 }
 
 // relevant returns the policies with a statement that may name one of arns
@@ -383,7 +383,7 @@ func (r relevance) has(pol *policy) bool {
 func (ix *resourceIndex) relevant(arns ...string) relevance {
 	out := map[*policy]bool{}
 	ix.named.lookup(out, arns...)
-	return relevance{ix: ix, specific: out}
+	return relevance{always: ix.alwaysSet, specific: out}
 }
 
 // isAlways reports whether a statement of pol may name every resource.

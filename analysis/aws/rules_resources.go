@@ -163,6 +163,10 @@ type accessRun struct {
 	admins    []bool
 	concerns  map[string][]bool
 	byAccount map[string][]*principal
+	// concerned lists by account and service the principals of the account
+	// that are not its administrators and whose statements concern the
+	// service: all that may access a resource without a resource policy.
+	concerned map[[2]string][]*principal
 	// By resource index: its service, type and targets (ok false when it
 	// gets no access edges), whether principals share decisions on it, and
 	// the principals of its account its resource policy names.
@@ -170,6 +174,13 @@ type accessRun struct {
 	// sets are the permission sets of identical broad policies, by account
 	// and service.
 	sets map[[2]string]permissionSets
+	// signs indexes the statements that name resources one by one (and
+	// gives signatures); owners are the identity policies holding each;
+	// uniform are, by service, the identity policies with a statement
+	// concerning the service on every resource alike.
+	signs   *signer
+	owners  map[*awspolicy.Statement][]*policy
+	uniform map[string]map[*policy]bool
 }
 
 type resourceInfo struct {
@@ -193,9 +204,35 @@ type permissionSets struct {
 func newAccessRun(m *model) *accessRun {
 	ra := &accessRun{m: m, classes: newClassifier(m), fams: accessFamilies(m),
 		admins: make([]bool, len(m.principals)), concerns: map[string][]bool{},
-		byAccount: map[string][]*principal{}, res: make([]resourceInfo, len(m.resources)),
-		sets: map[[2]string]permissionSets{}}
+		byAccount: map[string][]*principal{}, concerned: map[[2]string][]*principal{},
+		res: make([]resourceInfo, len(m.resources)),
+		sets: map[[2]string]permissionSets{}, signs: newSigner(m),
+		owners: map[*awspolicy.Statement][]*policy{}, uniform: map[string]map[*policy]bool{}}
 	ra.classes.numberAll()
+	for service := range accessServices {
+		ra.uniform[service] = map[*policy]bool{}
+	}
+	seen := map[*policy]bool{}
+	for _, p := range m.principals {
+		for _, pol := range p.policies {
+			if seen[pol] {
+				continue
+			}
+			seen[pol] = true
+			for i := range pol.doc.Statements {
+				st := &pol.doc.Statements[i]
+				if !uniformResource(st) {
+					ra.owners[st] = append(ra.owners[st], pol)
+					continue
+				}
+				for service, set := range ra.uniform {
+					if statementConcerns(st, service) {
+						set[pol] = true
+					}
+				}
+			}
+		}
+	}
 	services := principalServices(m)
 	for _, p := range m.principals {
 		ra.admins[p.index] = m.admins[p.arn]
@@ -206,6 +243,14 @@ func newAccessRun(m *model) *accessRun {
 			ra.concerns[service][p.index] = services[p][service] || services[p]["*"]
 		}
 		ra.byAccount[p.account] = append(ra.byAccount[p.account], p)
+		if !ra.admins[p.index] {
+			for service := range accessServices {
+				if ra.concerns[service][p.index] {
+					k := [2]string{p.account, service}
+					ra.concerned[k] = append(ra.concerned[k], p)
+				}
+			}
+		}
 	}
 	return ra
 }
@@ -215,7 +260,6 @@ func newAccessRun(m *model) *accessRun {
 // memberships in out.
 func (ra *accessRun) prepare(out *emitter) {
 	m := ra.m
-	var signs *signer
 	cache := map[string]levelActions{}
 	actionsOf := func(service, typ, arn string) target {
 		k := service + "/" + typ
@@ -248,10 +292,7 @@ func (ra *accessRun) prepare(out *emitter) {
 			info.named, info.share = sharedFor(r.policy.doc, r.account)
 		}
 		if info.share && r.policy == nil {
-			if signs == nil {
-				signs = newSigner(m)
-			}
-			info.sig = signs.sign(r, info.targets)
+			info.sig = ra.signs.sign(r, info.targets)
 		}
 		// Permission sets of r's account give their members their shared
 		// access, unless r's resource policy names some principal of the
@@ -287,6 +328,36 @@ func (ra *accessRun) familyOrder() []*accessFamily {
 		}
 	}
 	return list
+}
+
+// relevance returns the identity policies with a statement that concerns
+// service and names one of targets: uniform ones, which name every resource
+// alike, and specific ones (a statement whose pattern holds a policy
+// variable counts as naming it). A policy without such a statement plays
+// no part in a decision on the targets.
+func (ra *accessRun) relevance(service string, targets []target) relevance {
+	arns := make([]string, len(targets))
+	for i, t := range targets {
+		arns[i] = t.arn
+	}
+	found := map[*awspolicy.Statement]bool{}
+	ra.signs.named.lookup(found, arns...)
+	for _, st := range ra.signs.every {
+		found[st] = true
+	}
+	hits := map[*policy]bool{}
+	for st := range found {
+		owners := ra.owners[st]
+		if len(owners) == 0 || !statementConcerns(st, service) {
+			continue
+		}
+		if variableResource(st) || slices.ContainsFunc(targets, func(t target) bool { return st.MatchResource(t.arn, nil) != awspolicy.No }) {
+			for _, pol := range owners {
+				hits[pol] = true
+			}
+		}
+	}
+	return relevance{always: ra.uniform[service], specific: hits}
 }
 
 // resourceOrder lists the indices of the resources that get access edges,
@@ -406,11 +477,7 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 	}
 	var relevant relevance
 	if share {
-		arns := make([]string, len(targets))
-		for i, t := range targets {
-			arns[i] = t.arn
-		}
-		relevant = classes.byResource.relevant(arns...)
+		relevant = ra.relevance(service, targets)
 	}
 	// Decisions on a resource hold for the next ones of its signature.
 	if info.sig == 0 || info.sig != w.sig {
@@ -469,7 +536,9 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 	}
 	candidates := m.principals
 	if r.policy == nil {
-		candidates = ra.byAccount[r.account] // nothing lets another account in
+		// Nothing lets another account in, and the principals whose
+		// statements concern none of the service's actions have no access.
+		candidates = ra.concerned[[2]string{r.account, service}]
 	}
 	concerned := ra.concerns[service]
 	for _, p := range candidates {

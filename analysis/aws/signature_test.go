@@ -60,3 +60,52 @@ func TestSignature(t *testing.T) {
 		t.Errorf("buckets no statement tells apart: signatures %d and %d, want one", x, y)
 	}
 }
+
+// TestAccessRelevance checks which policies take part in a decision on a
+// bucket: those with a statement concerning S3 that names it, or names
+// every resource; not a policy that names every resource only for another
+// service, nor one whose S3 statements name other buckets.
+func TestAccessRelevance(t *testing.T) {
+	const account = "111122223333"
+	docs := map[string]string{
+		"describe-and-app2": `{"Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"},
+			{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app2-*/*"}]}`,
+		"app1":     `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app1-*/*"}]}`,
+		"deny-all": `{"Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`,
+		"regions":  `{"Statement":[{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}`,
+		"home":     `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home-${aws:username}/*"}]}`,
+		"not-app1": `{"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","NotResource":"arn:aws:s3:::app1-*"}]}`,
+	}
+	p := &principal{arn: "arn:aws:iam::" + account + ":user/alice", account: account, facts: awspolicy.NewFacts()}
+	byName := map[string]*policy{}
+	for _, name := range []string{"describe-and-app2", "app1", "deny-all", "regions", "home", "not-app1"} {
+		doc, err := awspolicy.Parse(json.RawMessage(docs[name]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pol := &policy{source: name, doc: doc}
+		byName[name] = pol
+		p.policies = append(p.policies, pol)
+	}
+	m := &model{principals: []*principal{p}, admins: map[string]bool{}}
+	ra := newAccessRun(m)
+	arn := "arn:aws:s3:::app1-data"
+	rel := ra.relevance("s3", []target{{arn: arn, key: "s3/bucket"}, {arn: arn + "/*", key: "s3/object"}})
+	want := map[string]bool{"app1": true, "deny-all": true, "regions": true}
+	for name, pol := range byName {
+		if got := rel.has(pol); got != want[name] {
+			t.Errorf("policy %s takes part: %v, want %v", name, got, want[name])
+		}
+	}
+	// A pattern holding a variable names what its text before the variable
+	// allows, whoever asks.
+	home := "arn:aws:s3:::home-bob"
+	if rel := ra.relevance("s3", []target{{arn: home + "/*", key: "s3/object"}}); !rel.has(byName["home"]) {
+		t.Errorf("on %s: policy home does not take part, want it to", home)
+	}
+	other := "arn:aws:s3:::app3-data"
+	rel = ra.relevance("s3", []target{{arn: other, key: "s3/bucket"}})
+	if !rel.has(byName["not-app1"]) || rel.has(byName["app1"]) {
+		t.Errorf("on %s: not-app1 takes part %v (want true), app1 %v (want false)", other, rel.has(byName["not-app1"]), rel.has(byName["app1"]))
+	}
+}
