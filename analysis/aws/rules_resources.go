@@ -205,7 +205,7 @@ func newAccessRun(m *model) *accessRun {
 	ra := &accessRun{m: m, classes: newClassifier(m), fams: accessFamilies(m),
 		admins: make([]bool, len(m.principals)), concerns: map[string][]bool{},
 		byAccount: map[string][]*principal{}, concerned: map[[2]string][]*principal{},
-		res: make([]resourceInfo, len(m.resources)),
+		res:  make([]resourceInfo, len(m.resources)),
 		sets: map[[2]string]permissionSets{}, signs: newSigner(m),
 		owners: map[*awspolicy.Statement][]*policy{}, uniform: map[string]map[*policy]bool{}}
 	ra.classes.numberAll()
