@@ -115,6 +115,42 @@ func TestPermissionSet(t *testing.T) {
 	}
 }
 
+// TestPermissionSetNamedByBucketPolicy builds ten users holding one read
+// policy on every bucket, and a bucket whose policy lets the first user
+// write by name and denies requests without TLS to everyone. The set gives
+// its members conditional read access to the bucket; the first user, the
+// set's stand-in, writes there on its own edge, and no other member does.
+func TestPermissionSetNamedByBucketPolicy(t *testing.T) {
+	const readAll = "arn:aws:iam::111111111111:policy/read-all"
+	users := make([]string, 10)
+	for i := range users {
+		users[i] = fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+	}
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["` + bkt + `","` + bkt + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},` +
+		`{"Sid":"Writer","Effect":"Allow","Principal":{"AWS":"` + users[0] + `"},"Action":"s3:PutObject","Resource":"` + bkt + `/*"}]}`
+	e := newEstate(acctA).resource(bkt, acctA, "s3", "bucket", policy)
+	for _, u := range users {
+		e.user(u)
+	}
+	e.managed(readAll, allow("s3:GetObject", "*"), users...)
+	snap := graphmodel.Merge(&e.snap)
+	res, err := analysis.Analyze(context.Background(), snap, analysis.Options{
+		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)}, Detail: analysis.DetailFull, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range users {
+		want := graphmodel.AccessRead
+		if i == 0 {
+			want = graphmodel.AccessWrite
+		}
+		if r := reach(t, res, u, bkt); r == nil || r.Access != want || !r.Conditional {
+			t.Errorf("%s reaches %s with %+v, want conditional %s access", u, bkt, r, want)
+		}
+	}
+}
+
 // TestTechniqueSet builds nine users allowed iam:PassRole on every role of
 // the account and Lambda everywhere (lambda-001), a tenth allowed to pass
 // one role only, and two roles Lambda may assume, one an administrator.

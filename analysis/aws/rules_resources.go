@@ -295,9 +295,9 @@ func (ra *accessRun) prepare(out *emitter) {
 			info.sig = ra.signs.sign(r, info.targets)
 		}
 		// Permission sets of r's account give their members their shared
-		// access, unless r's resource policy names some principal of the
-		// account (it could deny that one what the set gives).
-		if info.share && info.named == nil && !m.perPrincipal {
+		// access; a set whose stand-in r's resource policy names does not
+		// (see resource).
+		if info.share && !m.perPrincipal {
 			info.permissionSet = true
 			k := [2]string{r.account, service}
 			if _, ok := ra.sets[k]; !ok {
@@ -505,6 +505,9 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		setOf = ps.of
 		setGives = make(map[*permissionSet]found, len(ps.list))
 		for _, s := range ps.list {
+			if named != nil && namedBy(named, s.stand) {
+				continue // the policy tells its stand-in apart: members decide on their own
+			}
 			f, seen := decided["\x00"+s.id]
 			if !seen {
 				f = resourceAccess(m, ix, s.stand, r, targets, nil)
@@ -552,9 +555,10 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 			// Its policies that name every resource of the family alike
 			// are the family's permission sets' (see family); its other
 			// policies, which deny nothing, are decided on the resources
-			// they may name, where they add to the sets.
+			// they may name, and r's resource policy where it names p,
+			// where they add to the sets.
 			st := &fam.states[p.index]
-			if slices.ContainsFunc(st.others, relevant.has) {
+			if slices.ContainsFunc(st.others, relevant.has) || (named != nil && namedBy(named, p)) {
 				key, ok := classOf(p)
 				if f := decideAs(p, key, ok); adds(f, st.gives) {
 					emitAccess(out, p.arn, r, f)
@@ -567,6 +571,9 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 				continue // none of its policies may name r
 			}
 			set := setOf[p]
+			if _, usable := setGives[set]; !usable {
+				set = nil
+			}
 			if set != nil && set.key == key {
 				continue // its set's access is all it has
 			}
@@ -646,21 +653,19 @@ func deniesService(doc *awspolicy.Document, service string) bool {
 // resources none of its specific policies (those that do not name every
 // resource) may name: most resources, for most principals.
 type keyMemo struct {
-	c    *classifier
-	memo map[keyFor]memoKey
-}
-
-type keyFor struct {
-	p       *principal
+	c *classifier
+	// memo holds by service the keys by principal index.
+	memo    map[string][]memoKey
 	service string
+	keys    []memoKey // memo[service]
 }
 
 type memoKey struct {
-	key string
-	ok  bool
+	key       string
+	ok, known bool
 }
 
-func newKeyMemo(c *classifier) *keyMemo { return &keyMemo{c: c, memo: map[keyFor]memoKey{}} }
+func newKeyMemo(c *classifier) *keyMemo { return &keyMemo{c: c, memo: map[string][]memoKey{}} }
 
 // of is classifier.key, memoized when relevant holds none of p's specific policies.
 func (k *keyMemo) of(p *principal, service string, relevant relevance) (string, bool) {
@@ -669,11 +674,21 @@ func (k *keyMemo) of(p *principal, service string, relevant relevance) (string, 
 			return k.c.key(p, service, relevant)
 		}
 	}
-	f := keyFor{p, service}
-	mk, ok := k.memo[f]
-	if !ok {
+	if p.index < 0 {
+		return k.c.key(p, service, relevant)
+	}
+	if service != k.service || k.keys == nil {
+		k.service = service
+		k.keys = k.memo[service]
+		if k.keys == nil {
+			k.keys = make([]memoKey, len(k.c.m.principals))
+			k.memo[service] = k.keys
+		}
+	}
+	mk := &k.keys[p.index]
+	if !mk.known {
 		mk.key, mk.ok = k.c.key(p, service, relevant)
-		k.memo[f] = mk
+		mk.known = true
 	}
 	return mk.key, mk.ok
 }
@@ -717,11 +732,13 @@ func accessFamilies(m *model) map[[3]string]*accessFamily {
 // principal of r's account that r's resource policy does not name, when
 // that part is the same for every such principal and every action of
 // service: without a resource policy, Yes; with one that grants nothing to
-// everyone or to principals of r's account by name (for the account's
-// principals only their identity policies can then allow), what its Deny
-// statements leave, provided each covers every action of the service and
-// every ARN of r, and looks at nothing that tells principals apart. ok is
-// false otherwise, and when a resource control policy applies.
+// everyone or to every principal of r's account (for the account's
+// principals it does not name only their identity policies can then
+// allow), what its Deny statements leave, provided each covers every
+// action of the service and every ARN of r, and looks at nothing that
+// tells principals apart. The principals it names are decided on their
+// own (see accessWorker.resource); the Deny statements apply to them too.
+// ok is false otherwise, and when a resource control policy applies.
 func (m *model) resourceSide(r *resource, service string) (verdict, bool) {
 	if m.orgs[r.account] != nil && rcpServices[r.service] {
 		return verdict{}, false
@@ -749,7 +766,7 @@ func (m *model) resourceSide(r *resource, service string) (verdict, bool) {
 				return verdict{}, false
 			}
 			for _, a := range st.Principal.AWS {
-				if account, exact := principalAccount(a); exact && (account == r.account || account == "*") {
+				if account, exact := principalAccount(a); exact && account == "*" {
 					return verdict{}, false
 				}
 			}
@@ -776,7 +793,7 @@ func (m *model) resourceSide(r *resource, service string) (verdict, bool) {
 	}
 	d := doc.Evaluate(m.principals[i].request(service+":x", r.arn, nil))
 	side := verdict{t: d.Deny.Not(), undecided: d.Undecided,
-		evidence: []graphmodel.Evidence{{Source: r.arn, Statement: -1, Note: "its resource policy grants the account's principals nothing by name"}}}
+		evidence: []graphmodel.Evidence{{Source: r.arn, Statement: -1, Note: "its resource policy grants the account's other principals nothing"}}}
 	for _, st := range d.Denying {
 		side.evidence = append(side.evidence, statementEvidence(r.policy.source, st, "may deny "+service+" requests"))
 	}

@@ -86,7 +86,11 @@ func TestResourceSide(t *testing.T) {
 		{"deny insecure transport", deny, true, awspolicy.Maybe},
 		{"another account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, true, awspolicy.Yes},
 		{"everyone allowed", `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
-		{"a principal of the account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
+		// The principals it names decide on their own; for the others the
+		// identity policies decide.
+		{"a principal of the account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, true, awspolicy.Yes},
+		{"the account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, true, awspolicy.Yes},
+		{"a principal of any account allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
 		{"deny on objects only", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::reports/*"}`, false, 0},
 		{"deny of some actions", `{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}`, false, 0},
 		{"deny looking at the caller", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/admin"}}}`, false, 0},
