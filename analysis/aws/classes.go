@@ -377,6 +377,9 @@ func (r relevance) has(pol *policy) bool {
 	return r.always[pol] || r.specific[pol]
 }
 
+// isSpecific reports whether pol names the resource by a pattern.
+func (r relevance) isSpecific(pol *policy) bool { return r.specific[pol] }
+
 // relevant returns the policies with a statement that may name one of arns
 // (a superset: patterns are only compared by their text before the first
 // wildcard, without regard to case).

@@ -443,16 +443,17 @@ func (w *accessWorker) family(fam *accessFamily) {
 	bare := *r
 	bare.policy = nil
 	what := "access " + service + " " + typ + " resources"
+	parts := map[*policy]*policy{}
 	for _, p := range ra.byAccount[r.account] {
 		if ra.admins[p.index] || setOf[p] != nil {
 			continue
 		}
-		stand, others, ok := familyStand(p, service, fam.prefixes, w.blind, w.classes)
+		stand, others, partly, ok := familyStand(p, service, fam.prefixes, w.blind, w.classes, parts)
 		if !ok {
 			continue
 		}
 		st := &fam.states[p.index]
-		st.held, st.others = true, others
+		st.held, st.others, st.partly = true, others, partly
 		st.gives = resourceAccess(m, w.ix, stand, &bare, info.targets, nil)
 		f := st.gives
 		if f.certain != "" {
@@ -558,7 +559,8 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 			// they may name, and r's resource policy where it names p,
 			// where they add to the sets.
 			st := &fam.states[p.index]
-			if slices.ContainsFunc(st.others, relevant.has) || (named != nil && namedBy(named, p)) {
+			if slices.ContainsFunc(st.others, relevant.has) || slices.ContainsFunc(st.partly, relevant.isSpecific) ||
+				(named != nil && namedBy(named, p)) {
 				key, ok := classOf(p)
 				if f := decideAs(p, key, ok); adds(f, st.gives) {
 					emitAccess(out, p.arn, r, f)
@@ -607,21 +609,24 @@ type accessFamily struct {
 
 // familyState is what is known of one principal's access to a resource
 // family: whether the family's permission sets hold it (held), and then
-// what they give and its other policies.
+// what they give and its other policies: others wholly, partly those whose
+// statements that name every resource alike the sets hold.
 type familyState struct {
-	held   bool
-	gives  found
-	others []*policy
+	held           bool
+	gives          found
+	others, partly []*policy
 }
 
 // familyStand splits p's policies concerning service into those that
 // decide alike on every resource under prefixes and the others; ok when
 // the others deny nothing of the service and p's boundary and control
-// policies decide alike too. stand is a copy of p holding the first ones.
-func familyStand(p *principal, service string, prefixes []string, b blindness, c *classifier) (stand *principal, others []*policy, ok bool) {
+// policies decide alike too. stand is a copy of p holding the first ones,
+// and the part of a policy of partly that does (see blindPart); parts
+// memoizes those parts.
+func familyStand(p *principal, service string, prefixes []string, b blindness, c *classifier, parts map[*policy]*policy) (stand *principal, others, partly []*policy, ok bool) {
 	for _, doc := range p.limits() {
 		if !b.documentServiceBlind(doc, service, prefixes) {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 	}
 	stand = p.standIn()
@@ -631,12 +636,48 @@ func familyStand(p *principal, service string, prefixes []string, b blindness, c
 		case b.documentServiceBlind(pol.doc, service, prefixes):
 			stand.policies = append(stand.policies, pol)
 		case deniesService(pol.doc, service):
-			return nil, nil, false
+			return nil, nil, nil, false
 		default:
-			others = append(others, pol)
+			part, seen := parts[pol]
+			if !seen {
+				part = blindPart(pol, service, prefixes)
+				parts[pol] = part
+			}
+			if part != nil {
+				stand.policies = append(stand.policies, part)
+				partly = append(partly, pol)
+			} else {
+				others = append(others, pol)
+			}
 		}
 	}
-	return stand, others, true
+	return stand, others, partly, true
+}
+
+// blindPart returns the statements of pol concerning service that decide
+// alike on every resource under prefixes, as a policy of the same source
+// (the statements keep their indices, so evidence cites pol), when there
+// are some and every other statement concerning service names resources
+// by pattern: on a resource none of those patterns names, pol decides as
+// its part does. Nil otherwise.
+func blindPart(pol *policy, service string, prefixes []string) *policy {
+	var blind []awspolicy.Statement
+	for i := range pol.doc.Statements {
+		st := &pol.doc.Statements[i]
+		switch {
+		case !statementConcerns(st, service):
+		case statementBlind(st, prefixes):
+			blind = append(blind, *st)
+		case uniformResource(st) || st.Resource.Negated:
+			return nil
+		}
+	}
+	if blind == nil {
+		return nil
+	}
+	doc := *pol.doc
+	doc.Statements = blind
+	return &policy{source: pol.source, doc: &doc}
 }
 
 // deniesService reports whether a Deny statement of doc may concern service.

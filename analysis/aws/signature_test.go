@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -107,5 +108,46 @@ func TestAccessRelevance(t *testing.T) {
 	rel = ra.relevance("s3", []target{{arn: other, key: "s3/bucket"}})
 	if !rel.has(byName["not-app1"]) || rel.has(byName["app1"]) {
 		t.Errorf("on %s: not-app1 takes part %v (want true), app1 %v (want false)", other, rel.has(byName["not-app1"]), rel.has(byName["app1"]))
+	}
+}
+
+// TestBlindPart checks which part of a policy the permission sets of a
+// bucket family may hold: its S3 statements on every bucket, keeping their
+// indices, when its other S3 statements name buckets by pattern.
+func TestBlindPart(t *testing.T) {
+	prefixes := []string{"arn:aws:s3:::", "arn:aws:s3:::logs/"}
+	for _, tc := range []struct {
+		name, doc string
+		want      []int // indices of the statements of the part; nil: no part
+	}{
+		{"glue-like", `{"Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"},
+			{"Effect":"Allow","Action":["s3:GetBucketAcl","s3:ListBucket"],"Resource":"*"},
+			{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::aws-glue-*/*"}]}`, []int{1}},
+		{"nothing on every bucket", `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-*/*"}]}`, nil},
+		{"a condition on the bucket's tags", `{"Statement":[{"Effect":"Allow","Action":"s3:GetBucketAcl","Resource":"*"},
+			{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"a"}}}]}`, nil},
+		{"NotResource", `{"Statement":[{"Effect":"Allow","Action":"s3:GetBucketAcl","Resource":"*"},
+			{"Effect":"Allow","Action":"s3:PutObject","NotResource":"arn:aws:s3:::secret/*"}]}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := awspolicy.Parse(json.RawMessage(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := blindPart(&policy{source: "p", doc: doc}, "s3", prefixes)
+			if (part == nil) != (tc.want == nil) {
+				t.Fatalf("part %v, want statements %v", part, tc.want)
+			}
+			if part == nil {
+				return
+			}
+			var got []int
+			for _, st := range part.doc.Statements {
+				got = append(got, st.Index)
+			}
+			if part.source != "p" || !slices.Equal(got, tc.want) {
+				t.Errorf("part of %s with statements %v, want p with %v", part.source, got, tc.want)
+			}
+		})
 	}
 }

@@ -204,23 +204,28 @@ func statementConcerns(st *awspolicy.Statement, service string) bool {
 // resource.
 func documentBlind(doc *awspolicy.Document, concerns func(*awspolicy.Statement) bool, prefixes []string) bool {
 	for i := range doc.Statements {
-		st := &doc.Statements[i]
-		if !concerns(st) {
-			continue
-		}
-		if st.Resource.Negated || !slices.ContainsFunc(st.Resource.Values, func(pattern string) bool {
-			return coversAll(pattern, prefixes)
-		}) {
+		if st := &doc.Statements[i]; concerns(st) && !statementBlind(st, prefixes) {
 			return false
 		}
-		for _, c := range st.Conditions {
-			if resourceKey(c.Key) {
+	}
+	return true
+}
+
+// statementBlind reports whether st covers every ARN under prefixes and
+// has no condition on the resource.
+func statementBlind(st *awspolicy.Statement, prefixes []string) bool {
+	if st.Resource.Negated || !slices.ContainsFunc(st.Resource.Values, func(pattern string) bool {
+		return coversAll(pattern, prefixes)
+	}) {
+		return false
+	}
+	for _, c := range st.Conditions {
+		if resourceKey(c.Key) {
+			return false
+		}
+		for _, v := range c.Values {
+			if strings.Contains(strings.ToLower(v), "${aws:resource") || strings.Contains(strings.ToLower(v), "${iam:resource") {
 				return false
-			}
-			for _, v := range c.Values {
-				if strings.Contains(strings.ToLower(v), "${aws:resource") || strings.Contains(strings.ToLower(v), "${iam:resource") {
-					return false
-				}
 			}
 		}
 	}
@@ -290,11 +295,20 @@ func arnTypePrefix(arn string) string {
 }
 
 // resourceKey reports whether a condition key describes the request's
-// resource (its tags, account or organization).
+// resource (its tags, account or organization; for S3 the bucket's or the
+// object's own facts) rather than the request: such a condition may decide
+// differently on two resources. S3's request keys (s3:x-amz-*, s3:prefix,
+// s3:TlsVersion, …) are not.
 func resourceKey(key string) bool {
 	k := strings.ToLower(key)
-	return strings.HasPrefix(k, "aws:resource") || strings.HasPrefix(k, "iam:resourcetag/") ||
-		strings.Contains(k, ":resourcetag/") || strings.HasPrefix(k, "s3:")
+	switch {
+	case strings.HasPrefix(k, "aws:resource"), strings.HasPrefix(k, "iam:resourcetag/"), strings.Contains(k, ":resourcetag/"):
+		return true
+	case strings.HasPrefix(k, "s3:"):
+		return strings.HasPrefix(k, "s3:existingobjecttag/") || strings.HasPrefix(k, "s3:existingjob") ||
+			strings.HasPrefix(k, "s3:dataaccesspoint") || k == "s3:resourceaccount" || k == "s3:accesspointnetworkorigin"
+	}
+	return false
 }
 
 // blindARN is the resource a resource-blind decision is asked about: an

@@ -74,6 +74,26 @@ func TestDocumentBlind(t *testing.T) {
 	}
 }
 
+func TestResourceKey(t *testing.T) {
+	for key, want := range map[string]bool{
+		"aws:ResourceTag/team":                true,
+		"aws:ResourceAccount":                 true,
+		"iam:ResourceTag/team":                true,
+		"s3:ExistingObjectTag/classification": true,
+		"s3:ResourceAccount":                  true,
+		"s3:DataAccessPointArn":               true,
+		"s3:x-amz-server-side-encryption":     false,
+		"s3:prefix":                           false,
+		"s3:TlsVersion":                       false,
+		"aws:SecureTransport":                 false,
+		"aws:PrincipalTag/team":               false,
+	} {
+		if got := resourceKey(key); got != want {
+			t.Errorf("resourceKey(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
 func TestResourceSide(t *testing.T) {
 	const bucket = "arn:aws:s3:::reports"
 	deny := `{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::reports","arn:aws:s3:::reports/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
