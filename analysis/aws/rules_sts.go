@@ -63,7 +63,7 @@ func assumeSets(m *model, sets *techniqueSets) (map[*principal]string, map[*tech
 		return patternOf, setPattern
 	}
 	for _, c := range m.principals {
-		if m.admins[c.arn] || allowsSomewhere(c, "sts:AssumeRole", nil).t == awspolicy.No {
+		if allowsSomewhere(c, "sts:AssumeRole", nil).t == awspolicy.No {
 			continue
 		}
 		roles := "arn:aws:iam::" + c.account + ":role/"
