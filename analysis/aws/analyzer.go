@@ -16,6 +16,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -65,13 +66,22 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 		defer close(done)
 		access = deriveResourceAccess(m)
 	}()
-	for _, derive := range []func(*model, *emitter){
-		deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting,
-	} {
-		if ctx.Err() != nil {
-			break
-		}
-		derive(m, out)
+	// The other families run side by side too, each with its own emitter;
+	// their edges are put together in this order.
+	families := []func(*model, *emitter){deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting}
+	outs := make([]emitter, len(families))
+	var wg sync.WaitGroup
+	for i, derive := range families {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			derive(m, &outs[i])
+		}()
+	}
+	wg.Wait()
+	for i := range outs {
+		out.edges = append(out.edges, outs[i].edges...)
+		outs[i].edges = nil
 	}
 	<-done
 	if err := ctx.Err(); err != nil {

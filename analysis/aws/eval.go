@@ -162,14 +162,19 @@ func allowsSomewhere(p *principal, action string, extra map[string]string) verdi
 	if extra != nil {
 		return allowsSomewhereUncached(p, action, extra)
 	}
-	if v, ok := p.somewhere[action]; ok {
+	p.somewhereMu.Lock()
+	v, ok := p.somewhere[action]
+	p.somewhereMu.Unlock()
+	if ok {
 		return v
 	}
-	v := allowsSomewhereUncached(p, action, nil)
+	v = allowsSomewhereUncached(p, action, nil)
+	p.somewhereMu.Lock()
 	if p.somewhere == nil {
 		p.somewhere = map[string]verdict{}
 	}
 	p.somewhere[action] = v
+	p.somewhereMu.Unlock()
 	return v
 }
 

@@ -40,8 +40,10 @@ type principal struct {
 	// profiles are the instance profiles that carry a role.
 	profiles []string
 	// somewhere memoizes allowsSomewhere by action (the rules ask the same
-	// question of each principal many times).
-	somewhere map[string]verdict
+	// question of each principal many times); somewhereMu guards it, since
+	// the rules run concurrently.
+	somewhere   map[string]verdict
+	somewhereMu sync.Mutex
 	// m is the model the principal belongs to (nil for a stand-in used to
 	// judge a lone document).
 	m *model
@@ -135,8 +137,9 @@ type model struct {
 	cancelled func() bool
 	// tagFacts caches each known resource's tag facts (targetFacts).
 	tagFacts map[string]*awspolicy.Facts
-	// blind memoizes documentBlind (techsets.go).
-	blind blindness
+	// blind memoizes documentBlind (techsets.go); blindMu guards it.
+	blind   blindness
+	blindMu sync.Mutex
 	// orgs maps an account ID to its Organizations chain.
 	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,

@@ -149,6 +149,8 @@ type blindKey struct {
 func (m *model) resourceBlind(p *principal, action string, prefixes []string) bool {
 	concerns := func(st *awspolicy.Statement) bool { return st.MatchAction(action) }
 	joined := strings.Join(prefixes, "\n")
+	m.blindMu.Lock()
+	defer m.blindMu.Unlock()
 	for _, pol := range p.policies {
 		if !m.blind.memo(pol.doc, action, joined, concerns, prefixes) {
 			return false
