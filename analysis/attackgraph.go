@@ -67,6 +67,10 @@ type attackGraph struct {
 	// inGrant marks the nodes with a grant (as x or y), so that the search
 	// need not load their grant lists, nearly always empty.
 	inGrant []bool
+	// grantScope is, by node, the one scope all its grants give (noScope
+	// without grants, mixedScopes when they give several): once that scope
+	// is in a closure, none of the node's grants can add anything.
+	grantScope []int32
 	// blocks is the per-scope index of the reach pass (blocks.go).
 	blocks *blockIndex
 	// evidence caches each edge's rendered evidence, filled on first use
@@ -225,13 +229,34 @@ func compact(g *graphmodel.Graph) *attackGraph {
 	ag.grantOut = make([][]int32, len(nodes))
 	ag.grantIn = make([][]int32, len(nodes))
 	ag.inGrant = make([]bool, len(nodes))
+	ag.grantScope = make([]int32, len(nodes))
+	for i := range ag.grantScope {
+		ag.grantScope[i] = noScope
+	}
+	one := func(v, scope int32) {
+		switch ag.grantScope[v] {
+		case noScope:
+			ag.grantScope[v] = scope
+		case scope:
+		default:
+			ag.grantScope[v] = mixedScopes
+		}
+	}
 	for i, gr := range ag.grants {
 		ag.grantOut[gr.x] = append(ag.grantOut[gr.x], int32(i))
 		ag.grantIn[gr.y] = append(ag.grantIn[gr.y], int32(i))
 		ag.inGrant[gr.x], ag.inGrant[gr.y] = true, true
+		one(gr.x, gr.scope)
+		one(gr.y, gr.scope)
 	}
 	return ag
 }
+
+// Values of attackGraph.grantScope besides a scope's index.
+const (
+	noScope     = -1 // no grant
+	mixedScopes = -2 // grants giving different scopes
+)
 
 // addGrant records a can_grant_admin edge when its target lives in a scope.
 func (ag *attackGraph) addGrant(from, to int32, e *graphmodel.Edge, index map[string]int32) {

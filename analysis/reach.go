@@ -314,6 +314,9 @@ func (r *reacher) applyGrants(v, dist int32) {
 	if !g.inGrant[v] {
 		return
 	}
+	if sc := g.grantScope[v]; sc >= 0 && r.has(sc) {
+		return // every grant of v gives that scope, already held
+	}
 	for _, gi := range g.grantOut[v] {
 		gr := &g.grants[gi]
 		if r.has(gr.scope) || !r.has(gr.y) {
