@@ -3,6 +3,7 @@ package aws
 import (
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
+	"slices"
 )
 
 // passRoleRule is a way to run code as a role by passing it to a service:
@@ -83,6 +84,7 @@ func derivePassRole(m *model, out *emitter) {
 		roles := iamPrefixes(p.account, "role")
 		blind := !m.perPrincipal && m.resourceBlind(p, "iam:PassRole", roles)
 		passes := map[[2]string]verdict{} // (role, service) → iam:PassRole verdict
+		mayName := allowPatterns(p, "iam:PassRole")
 		for _, rule := range passRoleRules {
 			actions := verdict{t: awspolicy.Yes}
 			for _, a := range rule.actions {
@@ -107,7 +109,7 @@ func derivePassRole(m *model, out *emitter) {
 			}
 			for _, tr := range rolesTrusting(rule.service) {
 				r := tr.role
-				if r == p || r.account != p.account || (rule.needsInstanceProfile && !profiles[r.arn]) {
+				if r == p || r.account != p.account || (rule.needsInstanceProfile && !profiles[r.arn]) || !mayName(r.arn) {
 					continue
 				}
 				key := [2]string{r.arn, rule.service}
@@ -167,4 +169,21 @@ func rolesWithInstanceProfile(m *model) map[string]bool {
 		}
 	}
 	return set
+}
+
+// allowPatterns returns a test of whether an Allow statement of p's
+// identity policies on action may name an ARN: where none does, the
+// identity policies cannot allow the action, and nothing need be decided.
+func allowPatterns(p *principal, action string) func(arn string) bool {
+	var allowing []*awspolicy.Statement
+	for _, pol := range p.policies {
+		for i := range pol.doc.Statements {
+			if st := &pol.doc.Statements[i]; st.Effect == awspolicy.Allow && st.MatchAction(action) {
+				allowing = append(allowing, st)
+			}
+		}
+	}
+	return func(arn string) bool {
+		return slices.ContainsFunc(allowing, func(st *awspolicy.Statement) bool { return st.MatchResource(arn, p.facts) != awspolicy.No })
+	}
 }
