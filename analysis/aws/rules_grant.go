@@ -42,6 +42,17 @@ func deriveGrants(m *model, out *emitter) {
 	groups, managed := sortedGroups(m), sortedManaged(m)
 	sets, versions := newTechniqueSets(m), newTechniqueSets(m)
 	rules := map[string]grantRule{}
+	// The targets of an account and kind, listed once.
+	listed := map[string][]string{}
+	targetsOf := func(p *principal, kind graphmodel.NodeKind) []string {
+		k := p.account + "|" + string(kind)
+		list, ok := listed[k]
+		if !ok {
+			list = grantTargets(m, p, kind, groups)
+			listed[k] = list
+		}
+		return list
+	}
 	for _, p := range m.principals {
 		if m.stopped() {
 			return
@@ -61,15 +72,22 @@ func deriveGrants(m *model, out *emitter) {
 				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "grant administrator through "+rule.action, own)
 			}
-			for _, target := range grantTargets(m, p, rule.target, groups) {
+			var mayName func(string) bool
+			if !blind {
+				mayName = allowPatterns(p, rule.action)
+			}
+			for _, target := range targetsOf(p, rule.target) {
 				tp := m.byARN[target]
 				if blind && !boundaryStands(tp) {
 					continue // the set's grant
 				}
 				var v verdict
-				if blind {
+				switch {
+				case blind:
 					v = own
-				} else {
+				case !mayName(target):
+					continue // no Allow statement on the action names it
+				default:
 					v = grantVerdict(m, p, rule, target)
 				}
 				if v.t == awspolicy.No {
@@ -86,7 +104,7 @@ func deriveGrants(m *model, out *emitter) {
 	sets.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
 		stand := s.members[0]
 		var list []setTarget
-		for _, target := range grantTargets(m, stand, rules[s.technique].target, groups) {
+		for _, target := range targetsOf(stand, rules[s.technique].target) {
 			if !boundaryStands(m.byARN[target]) {
 				list = append(list, setTarget{id: target, v: noBoundary(target)})
 			}
