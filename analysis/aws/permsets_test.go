@@ -151,6 +151,63 @@ func TestPermissionSetNamedByBucketPolicy(t *testing.T) {
 	}
 }
 
+// TestNamingStand builds nine users allowed iam:CreateAccessKey on every
+// user with MFA, and without condition on one user named in full and on
+// themselves (${aws:username}). They share the iam-002 permission set
+// (their memberships conditional on MFA); each keeps its own certain edge
+// to the user it names, and none other.
+func TestNamingStand(t *testing.T) {
+	const (
+		target = "arn:aws:iam::111111111111:user/target"
+		other  = "arn:aws:iam::111111111111:user/other"
+		setID  = "aws:permission-set:111111111111:iam-002"
+	)
+	doc := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},` +
+		`{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":["` + target + `","arn:aws:iam::111111111111:user/${aws:username}"]}]}`
+	e := newEstate(acctA).user(target).user(other)
+	var users []string
+	for i := range 9 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		e.user(u, doc)
+	}
+	snap := graphmodel.Merge(&e.snap)
+	_, edges, err := awsanalysis.NewAt(fixedNow).Derive(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := map[string]bool{} // member → conditional membership
+	got := map[string]bool{}     // "from to" of iam-002 edges → conditional
+	for _, e := range edges {
+		switch {
+		case e.Kind == graphmodel.EdgeMemberOf && e.To == setID:
+			members[e.From] = e.Conditional
+		case e.Kind == graphmodel.EdgeCanBecome && e.Technique == "iam-002":
+			got[e.From+" "+e.To] = e.Conditional
+		}
+	}
+	if len(members) != len(users) {
+		t.Errorf("members of %s: %v, want the nine users", setID, members)
+	}
+	want := map[string]bool{setID + " " + target: false, setID + " " + other: false}
+	for _, u := range users {
+		if cond, ok := members[u]; !ok || !cond {
+			t.Errorf("%s: member %v, conditional %v; want a conditional member", u, ok, cond)
+		}
+		want[setID+" "+u] = false
+		want[u+" "+target] = false
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d iam-002 edges, want %d: %v", len(got), len(want), got)
+	}
+	for k, cond := range want {
+		if c, ok := got[k]; !ok || c != cond {
+			t.Errorf("iam-002 %s: present %v conditional %v, want conditional %v", k, ok, c, cond)
+		}
+	}
+}
+
 // TestTechniqueSet builds nine users allowed iam:PassRole on every role of
 // the account and Lambda everywhere (lambda-001), a tenth allowed to pass
 // one role only, and two roles Lambda may assume, one an administrator.

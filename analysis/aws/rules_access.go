@@ -3,6 +3,8 @@ package aws
 import (
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
+	"slices"
+	"strings"
 )
 
 // accessRule is a permission on another principal that lets its holder
@@ -37,16 +39,35 @@ func deriveAccess(m *model, out *emitter) {
 	for _, rule := range accessRules {
 		var holders []*principal
 		inSet := map[*principal]bool{}
+		// A member whose other statements name some targets one by one
+		// (itself, through ${aws:username}) is decided in full on those,
+		// where it may get more than its set gives (setGives).
+		alsoNamed := map[*principal][]string{}
+		setGives := map[*principal]verdict{}
 		for _, p := range m.principals {
 			if m.admins[p.arn] || allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
 				continue
 			}
 			targets := iamPrefixes(p.account, iamType(rule.target))
-			if !m.perPrincipal && m.resourceBlind(p, rule.action, targets) {
+			switch {
+			case m.perPrincipal:
+			case m.resourceBlind(p, rule.action, targets):
 				inSet[p] = true
 				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "act as another principal through "+rule.action,
 					identityAllows(p, rule.action, blindARN(targets), nil))
+			default:
+				stand, named, ok := namingStand(p, rule.action, targets)
+				if !ok {
+					break
+				}
+				v := identityAllows(stand, rule.action, blindARN(targets), nil)
+				if v.t == awspolicy.No {
+					break
+				}
+				inSet[p], alsoNamed[p], setGives[p] = true, named, v
+				rules[rule.technique] = rule
+				sets.join(p, rule.technique, "act as another principal through "+rule.action, v)
 			}
 			if arns, ok := namedResources(p, rule.action); ok && !inSet[p] {
 				// Its policies name its targets one by one (its own user,
@@ -83,7 +104,15 @@ func deriveAccess(m *model, out *emitter) {
 			decided := map[string]decision{}
 			shared := sharedAccessTarget(t, rule)
 			for _, p := range holders {
-				if t == p || t.account != p.account || (shared && inSet[p]) {
+				if t == p || t.account != p.account {
+					continue
+				}
+				if shared && inSet[p] {
+					if slices.Contains(alsoNamed[p], t.arn) {
+						if technique, v := credentialVerdict(p, t, rule); v.t > setGives[p].t {
+							out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, technique, v)
+						}
+					}
 					continue
 				}
 				key, ok := "", false
@@ -126,6 +155,50 @@ func deriveAccess(m *model, out *emitter) {
 			out.add(graphmodel.EdgeCanBecome, p.arn, g.arn, TechAddUserToGroup, identityAllows(p, "iam:AddUserToGroup", g.arn, nil))
 		}
 	}
+}
+
+// namingStand returns p with, of its statements on action, only those that
+// name every target under prefixes alike (and every other statement of its
+// policies), with the ARNs its other statements on action name one by one
+// once its policy variables are resolved. ok is false when one of those is
+// a Deny, names targets by pattern or cannot be resolved, or when p's
+// boundary or control policies do not decide alike on every target.
+func namingStand(p *principal, action string, prefixes []string) (stand *principal, named []string, ok bool) {
+	concerns := func(st *awspolicy.Statement) bool { return st.MatchAction(action) }
+	for _, doc := range p.limits() {
+		if !documentBlind(doc, concerns, prefixes) {
+			return nil, nil, false
+		}
+	}
+	stand = p.standIn()
+	for _, pol := range p.policies {
+		var kept []awspolicy.Statement
+		for i := range pol.doc.Statements {
+			st := &pol.doc.Statements[i]
+			if !concerns(st) || statementBlind(st, prefixes) {
+				kept = append(kept, *st)
+				continue
+			}
+			if st.Effect == awspolicy.Deny || st.Resource.Negated || !st.Resource.Present {
+				return nil, nil, false
+			}
+			for _, v := range st.Resource.Values {
+				arn, resolved := awspolicy.SubstituteVariables(v, p.facts)
+				if !resolved || strings.ContainsAny(arn, "*?") {
+					return nil, nil, false
+				}
+				named = append(named, arn)
+			}
+		}
+		if len(kept) == len(pol.doc.Statements) {
+			stand.policies = append(stand.policies, pol)
+			continue
+		}
+		doc := *pol.doc
+		doc.Statements = kept
+		stand.policies = append(stand.policies, &policy{source: pol.source, doc: &doc})
+	}
+	return stand, dedupe(named), true
 }
 
 func memberOf(p *principal, g *group) bool {
