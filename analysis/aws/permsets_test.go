@@ -208,6 +208,68 @@ func TestNamingStand(t *testing.T) {
 	}
 }
 
+// TestPatternStand builds nine users allowed to update and invoke every
+// function of the account in one region only (a condition the analysis
+// cannot decide), and without condition the functions named app-*: they
+// share the lambda-004 permission set (conditional memberships), and each
+// keeps a certain edge of its own to the role of the app function only.
+func TestPatternStand(t *testing.T) {
+	const (
+		appFn   = "arn:aws:lambda:eu-west-1:111111111111:function:app-api"
+		otherFn = "arn:aws:lambda:eu-west-1:111111111111:function:billing"
+		appRole = "arn:aws:iam::111111111111:role/app"
+		billing = "arn:aws:iam::111111111111:role/billing"
+		setID   = "aws:permission-set:111111111111:lambda-004"
+	)
+	doc := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:InvokeFunction"],"Resource":"arn:aws:lambda:*:111111111111:function:*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}},` +
+		`{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:InvokeFunction"],"Resource":"arn:aws:lambda:*:111111111111:function:app-*"}]}`
+	e := newEstate(acctA).resource(appFn, acctA, "lambda", "function", "").resource(otherFn, acctA, "lambda", "function", "")
+	trust := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	for fn, r := range map[string]string{appFn: appRole, otherFn: billing} {
+		e.snap.Nodes = append(e.snap.Nodes, graphmodel.Node{ID: r, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS,
+			Name: r[len("arn:aws:iam::111111111111:role/"):], Scope: graphmodel.AWSAccountScope(acctA),
+			Documents: map[string]json.RawMessage{"trust": trust}})
+		e.snap.Edges = append(e.snap.Edges, graphmodel.Edge{From: fn, To: r, Kind: graphmodel.EdgeCarriesRole})
+	}
+	var users []string
+	for i := range 9 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		e.user(u, doc)
+	}
+	snap := graphmodel.Merge(&e.snap)
+	_, edges, err := awsanalysis.NewAt(fixedNow).Derive(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := map[string]bool{} // member → conditional membership
+	got := map[string]bool{}     // "from to" of lambda-004 edges → conditional
+	for _, e := range edges {
+		switch {
+		case e.Kind == graphmodel.EdgeMemberOf && e.To == setID:
+			members[e.From] = e.Conditional
+		case e.Kind == graphmodel.EdgeCanBecome && e.Technique == "lambda-004":
+			got[e.From+" "+e.To] = e.Conditional
+		}
+	}
+	want := map[string]bool{setID + " " + appRole: false, setID + " " + billing: false}
+	for _, u := range users {
+		if cond, ok := members[u]; !ok || !cond {
+			t.Errorf("%s: member %v, conditional %v; want a conditional member", u, ok, cond)
+		}
+		want[u+" "+appRole] = false
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d lambda-004 edges, want %d: %v", len(got), len(want), got)
+	}
+	for k, cond := range want {
+		if c, ok := got[k]; !ok || c != cond {
+			t.Errorf("lambda-004 %s: present %v conditional %v, want conditional %v", k, ok, c, cond)
+		}
+	}
+}
+
 // TestTechniqueSet builds nine users allowed iam:PassRole on every role of
 // the account and Lambda everywhere (lambda-001), a tenth allowed to pass
 // one role only, and two roles Lambda may assume, one an administrator.

@@ -85,24 +85,43 @@ func deriveExisting(m *model, out *emitter) {
 			prefixes[k] = append(prefixes[k], pre)
 		}
 	}
+	// A member whose other statements name some resources by pattern is
+	// decided in full on those (rest), where it may get more than its set
+	// gives (setGives, with what must happen outside).
 	inSet := make([]map[*principal]bool, len(existingRules))
+	rest := make([]map[*principal][]*awspolicy.Statement, len(existingRules))
+	setGives := make([]map[*principal]awspolicy.Tri, len(existingRules))
 	for i, rule := range existingRules {
-		inSet[i] = map[*principal]bool{}
+		inSet[i], rest[i], setGives[i] = map[*principal]bool{}, map[*principal][]*awspolicy.Statement{}, map[*principal]awspolicy.Tri{}
 		if m.perPrincipal {
 			continue
 		}
 		for _, p := range allowed[i] {
 			targets := prefixes[[3]string{p.account, rule.service, rule.typ}]
-			if m.admins[p.arn] || len(targets) == 0 || !m.resourceBlindAll(p, rule.onResource, targets) {
+			if m.admins[p.arn] || len(targets) == 0 {
 				continue
 			}
-			inSet[i][p] = true
+			stand, others := p, []*awspolicy.Statement(nil)
+			if !m.resourceBlindAll(p, rule.onResource, targets) {
+				var ok bool
+				if stand, others, ok = patternStand(p, rule.onResource, targets); !ok {
+					continue
+				}
+			}
 			v := verdict{t: awspolicy.Yes}
 			for _, a := range rule.onResource {
-				v = v.and(identityAllows(p, a, blindARN(targets), nil))
+				v = v.and(identityAllows(stand, a, blindARN(targets), nil))
 			}
 			for _, a := range rule.anywhere {
 				v = v.and(allowsSomewhere(p, a, nil))
+			}
+			if v.t == awspolicy.No {
+				continue // its other statements may name some resources: decided on each
+			}
+			inSet[i][p], rest[i][p] = true, others
+			setGives[i][p] = v.t
+			if rule.outside != "" {
+				setGives[i][p] = min(v.t, awspolicy.Maybe)
 			}
 			sets.join(p, rule.technique, "take over a "+rule.service+" "+rule.typ, v)
 		}
@@ -135,7 +154,15 @@ func deriveExisting(m *model, out *emitter) {
 				candidates = allowed[i]
 			}
 			for _, p := range candidates {
-				if p.account != r.account || m.admins[p.arn] || (blindTarget && inSet[i][p]) {
+				if p.account != r.account || m.admins[p.arn] {
+					continue
+				}
+				if blindTarget && inSet[i][p] {
+					if namesAny(rest[i][p], r.arn, p) {
+						if v := existingVerdict(m, p, r, rule); v.t > setGives[i][p] {
+							emitExisting(m, out, p, r, rule, v)
+						}
+					}
 					continue
 				}
 				var v verdict
@@ -151,19 +178,68 @@ func deriveExisting(m *model, out *emitter) {
 				} else {
 					v = existingVerdict(m, p, r, rule)
 				}
-				if v.t == awspolicy.No {
-					continue
-				}
-				for _, role := range r.roles {
-					if role == p.arn || m.byARN[role] == nil {
-						continue
-					}
-					out.add(graphmodel.EdgeCanBecome, p.arn, role, rule.technique, withResourceEvidence(v, r, "runs as "+role))
+				if v.t != awspolicy.No {
+					emitExisting(m, out, p, r, rule, v)
 				}
 			}
 		}
 	}
 	emitExistingSets(m, sets, out)
+}
+
+// emitExisting records that p, by the verdict v on resource r, becomes
+// every role r runs as.
+func emitExisting(m *model, out *emitter, p *principal, r *resource, rule existingRule, v verdict) {
+	for _, role := range r.roles {
+		if role == p.arn || m.byARN[role] == nil {
+			continue
+		}
+		out.add(graphmodel.EdgeCanBecome, p.arn, role, rule.technique, withResourceEvidence(v, r, "runs as "+role))
+	}
+}
+
+// patternStand returns p with, of its statements on actions, only those
+// that name every resource under prefixes alike (and every other statement
+// of its policies), with its other statements on actions (others): Allow
+// statements that name resources by pattern. ok is false when one of those
+// is a Deny or names every resource (NotResource, "*" with a condition on
+// the resource), or when p's boundary or control policies do not decide
+// alike on every resource.
+func patternStand(p *principal, actions, prefixes []string) (stand *principal, others []*awspolicy.Statement, ok bool) {
+	concerns := func(st *awspolicy.Statement) bool { return slices.ContainsFunc(actions, st.MatchAction) }
+	for _, doc := range p.limits() {
+		if !documentBlind(doc, concerns, prefixes) {
+			return nil, nil, false
+		}
+	}
+	stand = p.standIn()
+	for _, pol := range p.policies {
+		var kept []awspolicy.Statement
+		for i := range pol.doc.Statements {
+			st := &pol.doc.Statements[i]
+			switch {
+			case !concerns(st) || statementBlind(st, prefixes):
+				kept = append(kept, *st)
+			case st.Effect == awspolicy.Deny || uniformResource(st) || st.Resource.Negated:
+				return nil, nil, false
+			default:
+				others = append(others, st)
+			}
+		}
+		if len(kept) == len(pol.doc.Statements) {
+			stand.policies = append(stand.policies, pol)
+			continue
+		}
+		doc := *pol.doc
+		doc.Statements = kept
+		stand.policies = append(stand.policies, &policy{source: pol.source, doc: &doc})
+	}
+	return stand, others, true
+}
+
+// namesAny reports whether one of statements may name arn for p.
+func namesAny(statements []*awspolicy.Statement, arn string, p *principal) bool {
+	return slices.ContainsFunc(statements, func(st *awspolicy.Statement) bool { return st.MatchResource(arn, p.facts) != awspolicy.No })
 }
 
 // emitExistingSets records the rules' permission sets: each holds, for
