@@ -221,25 +221,38 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets
 	policies := iamPrefixes(p.account, "policy")
 	blindCreate := canCreate && !m.perPrincipal && m.resourceBlind(p, "iam:CreatePolicyVersion", policies)
 	blindSet := canSetDefault && !m.perPrincipal && m.resourceBlind(p, "iam:SetDefaultPolicyVersion", policies)
+	// A principal's verdict on a policy: the same on every policy when it
+	// is blind to them, No where no Allow statement names the policy.
+	verdictOn := func(action string, blind bool) func(arn string) verdict {
+		if blind {
+			v := identityAllows(p, action, blindARN(policies), nil)
+			return func(string) verdict { return v }
+		}
+		mayName := allowPatterns(p, action)
+		return func(arn string) verdict {
+			if !mayName(arn) {
+				return deny
+			}
+			return identityAllows(p, action, arn, nil)
+		}
+	}
+	create := verdictOn("iam:CreatePolicyVersion", blindCreate)
+	setDefault := verdictOn("iam:SetDefaultPolicyVersion", blindSet)
 	if blindCreate {
-		sets.join(p, TechCreatePolicyVersion, "write a new version of a managed policy",
-			identityAllows(p, "iam:CreatePolicyVersion", blindARN(policies), nil))
+		sets.join(p, TechCreatePolicyVersion, "write a new version of a managed policy", create(""))
 	}
 	if blindSet {
-		sets.join(p, TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy",
-			identityAllows(p, "iam:SetDefaultPolicyVersion", blindARN(policies), nil))
+		sets.join(p, TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy", setDefault(""))
 	}
 	for _, mp := range managed {
 		if !versionTarget(mp, p.account) {
 			continue
 		}
 		if canCreate {
-			v := identityAllows(p, "iam:CreatePolicyVersion", mp.arn, nil)
-			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, v, blindCreate, out)
+			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, create(mp.arn), blindCreate, out)
 		}
 		if canSetDefault && hasAdminOldVersion(mp) {
-			v := identityAllows(p, "iam:SetDefaultPolicyVersion", mp.arn, nil)
-			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, v, blindSet, out)
+			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, setDefault(mp.arn), blindSet, out)
 		}
 	}
 }
