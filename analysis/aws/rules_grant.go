@@ -67,10 +67,18 @@ func deriveGrants(m *model, out *emitter) {
 			targets := iamPrefixes(p.account, iamType(rule.target))
 			blind := !m.perPrincipal && m.resourceBlind(p, rule.action, targets)
 			var own verdict
+			pastBoundaries := false
 			if blind {
 				own = grantVerdict(m, p, rule, blindARN(targets))
 				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "grant administrator through "+rule.action, own)
+				// Allowed alike to delete every target's permission boundary
+				// too, it joins the set that grants past the boundaries.
+				if del := deleteBoundaryAction(rule.target); del != "" && m.resourceBlind(p, del, targets) {
+					pastBoundaries = sets.joinLabelled(p, rule.technique, labelPastBoundary,
+						"grant administrator through "+rule.action+" past a permission boundary",
+						own.and(identityAllows(p, del, blindARN(targets), nil))) != nil
+				}
 			}
 			var mayName func(string) bool
 			if !blind {
@@ -78,8 +86,8 @@ func deriveGrants(m *model, out *emitter) {
 			}
 			for _, target := range targetsOf(p, rule.target) {
 				tp := m.byARN[target]
-				if blind && !boundaryStands(tp) {
-					continue // the set's grant
+				if blind && (!boundaryStands(tp) || pastBoundaries) {
+					continue // the sets' grant
 				}
 				var v verdict
 				switch {
@@ -105,7 +113,11 @@ func deriveGrants(m *model, out *emitter) {
 		stand := s.members[0]
 		var list []setTarget
 		for _, target := range targetsOf(stand, rules[s.technique].target) {
-			if !boundaryStands(m.byARN[target]) {
+			switch stands := boundaryStands(m.byARN[target]); {
+			case s.label == labelPastBoundary && stands:
+				list = append(list, setTarget{id: target, v: verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: target,
+					Statement: -1, Note: "its permission boundary can be deleted first"}}}})
+			case s.label == "" && !stands:
 				list = append(list, setTarget{id: target, v: noBoundary(target)})
 			}
 		}
@@ -127,6 +139,23 @@ func deriveGrants(m *model, out *emitter) {
 		}
 		return list
 	})
+}
+
+// labelPastBoundary labels the grant sets whose members may also delete
+// every target's permission boundary: they hold the grants to the targets
+// with a boundary that would stop an administrator policy.
+const labelPastBoundary = "past-boundary"
+
+// deleteBoundaryAction is the action that deletes the permission boundary
+// of a target of kind, "" for a group (which has none).
+func deleteBoundaryAction(kind graphmodel.NodeKind) string {
+	switch kind {
+	case graphmodel.KindAWSUser:
+		return "iam:DeleteUserPermissionsBoundary"
+	case graphmodel.KindAWSRole:
+		return "iam:DeleteRolePermissionsBoundary"
+	}
+	return ""
 }
 
 // noBoundary is the verdict of a target without a permission boundary that
@@ -199,11 +228,11 @@ func boundaryRemovable(p, target *principal) verdict {
 	if target.boundary == nil || isAdminDocument(target.boundary.doc) {
 		return verdict{t: awspolicy.Yes}
 	}
-	action := "iam:DeleteUserPermissionsBoundary"
+	kind := graphmodel.KindAWSUser
 	if target.isRole {
-		action = "iam:DeleteRolePermissionsBoundary"
+		kind = graphmodel.KindAWSRole
 	}
-	return identityAllows(p, action, target.arn, nil)
+	return identityAllows(p, deleteBoundaryAction(kind), target.arn, nil)
 }
 
 // derivePolicyVersions emits grants through managed-policy versions:

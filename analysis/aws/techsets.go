@@ -144,8 +144,7 @@ type blindKey struct {
 // subject to (identity policies, boundary, control policies) that may
 // concern action names all of them ("*", or a pattern ending in "*" that
 // covers each prefix) and looks at nothing of the resource in its
-// conditions. Not safe for concurrent use: only the families that run one
-// after the other call it.
+// conditions. Safe for concurrent use: m.blindMu guards the memo.
 func (m *model) resourceBlind(p *principal, action string, prefixes []string) bool {
 	concerns := func(st *awspolicy.Statement) bool { return st.MatchAction(action) }
 	joined := strings.Join(prefixes, "\n")
