@@ -120,6 +120,7 @@ func TestPermissionSet(t *testing.T) {
 // write by name and denies requests without TLS to everyone. The set gives
 // its members conditional read access to the bucket; the first user, the
 // set's stand-in, writes there on its own edge, and no other member does.
+// The sixth user, which holds another S3 policy, reads it too.
 func TestPermissionSetNamedByBucketPolicy(t *testing.T) {
 	const readAll = "arn:aws:iam::111111111111:policy/read-all"
 	users := make([]string, 10)
@@ -130,7 +131,12 @@ func TestPermissionSetNamedByBucketPolicy(t *testing.T) {
 		`{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["` + bkt + `","` + bkt + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},` +
 		`{"Sid":"Writer","Effect":"Allow","Principal":{"AWS":"` + users[0] + `"},"Action":"s3:PutObject","Resource":"` + bkt + `/*"}]}`
 	e := newEstate(acctA).resource(bkt, acctA, "s3", "bucket", policy)
-	for _, u := range users {
+	for i, u := range users {
+		if i == 5 {
+			// Another S3 policy, which gives it nothing more here.
+			e.user(u, allow("s3:GetObject", "arn:aws:s3:::other-*/*"))
+			continue
+		}
 		e.user(u)
 	}
 	e.managed(readAll, allow("s3:GetObject", "*"), users...)

@@ -444,9 +444,14 @@ func (w *accessWorker) family(fam *accessFamily) {
 	bare.policy = nil
 	what := "access " + service + " " + typ + " resources"
 	parts := map[*policy]*policy{}
+	broadGives := map[*permissionSet]found{}
 	for _, p := range ra.byAccount[r.account] {
-		if ra.admins[p.index] || setOf[p] != nil {
+		if ra.admins[p.index] {
 			continue
+		}
+		set := setOf[p]
+		if set != nil && !w.beyondSet(p, set, service) {
+			continue // its permission set of broad policies gives all it has
 		}
 		stand, others, partly, ok := familyStand(p, service, fam.prefixes, w.blind, w.classes, parts)
 		if !ok {
@@ -456,6 +461,19 @@ func (w *accessWorker) family(fam *accessFamily) {
 		st.held, st.others, st.partly = true, others, partly
 		st.gives = resourceAccess(m, w.ix, stand, &bare, info.targets, nil)
 		f := st.gives
+		if set != nil {
+			// Its permission set of broad policies reaches every resource
+			// of the family too: the family's sets are needed only for more.
+			byBroad, seen := broadGives[set]
+			if !seen {
+				byBroad = resourceAccess(m, w.ix, set.stand, &bare, info.targets, nil)
+				broadGives[set] = byBroad
+			}
+			if !adds(f, byBroad) {
+				st.broad = true
+				continue
+			}
+		}
 		if f.certain != "" {
 			fam.sets.joinLabelled(p, f.certainA, typ+":"+string(f.certain), what, f.certainV)
 		}
@@ -463,6 +481,18 @@ func (w *accessWorker) family(fam *accessFamily) {
 			fam.sets.joinLabelled(p, f.condA, typ+":"+string(f.conditional), what, f.condV)
 		}
 	}
+}
+
+// beyondSet reports whether p holds policies concerning service besides the
+// broad ones of its permission set.
+func (w *accessWorker) beyondSet(p *principal, set *permissionSet, service string) bool {
+	n := 0
+	for _, pol := range p.policies {
+		if w.classes.concerns(pol, service) {
+			n++
+		}
+	}
+	return n > len(set.stand.policies)
 }
 
 // resource decides the access to the resource at index i and returns its
@@ -518,6 +548,11 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 			emitAccess(out, s.id, r, f)
 		}
 	}
+	// usable reports whether set holds its edge to r.
+	usable := func(set *permissionSet) bool {
+		_, ok := setGives[set]
+		return ok
+	}
 	// classOf is p's access class on r, when it shares decisions there;
 	// decideAs is p's access to r, decided once per class.
 	classOf := func(p *principal) (string, bool) {
@@ -552,7 +587,8 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		if r.policy == nil && !concerned[p.index] {
 			continue // none of its statements concerns the service
 		}
-		if fam != nil && p.account == r.account && fam.states[p.index].held {
+		if fam != nil && p.account == r.account && fam.states[p.index].held &&
+			!(fam.states[p.index].broad && !usable(setOf[p])) {
 			// Its policies that name every resource of the family alike
 			// are the family's permission sets' (see family); its other
 			// policies, which deny nothing, are decided on the resources
@@ -573,7 +609,7 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 				continue // none of its policies may name r
 			}
 			set := setOf[p]
-			if _, usable := setGives[set]; !usable {
+			if !usable(set) {
 				set = nil
 			}
 			if set != nil && set.key == key {
@@ -615,6 +651,9 @@ type familyState struct {
 	held           bool
 	gives          found
 	others, partly []*policy
+	// broad: its permission set of broad policies gives what the family's
+	// sets would, so it joined none of them.
+	broad bool
 }
 
 // familyStand splits p's policies concerning service into those that
