@@ -158,45 +158,27 @@ func deriveAccess(m *model, out *emitter) {
 }
 
 // namingStand returns p with, of its statements on action, only those that
-// name every target under prefixes alike (and every other statement of its
-// policies), with the ARNs its other statements on action name one by one
-// once its policy variables are resolved. ok is false when one of those is
-// a Deny, names targets by pattern or cannot be resolved, or when p's
-// boundary or control policies do not decide alike on every target.
+// name every target under prefixes alike (see blindStand), with the ARNs
+// its other statements on action name one by one once its policy variables
+// are resolved. ok is false when one of those is a Deny, names targets by
+// pattern or cannot be resolved.
 func namingStand(p *principal, action string, prefixes []string) (stand *principal, named []string, ok bool) {
-	concerns := func(st *awspolicy.Statement) bool { return st.MatchAction(action) }
-	for _, doc := range p.limits() {
-		if !documentBlind(doc, concerns, prefixes) {
-			return nil, nil, false
-		}
-	}
-	stand = p.standIn()
-	for _, pol := range p.policies {
-		var kept []awspolicy.Statement
-		for i := range pol.doc.Statements {
-			st := &pol.doc.Statements[i]
-			if !concerns(st) || statementBlind(st, prefixes) {
-				kept = append(kept, *st)
-				continue
-			}
+	stand, ok = blindStand(p, func(st *awspolicy.Statement) bool { return st.MatchAction(action) }, prefixes,
+		func(st *awspolicy.Statement) bool {
 			if st.Effect == awspolicy.Deny || st.Resource.Negated || !st.Resource.Present {
-				return nil, nil, false
+				return false
 			}
 			for _, v := range st.Resource.Values {
 				arn, resolved := awspolicy.SubstituteVariables(v, p.facts)
 				if !resolved || strings.ContainsAny(arn, "*?") {
-					return nil, nil, false
+					return false
 				}
 				named = append(named, arn)
 			}
-		}
-		if len(kept) == len(pol.doc.Statements) {
-			stand.policies = append(stand.policies, pol)
-			continue
-		}
-		doc := *pol.doc
-		doc.Statements = kept
-		stand.policies = append(stand.policies, &policy{source: pol.source, doc: &doc})
+			return true
+		})
+	if !ok {
+		return nil, nil, false
 	}
 	return stand, dedupe(named), true
 }

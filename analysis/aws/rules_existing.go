@@ -199,47 +199,20 @@ func emitExisting(m *model, out *emitter, p *principal, r *resource, rule existi
 }
 
 // patternStand returns p with, of its statements on actions, only those
-// that name every resource under prefixes alike (and every other statement
-// of its policies), with its other statements on actions (others): Allow
-// statements that name resources by pattern. ok is false when one of those
-// is a Deny or names every resource (NotResource, "*" with a condition on
-// the resource), or when p's boundary or control policies do not decide
-// alike on every resource.
+// that name every resource under prefixes alike (see blindStand), with its
+// other statements on actions (others): Allow statements that name
+// resources by pattern. ok is false when one of those is a Deny or names
+// every resource (NotResource, "*" with a condition on the resource).
 func patternStand(p *principal, actions, prefixes []string) (stand *principal, others []*awspolicy.Statement, ok bool) {
-	concerns := func(st *awspolicy.Statement) bool { return slices.ContainsFunc(actions, st.MatchAction) }
-	for _, doc := range p.limits() {
-		if !documentBlind(doc, concerns, prefixes) {
-			return nil, nil, false
-		}
-	}
-	stand = p.standIn()
-	for _, pol := range p.policies {
-		var kept []awspolicy.Statement
-		for i := range pol.doc.Statements {
-			st := &pol.doc.Statements[i]
-			switch {
-			case !concerns(st) || statementBlind(st, prefixes):
-				kept = append(kept, *st)
-			case st.Effect == awspolicy.Deny || uniformResource(st) || st.Resource.Negated:
-				return nil, nil, false
-			default:
-				others = append(others, st)
+	stand, ok = blindStand(p, func(st *awspolicy.Statement) bool { return slices.ContainsFunc(actions, st.MatchAction) }, prefixes,
+		func(st *awspolicy.Statement) bool {
+			if st.Effect == awspolicy.Deny || uniformResource(st) || st.Resource.Negated {
+				return false
 			}
-		}
-		if len(kept) == len(pol.doc.Statements) {
-			stand.policies = append(stand.policies, pol)
-			continue
-		}
-		doc := *pol.doc
-		doc.Statements = kept
-		stand.policies = append(stand.policies, &policy{source: pol.source, doc: &doc})
-	}
-	return stand, others, true
-}
-
-// namesAny reports whether one of statements may name arn for p.
-func namesAny(statements []*awspolicy.Statement, arn string, p *principal) bool {
-	return slices.ContainsFunc(statements, func(st *awspolicy.Statement) bool { return st.MatchResource(arn, p.facts) != awspolicy.No })
+			others = append(others, st)
+			return true
+		})
+	return stand, others, ok
 }
 
 // emitExistingSets records the rules' permission sets: each holds, for

@@ -3,7 +3,6 @@ package aws
 import (
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
-	"slices"
 )
 
 // passRoleRule is a way to run code as a role by passing it to a service:
@@ -183,7 +182,5 @@ func allowPatterns(p *principal, action string) func(arn string) bool {
 			}
 		}
 	}
-	return func(arn string) bool {
-		return slices.ContainsFunc(allowing, func(st *awspolicy.Statement) bool { return st.MatchResource(arn, p.facts) != awspolicy.No })
-	}
+	return func(arn string) bool { return namesAny(allowing, arn, p) }
 }

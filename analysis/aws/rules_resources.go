@@ -693,30 +693,28 @@ func familyStand(p *principal, service string, prefixes []string, b blindness, c
 	return stand, others, partly, true
 }
 
-// blindPart returns the statements of pol concerning service that decide
-// alike on every resource under prefixes, as a policy of the same source
-// (the statements keep their indices, so evidence cites pol), when there
-// are some and every other statement concerning service names resources
-// by pattern: on a resource none of those patterns names, pol decides as
-// its part does. Nil otherwise.
+// blindPart returns pol without its statements concerning service that do
+// not decide alike on every resource under prefixes (see keptPart), when
+// it has some that do and every other statement concerning service names
+// resources by pattern: on a resource none of those patterns names, pol
+// decides as its part does. Nil otherwise.
 func blindPart(pol *policy, service string, prefixes []string) *policy {
-	var blind []awspolicy.Statement
+	concerning := false
 	for i := range pol.doc.Statements {
-		st := &pol.doc.Statements[i]
-		switch {
+		switch st := &pol.doc.Statements[i]; {
 		case !statementConcerns(st, service):
 		case statementBlind(st, prefixes):
-			blind = append(blind, *st)
+			concerning = true
 		case uniformResource(st) || st.Resource.Negated:
 			return nil
 		}
 	}
-	if blind == nil {
+	if !concerning {
 		return nil
 	}
-	doc := *pol.doc
-	doc.Statements = blind
-	return &policy{source: pol.source, doc: &doc}
+	return keptPart(pol, func(st *awspolicy.Statement) bool {
+		return !statementConcerns(st, service) || statementBlind(st, prefixes)
+	})
 }
 
 // deniesService reports whether a Deny statement of doc may concern service.

@@ -233,6 +233,59 @@ func statementBlind(st *awspolicy.Statement, prefixes []string) bool {
 	return true
 }
 
+// blindStand returns a stand-in of p holding, of the statements that concern
+// a decision, only those that decide alike on every target under prefixes
+// (and every statement that does not concern it); each other statement
+// goes to other, which returns false to give up (ok false). ok is false
+// too when p's boundary or control policies do not decide alike on every
+// target. Kept statements keep their indices: evidence cites p's policies.
+func blindStand(p *principal, concerns func(*awspolicy.Statement) bool, prefixes []string, other func(*awspolicy.Statement) bool) (stand *principal, ok bool) {
+	for _, doc := range p.limits() {
+		if !documentBlind(doc, concerns, prefixes) {
+			return nil, false
+		}
+	}
+	keep := func(st *awspolicy.Statement) bool { return !concerns(st) || statementBlind(st, prefixes) }
+	stand = p.standIn()
+	for _, pol := range p.policies {
+		for i := range pol.doc.Statements {
+			if st := &pol.doc.Statements[i]; !keep(st) && !other(st) {
+				return nil, false
+			}
+		}
+		if part := keptPart(pol, keep); part != nil {
+			stand.policies = append(stand.policies, part)
+		}
+	}
+	return stand, true
+}
+
+// keptPart returns pol with only the statements keep accepts, as a policy
+// of the same source whose statements keep their indices: pol itself when
+// keep accepts them all, nil when it accepts none.
+func keptPart(pol *policy, keep func(*awspolicy.Statement) bool) *policy {
+	var kept []awspolicy.Statement
+	for i := range pol.doc.Statements {
+		if st := &pol.doc.Statements[i]; keep(st) {
+			kept = append(kept, *st)
+		}
+	}
+	switch len(kept) {
+	case len(pol.doc.Statements):
+		return pol
+	case 0:
+		return nil
+	}
+	doc := *pol.doc
+	doc.Statements = kept
+	return &policy{source: pol.source, doc: &doc}
+}
+
+// namesAny reports whether one of statements may name arn for p.
+func namesAny(statements []*awspolicy.Statement, arn string, p *principal) bool {
+	return slices.ContainsFunc(statements, func(st *awspolicy.Statement) bool { return st.MatchResource(arn, p.facts) != awspolicy.No })
+}
+
 // coversAll reports whether a Resource pattern matches every ARN that
 // starts with one of prefixes: "*", or a pattern without policy variables
 // whose final "*" (in the ARN's resource part) absorbs whatever follows
