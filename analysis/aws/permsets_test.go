@@ -276,6 +276,63 @@ func TestPatternStand(t *testing.T) {
 	}
 }
 
+// TestPastBoundarySets builds nine users allowed to attach policies to
+// roles, to write policy versions and to delete role boundaries, on
+// everything, and a role whose permission boundary would stop an
+// administrator policy, holding a customer policy. The grants past the
+// boundary come from two permission sets (iam-009 and iam-001), not from
+// each user.
+func TestPastBoundarySets(t *testing.T) {
+	const (
+		bounded  = "arn:aws:iam::111111111111:role/bounded"
+		appPol   = "arn:aws:iam::111111111111:policy/app"
+		boundary = "arn:aws:iam::111111111111:policy/boundary"
+		attach   = "aws:permission-set:111111111111:iam-009:past-boundary"
+		version  = "aws:permission-set:111111111111:iam-001:past-boundary:role"
+	)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:AttachRolePolicy","iam:CreatePolicyVersion","iam:DeleteRolePermissionsBoundary"],"Resource":"*"}]}`
+	e := newEstate(acctA)
+	e.snap.Nodes = append(e.snap.Nodes, graphmodel.Node{ID: bounded, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS,
+		Name: "bounded", Scope: graphmodel.AWSAccountScope(acctA)})
+	e.managed(appPol, allow("s3:GetObject", "*"), bounded).managed(boundary, allow("s3:*", "*"))
+	e.snap.Edges = append(e.snap.Edges, graphmodel.Edge{From: bounded, To: boundary, Kind: graphmodel.EdgePermissionsBoundary})
+	var users []string
+	for i := range 9 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		e.user(u, doc)
+	}
+	snap := graphmodel.Merge(&e.snap)
+	_, edges, err := awsanalysis.NewAt(fixedNow).Derive(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := map[string]int{}
+	grants := map[string]bool{}
+	for _, e := range edges {
+		switch {
+		case e.Kind == graphmodel.EdgeMemberOf && (e.To == attach || e.To == version):
+			members[e.From]++
+		case e.Kind == graphmodel.EdgeCanGrantAdmin && e.To == bounded:
+			grants[e.From+" "+e.Technique] = true
+		}
+	}
+	for _, u := range users {
+		if members[u] != 2 {
+			t.Errorf("%s is a member of %d of the two past-boundary sets", u, members[u])
+		}
+	}
+	want := map[string]bool{attach + " iam-009": true, version + " iam-001": true}
+	if len(grants) != len(want) {
+		t.Errorf("grants to %s: %v, want exactly %v", bounded, grants, want)
+	}
+	for k := range want {
+		if !grants[k] {
+			t.Errorf("no grant %s to %s", k, bounded)
+		}
+	}
+}
+
 // TestTechniqueSet builds nine users allowed iam:PassRole on every role of
 // the account and Lambda everywhere (lambda-001), a tenth allowed to pass
 // one role only, and two roles Lambda may assume, one an administrator.

@@ -115,8 +115,7 @@ func deriveGrants(m *model, out *emitter) {
 		for _, target := range targetsOf(stand, rules[s.technique].target) {
 			switch stands := boundaryStands(m.byARN[target]); {
 			case s.label == labelPastBoundary && stands:
-				list = append(list, setTarget{id: target, v: verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: target,
-					Statement: -1, Note: "its permission boundary can be deleted first"}}}})
+				list = append(list, setTarget{id: target, v: boundaryDeletable(target)})
 			case s.label == "" && !stands:
 				list = append(list, setTarget{id: target, v: noBoundary(target)})
 			}
@@ -130,11 +129,18 @@ func deriveGrants(m *model, out *emitter) {
 				continue
 			}
 			for _, holder := range mp.attachedTo {
-				if !boundaryStands(m.byARN[holder]) {
-					v := noBoundary(holder)
-					v.evidence = append([]graphmodel.Evidence{{Source: mp.arn, Statement: -1, Note: "attached to " + holder}}, v.evidence...)
-					list = append(list, setTarget{id: holder, v: v})
+				tp := m.byARN[holder]
+				var v verdict
+				switch stands := boundaryStands(tp); {
+				case s.label == "" && !stands:
+					v = noBoundary(holder)
+				case stands && s.label == labelPastBoundary+":"+iamType(tp.node.Kind):
+					v = boundaryDeletable(holder)
+				default:
+					continue
 				}
+				v.evidence = append([]graphmodel.Evidence{{Source: mp.arn, Statement: -1, Note: "attached to " + holder}}, v.evidence...)
+				list = append(list, setTarget{id: holder, v: v})
 			}
 		}
 		return list
@@ -156,6 +162,13 @@ func deleteBoundaryAction(kind graphmodel.NodeKind) string {
 		return "iam:DeleteRolePermissionsBoundary"
 	}
 	return ""
+}
+
+// boundaryDeletable is the verdict of a target whose permission boundary
+// would stop an administrator policy, for a set whose members may delete it.
+func boundaryDeletable(target string) verdict {
+	return verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: target, Statement: -1,
+		Note: "its permission boundary can be deleted first"}}}
 }
 
 // noBoundary is the verdict of a target without a permission boundary that
@@ -267,21 +280,36 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets
 	}
 	create := verdictOn("iam:CreatePolicyVersion", blindCreate)
 	setDefault := verdictOn("iam:SetDefaultPolicyVersion", blindSet)
+	// A member allowed alike to delete the permission boundary of every
+	// role (or user) also joins the set that grants past those boundaries.
+	joinSets := func(technique, what string, v verdict) map[graphmodel.NodeKind]bool {
+		sets.join(p, technique, what, v)
+		past := map[graphmodel.NodeKind]bool{}
+		for _, kind := range []graphmodel.NodeKind{graphmodel.KindAWSRole, graphmodel.KindAWSUser} {
+			del, targets := deleteBoundaryAction(kind), iamPrefixes(p.account, iamType(kind))
+			if m.resourceBlind(p, del, targets) {
+				past[kind] = sets.joinLabelled(p, technique, labelPastBoundary+":"+iamType(kind),
+					what+" past a permission boundary", v.and(identityAllows(p, del, blindARN(targets), nil))) != nil
+			}
+		}
+		return past
+	}
+	var pastCreate, pastSet map[graphmodel.NodeKind]bool
 	if blindCreate {
-		sets.join(p, TechCreatePolicyVersion, "write a new version of a managed policy", create(""))
+		pastCreate = joinSets(TechCreatePolicyVersion, "write a new version of a managed policy", create(""))
 	}
 	if blindSet {
-		sets.join(p, TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy", setDefault(""))
+		pastSet = joinSets(TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy", setDefault(""))
 	}
 	for _, mp := range managed {
 		if !versionTarget(mp, p.account) {
 			continue
 		}
 		if canCreate {
-			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, create(mp.arn), blindCreate, out)
+			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, create(mp.arn), blindCreate, pastCreate, out)
 		}
 		if canSetDefault && hasAdminOldVersion(mp) {
-			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, setDefault(mp.arn), blindSet, out)
+			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, setDefault(mp.arn), blindSet, pastSet, out)
 		}
 	}
 }
@@ -294,18 +322,19 @@ func versionTarget(mp *managedPolicy, account string) bool {
 
 // emitPolicyGrant records p's grants through mp; inSet leaves the holders
 // without a standing boundary to p's permission set.
-func emitPolicyGrant(m *model, p *principal, mp *managedPolicy, technique string, v verdict, inSet bool, out *emitter) {
+func emitPolicyGrant(m *model, p *principal, mp *managedPolicy, technique string, v verdict, inSet bool, past map[graphmodel.NodeKind]bool, out *emitter) {
 	if v.t == awspolicy.No {
 		return
 	}
 	for _, holder := range mp.attachedTo {
-		if inSet && !boundaryStands(m.byARN[holder]) {
-			continue
+		tp := m.byARN[holder]
+		if inSet && (!boundaryStands(tp) || past[tp.node.Kind]) {
+			continue // its sets' grant
 		}
 		hv := v
 		hv.evidence = append(append([]graphmodel.Evidence(nil), v.evidence...),
 			graphmodel.Evidence{Source: mp.arn, Statement: -1, Note: "attached to " + holder})
-		if tp := m.byARN[holder]; tp != nil {
+		if tp != nil {
 			hv = hv.and(boundaryRemovable(p, tp))
 		}
 		out.add(graphmodel.EdgeCanGrantAdmin, p.arn, holder, technique, hv)
