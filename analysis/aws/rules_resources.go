@@ -199,6 +199,9 @@ type resourceInfo struct {
 type permissionSets struct {
 	list []*permissionSet
 	of   map[*principal]*permissionSet
+	// whole holds the members whose policies concerning the service are
+	// all their set's: where the set gives its access, they have no more.
+	whole map[*principal]bool
 }
 
 func newAccessRun(m *model) *accessRun {
@@ -302,7 +305,17 @@ func (ra *accessRun) prepare(out *emitter) {
 			k := [2]string{r.account, service}
 			if _, ok := ra.sets[k]; !ok {
 				list, of := ra.classes.permissionSets(r.account, service)
-				ra.sets[k] = permissionSets{list, of}
+				whole := map[*principal]bool{}
+				for p, s := range of {
+					n := 0
+					for _, pol := range p.policies {
+						if ra.classes.concerns(pol, service) {
+							n++
+						}
+					}
+					whole[p] = n == len(s.stand.policies)
+				}
+				ra.sets[k] = permissionSets{list, of, whole}
 				for _, s := range list {
 					m.addExternal(s.id, func() graphmodel.Node { return s.node(r.account, service) })
 					for _, p := range s.members {
@@ -437,7 +450,8 @@ func (w *accessWorker) family(fam *accessFamily) {
 	first := fam.indices[0]
 	r, info := m.resources[first], &ra.res[first]
 	service, typ := info.service, info.typ
-	setOf := ra.sets[[2]string{r.account, service}].of
+	broadSets := ra.sets[[2]string{r.account, service}]
+	setOf := broadSets.of
 	fam.states = make([]familyState, len(m.principals))
 	fam.sets = newTechniqueSets(m)
 	bare := *r
@@ -450,7 +464,7 @@ func (w *accessWorker) family(fam *accessFamily) {
 			continue
 		}
 		set := setOf[p]
-		if set != nil && !w.beyondSet(p, set, service) {
+		if broadSets.whole[p] {
 			continue // its permission set of broad policies gives all it has
 		}
 		stand, others, partly, ok := familyStand(p, service, fam.prefixes, w.blind, w.classes, parts)
@@ -481,18 +495,6 @@ func (w *accessWorker) family(fam *accessFamily) {
 			fam.sets.joinLabelled(p, f.condA, typ+":"+string(f.conditional), what, f.condV)
 		}
 	}
-}
-
-// beyondSet reports whether p holds policies concerning service besides the
-// broad ones of its permission set.
-func (w *accessWorker) beyondSet(p *principal, set *permissionSet, service string) bool {
-	n := 0
-	for _, pol := range p.policies {
-		if w.classes.concerns(pol, service) {
-			n++
-		}
-	}
-	return n > len(set.stand.policies)
 }
 
 // resource decides the access to the resource at index i and returns its
@@ -530,10 +532,11 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		return pm
 	}
 	var setOf map[*principal]*permissionSet
+	var whole map[*principal]bool
 	var setGives map[*permissionSet]found
 	if info.permissionSet {
 		ps := ra.sets[[2]string{r.account, service}]
-		setOf = ps.of
+		setOf, whole = ps.of, ps.whole
 		setGives = make(map[*permissionSet]found, len(ps.list))
 		for _, s := range ps.list {
 			if named != nil && namedBy(named, s.stand) {
@@ -586,6 +589,9 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		}
 		if r.policy == nil && !concerned[p.index] {
 			continue // none of its statements concerns the service
+		}
+		if whole[p] && usable(setOf[p]) && (named == nil || !namedBy(named, p)) {
+			continue // its set's access is all it has
 		}
 		if fam != nil && p.account == r.account && fam.states[p.index].held &&
 			!(fam.states[p.index].broad && !usable(setOf[p])) {
@@ -674,18 +680,20 @@ func familyStand(p *principal, service string, prefixes []string, b blindness, c
 		case !c.concerns(pol, service):
 		case b.documentServiceBlind(pol.doc, service, prefixes):
 			stand.policies = append(stand.policies, pol)
-		case deniesService(pol.doc, service):
-			return nil, nil, nil, false
 		default:
 			part, seen := parts[pol]
 			if !seen {
 				part = blindPart(pol, service, prefixes)
 				parts[pol] = part
 			}
-			if part != nil {
+			switch {
+			case part != nil:
+				// Its Deny statements, all in the part, apply everywhere.
 				stand.policies = append(stand.policies, part)
 				partly = append(partly, pol)
-			} else {
+			case deniesService(pol.doc, service):
+				return nil, nil, nil, false
+			default:
 				others = append(others, pol)
 			}
 		}
@@ -695,9 +703,9 @@ func familyStand(p *principal, service string, prefixes []string, b blindness, c
 
 // blindPart returns pol without its statements concerning service that do
 // not decide alike on every resource under prefixes (see keptPart), when
-// it has some that do and every other statement concerning service names
-// resources by pattern: on a resource none of those patterns names, pol
-// decides as its part does. Nil otherwise.
+// it has some that do and every other statement concerning service is an
+// Allow that names resources by pattern: on a resource none of those
+// patterns names, pol decides as its part does. Nil otherwise.
 func blindPart(pol *policy, service string, prefixes []string) *policy {
 	concerning := false
 	for i := range pol.doc.Statements {
@@ -705,7 +713,7 @@ func blindPart(pol *policy, service string, prefixes []string) *policy {
 		case !statementConcerns(st, service):
 		case statementBlind(st, prefixes):
 			concerning = true
-		case uniformResource(st) || st.Resource.Negated:
+		case st.Effect == awspolicy.Deny || uniformResource(st) || st.Resource.Negated:
 			return nil
 		}
 	}

@@ -127,6 +127,10 @@ func TestBlindPart(t *testing.T) {
 		{"nothing on every bucket", `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-*/*"}]}`, nil},
 		{"a condition on the bucket's tags", `{"Statement":[{"Effect":"Allow","Action":"s3:GetBucketAcl","Resource":"*"},
 			{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"a"}}}]}`, nil},
+		{"a Deny on every bucket", `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-*/*"},
+			{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]}`, []int{1}},
+		{"a Deny on some buckets", `{"Statement":[{"Effect":"Allow","Action":"s3:GetBucketAcl","Resource":"*"},
+			{"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::secret-*/*"}]}`, nil},
 		{"NotResource", `{"Statement":[{"Effect":"Allow","Action":"s3:GetBucketAcl","Resource":"*"},
 			{"Effect":"Allow","Action":"s3:PutObject","NotResource":"arn:aws:s3:::secret/*"}]}`, nil},
 	} {
