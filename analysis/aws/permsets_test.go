@@ -287,7 +287,7 @@ func TestPastBoundarySets(t *testing.T) {
 		bounded  = "arn:aws:iam::111111111111:role/bounded"
 		appPol   = "arn:aws:iam::111111111111:policy/app"
 		boundary = "arn:aws:iam::111111111111:policy/boundary"
-		attach   = "aws:permission-set:111111111111:iam-009:past-boundary"
+		attach   = "aws:permission-set:111111111111:iam-009:past-boundary:role"
 		version  = "aws:permission-set:111111111111:iam-001:past-boundary:role"
 	)
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:AttachRolePolicy","iam:CreatePolicyVersion","iam:DeleteRolePermissionsBoundary"],"Resource":"*"}]}`

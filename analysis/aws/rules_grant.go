@@ -72,13 +72,8 @@ func deriveGrants(m *model, out *emitter) {
 				own = grantVerdict(m, p, rule, blindARN(targets))
 				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "grant administrator through "+rule.action, own)
-				// Allowed alike to delete every target's permission boundary
-				// too, it joins the set that grants past the boundaries.
-				if del := deleteBoundaryAction(rule.target); del != "" && m.resourceBlind(p, del, targets) {
-					pastBoundaries = sets.joinLabelled(p, rule.technique, labelPastBoundary,
-						"grant administrator through "+rule.action+" past a permission boundary",
-						own.and(identityAllows(p, del, blindARN(targets), nil))) != nil
-				}
+				pastBoundaries = joinPastBoundary(m, sets, p, rule.technique,
+					"grant administrator through "+rule.action, rule.target, own)
 			}
 			var mayName func(string) bool
 			if !blind {
@@ -113,8 +108,9 @@ func deriveGrants(m *model, out *emitter) {
 		stand := s.members[0]
 		var list []setTarget
 		for _, target := range targetsOf(stand, rules[s.technique].target) {
-			switch stands := boundaryStands(m.byARN[target]); {
-			case s.label == labelPastBoundary && stands:
+			tp := m.byARN[target]
+			switch stands := boundaryStands(tp); {
+			case stands && s.label == pastBoundaryLabel(tp.node.Kind):
 				list = append(list, setTarget{id: target, v: boundaryDeletable(target)})
 			case s.label == "" && !stands:
 				list = append(list, setTarget{id: target, v: noBoundary(target)})
@@ -134,7 +130,7 @@ func deriveGrants(m *model, out *emitter) {
 				switch stands := boundaryStands(tp); {
 				case s.label == "" && !stands:
 					v = noBoundary(holder)
-				case stands && s.label == labelPastBoundary+":"+iamType(tp.node.Kind):
+				case stands && s.label == pastBoundaryLabel(tp.node.Kind):
 					v = boundaryDeletable(holder)
 				default:
 					continue
@@ -147,10 +143,24 @@ func deriveGrants(m *model, out *emitter) {
 	})
 }
 
-// labelPastBoundary labels the grant sets whose members may also delete
-// every target's permission boundary: they hold the grants to the targets
-// with a boundary that would stop an administrator policy.
-const labelPastBoundary = "past-boundary"
+// pastBoundaryLabel labels the grant sets of targets of kind whose members
+// may also delete every such target's permission boundary: they hold the
+// grants to the targets with a boundary that would stop an administrator
+// policy.
+func pastBoundaryLabel(kind graphmodel.NodeKind) string { return "past-boundary:" + iamType(kind) }
+
+// joinPastBoundary puts p, whose own part v of technique is the same on
+// every target, into the technique's past-boundary set for targets of
+// kind when p may delete every such target's permission boundary alike,
+// and reports whether it joined.
+func joinPastBoundary(m *model, sets *techniqueSets, p *principal, technique, what string, kind graphmodel.NodeKind, v verdict) bool {
+	del, targets := deleteBoundaryAction(kind), iamPrefixes(p.account, iamType(kind))
+	if del == "" || !m.resourceBlind(p, del, targets) {
+		return false
+	}
+	return sets.joinLabelled(p, technique, pastBoundaryLabel(kind), what+" past a permission boundary",
+		v.and(identityAllows(p, del, blindARN(targets), nil))) != nil
+}
 
 // deleteBoundaryAction is the action that deletes the permission boundary
 // of a target of kind, "" for a group (which has none).
@@ -286,11 +296,7 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets
 		sets.join(p, technique, what, v)
 		past := map[graphmodel.NodeKind]bool{}
 		for _, kind := range []graphmodel.NodeKind{graphmodel.KindAWSRole, graphmodel.KindAWSUser} {
-			del, targets := deleteBoundaryAction(kind), iamPrefixes(p.account, iamType(kind))
-			if m.resourceBlind(p, del, targets) {
-				past[kind] = sets.joinLabelled(p, technique, labelPastBoundary+":"+iamType(kind),
-					what+" past a permission boundary", v.and(identityAllows(p, del, blindARN(targets), nil))) != nil
-			}
+			past[kind] = joinPastBoundary(m, sets, p, technique, what, kind, v)
 		}
 		return past
 	}
