@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/blastradius/blastradius/collectors"
@@ -35,12 +36,15 @@ func createOrg(ctx context.Context, t *testing.T, cfg aws.Config) []string {
 	must(t, "create user", createUser(ctx, iam.NewFromConfig(cfg), "org-admin"))
 	oc := organizations.NewFromConfig(cfg)
 	_, err := oc.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"})
+	var inOrg *orgtypes.AlreadyInOrganizationException
+	if errors.As(err, &inOrg) {
+		err = nil // moto reset, so the SDK's retry found what the first attempt made
+	}
 	must(t, "create organization", err)
 	var members []string
 	for _, name := range []string{"dev", "prod"} {
-		out, err := oc.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String(name), Email: aws.String(name + "@example.com")})
+		id, err := createAccount(ctx, oc, name)
 		must(t, "create account "+name, err)
-		id := aws.ToString(out.CreateAccountStatus.AccountId)
 		members = append(members, id)
 		member := cfg.Copy()
 		member.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg),
@@ -48,6 +52,34 @@ func createOrg(ctx context.Context, t *testing.T, cfg aws.Config) []string {
 		must(t, "create user in "+name, createUser(ctx, iam.NewFromConfig(member), name+"-user"))
 	}
 	return members
+}
+
+// createAccount creates the member account name once and returns its ID.
+// The SDK does not retry the call: a retry after an answer lost on the way
+// would make a second account. After an error, an account with the same
+// email is the one the call made; otherwise the call is made again, at
+// most three times in all.
+func createAccount(ctx context.Context, oc *organizations.Client, name string) (string, error) {
+	email := name + "@example.com"
+	var err error
+	for range 3 {
+		var out *organizations.CreateAccountOutput
+		out, err = oc.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String(name), Email: aws.String(email)},
+			func(o *organizations.Options) { o.Retryer = aws.NopRetryer{} })
+		if err == nil {
+			return aws.ToString(out.CreateAccountStatus.AccountId), nil
+		}
+		accounts, listErr := oc.ListAccounts(ctx, &organizations.ListAccountsInput{})
+		if listErr != nil {
+			continue
+		}
+		for _, a := range accounts.Accounts {
+			if aws.ToString(a.Email) == email {
+				return aws.ToString(a.Id), nil
+			}
+		}
+	}
+	return "", err
 }
 
 // createUser creates an IAM user. A user that already exists is no error:
