@@ -37,7 +37,7 @@ func newClassifier(m *model) *classifier {
 	c := &classifier{m: m, ids: map[*policy]int{}, orgs: map[*orgChain]int{},
 		specific: map[*awspolicy.Document]bool{}, services: map[*policy]map[string]bool{},
 		lone: map[string]map[*principal]bool{}}
-	c.byResource = newResourceIndex(m)
+	c.byResource = m.policyIndex()
 	return c
 }
 

@@ -137,6 +137,10 @@ type model struct {
 	cancelled func() bool
 	// tagFacts caches each known resource's tag facts (targetFacts).
 	tagFacts map[string]*awspolicy.Facts
+	// byResource indexes the identity policies by the resources they may
+	// name, built once (policyIndex) for every rule's classifier.
+	byResource     *resourceIndex
+	byResourceOnce sync.Once
 	// blind memoizes documentBlind (techsets.go); blindMu guards it.
 	blind   blindness
 	blindMu sync.Mutex
@@ -150,6 +154,13 @@ type model struct {
 	now        string
 	// perPrincipal turns access classes off (see Analyzer.perPrincipal).
 	perPrincipal bool
+}
+
+// policyIndex returns the index of the identity policies by the resources
+// they may name, building it on first use; safe for concurrent use.
+func (m *model) policyIndex() *resourceIndex {
+	m.byResourceOnce.Do(func() { m.byResource = newResourceIndex(m) })
+	return m.byResource
 }
 
 // administratorAccess is the AWS-managed policy that exists in every account.

@@ -158,10 +158,8 @@ type accessRun struct {
 	m       *model
 	classes *classifier
 	fams    map[[3]string]*accessFamily
-	// By principal index: administrators; by service and principal index,
-	// whether its statements concern the service.
+	// By principal index: administrators.
 	admins    []bool
-	concerns  map[string][]bool
 	byAccount map[string][]*principal
 	// concerned lists by account and service the principals of the account
 	// that are not its administrators and whose statements concern the
@@ -206,7 +204,7 @@ type permissionSets struct {
 
 func newAccessRun(m *model) *accessRun {
 	ra := &accessRun{m: m, classes: newClassifier(m), fams: accessFamilies(m),
-		admins: make([]bool, len(m.principals)), concerns: map[string][]bool{},
+		admins:    make([]bool, len(m.principals)),
 		byAccount: map[string][]*principal{}, concerned: map[[2]string][]*principal{},
 		res:  make([]resourceInfo, len(m.resources)),
 		sets: map[[2]string]permissionSets{}, signs: newSigner(m),
@@ -239,19 +237,14 @@ func newAccessRun(m *model) *accessRun {
 	services := principalServices(m)
 	for _, p := range m.principals {
 		ra.admins[p.index] = m.admins[p.arn]
-		for service := range accessServices {
-			if ra.concerns[service] == nil {
-				ra.concerns[service] = make([]bool, len(m.principals))
-			}
-			ra.concerns[service][p.index] = services[p][service] || services[p]["*"]
-		}
 		ra.byAccount[p.account] = append(ra.byAccount[p.account], p)
-		if !ra.admins[p.index] {
-			for service := range accessServices {
-				if ra.concerns[service][p.index] {
-					k := [2]string{p.account, service}
-					ra.concerned[k] = append(ra.concerned[k], p)
-				}
+		if ra.admins[p.index] {
+			continue
+		}
+		for service := range accessServices {
+			if services[p][service] || services[p]["*"] {
+				k := [2]string{p.account, service}
+				ra.concerned[k] = append(ra.concerned[k], p)
 			}
 		}
 	}
@@ -582,13 +575,9 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		// statements concern none of the service's actions have no access.
 		candidates = ra.concerned[[2]string{r.account, service}]
 	}
-	concerned := ra.concerns[service]
 	for _, p := range candidates {
 		if p.account == r.account && ra.admins[p.index] {
 			continue // the account's administrator reaches it through the scope
-		}
-		if r.policy == nil && !concerned[p.index] {
-			continue // none of its statements concerns the service
 		}
 		if whole[p] && usable(setOf[p]) && (named == nil || !namedBy(named, p)) {
 			continue // its set's access is all it has
