@@ -178,26 +178,34 @@ func allowsSomewhere(p *principal, action string, extra map[string]string) verdi
 	return v
 }
 
-func allowsSomewhereUncached(p *principal, action string, extra map[string]string) verdict {
-	candidates := map[string]bool{}
+// allowStatements returns the Allow statements of p's identity policies
+// that may match action, in policy order.
+func allowStatements(p *principal, action string) []*awspolicy.Statement {
+	var list []*awspolicy.Statement
 	for _, pol := range p.policies {
 		for i := range pol.doc.Statements {
-			st := &pol.doc.Statements[i]
-			if st.Effect != awspolicy.Allow || !st.MatchAction(action) {
-				continue
+			if st := &pol.doc.Statements[i]; st.Effect == awspolicy.Allow && st.MatchAction(action) {
+				list = append(list, st)
 			}
-			if !st.Resource.Present || st.Resource.Negated {
-				candidates[awspolicy.AnyResource] = true
-				continue
+		}
+	}
+	return list
+}
+
+func allowsSomewhereUncached(p *principal, action string, extra map[string]string) verdict {
+	candidates := map[string]bool{}
+	for _, st := range allowStatements(p, action) {
+		if !st.Resource.Present || st.Resource.Negated {
+			candidates[awspolicy.AnyResource] = true
+			continue
+		}
+		for _, r := range st.Resource.Values {
+			// A pattern written with policy variables names, for this
+			// caller, what the variables resolve to.
+			if resolved, ok := awspolicy.SubstituteVariables(r, p.facts); ok {
+				r = resolved
 			}
-			for _, r := range st.Resource.Values {
-				// A pattern written with policy variables names, for this
-				// caller, what the variables resolve to.
-				if resolved, ok := awspolicy.SubstituteVariables(r, p.facts); ok {
-					r = resolved
-				}
-				candidates[r] = true
-			}
+			candidates[r] = true
 		}
 	}
 	list := make([]string, 0, len(candidates))

@@ -174,13 +174,6 @@ func rolesWithInstanceProfile(m *model) map[string]bool {
 // identity policies on action may name an ARN: where none does, the
 // identity policies cannot allow the action, and nothing need be decided.
 func allowPatterns(p *principal, action string) func(arn string) bool {
-	var allowing []*awspolicy.Statement
-	for _, pol := range p.policies {
-		for i := range pol.doc.Statements {
-			if st := &pol.doc.Statements[i]; st.Effect == awspolicy.Allow && st.MatchAction(action) {
-				allowing = append(allowing, st)
-			}
-		}
-	}
+	allowing := allowStatements(p, action)
 	return func(arn string) bool { return namesAny(allowing, arn, p) }
 }

@@ -94,17 +94,11 @@ func assumeSets(m *model, sets *techniqueSets) (map[*principal]string, map[*tech
 // several or none.
 func identityPattern(p *principal, action string) string {
 	pattern := ""
-	for _, pol := range p.policies {
-		for i := range pol.doc.Statements {
-			st := &pol.doc.Statements[i]
-			if st.Effect != awspolicy.Allow || !st.MatchAction(action) {
-				continue
-			}
-			if st.Resource.Negated || len(st.Resource.Values) != 1 || (pattern != "" && pattern != st.Resource.Values[0]) {
-				return ""
-			}
-			pattern = st.Resource.Values[0]
+	for _, st := range allowStatements(p, action) {
+		if st.Resource.Negated || len(st.Resource.Values) != 1 || (pattern != "" && pattern != st.Resource.Values[0]) {
+			return ""
 		}
+		pattern = st.Resource.Values[0]
 	}
 	return pattern
 }
@@ -279,22 +273,16 @@ func (a *assumers) of(r *principal, account string, shared bool) []*principal {
 // policy variables); ok is false when one of them names a pattern or
 // anything it cannot resolve.
 func namedResources(p *principal, action string) (arns []string, ok bool) {
-	for _, pol := range p.policies {
-		for i := range pol.doc.Statements {
-			st := &pol.doc.Statements[i]
-			if st.Effect != awspolicy.Allow || !st.MatchAction(action) {
-				continue
-			}
-			if st.Resource.Negated {
+	for _, st := range allowStatements(p, action) {
+		if st.Resource.Negated {
+			return nil, false
+		}
+		for _, v := range st.Resource.Values {
+			arn, resolved := awspolicy.SubstituteVariables(v, p.facts)
+			if !resolved || strings.ContainsAny(arn, "*?") {
 				return nil, false
 			}
-			for _, v := range st.Resource.Values {
-				arn, resolved := awspolicy.SubstituteVariables(v, p.facts)
-				if !resolved || strings.ContainsAny(arn, "*?") {
-					return nil, false
-				}
-				arns = append(arns, arn)
-			}
+			arns = append(arns, arn)
 		}
 	}
 	return dedupe(arns), true
