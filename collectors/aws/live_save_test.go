@@ -176,3 +176,52 @@ func TestErrorReason(t *testing.T) {
 		t.Errorf("errorReason of a plain error = %q, want its text", got)
 	}
 }
+
+// TestSaveOutputsThroughLinks saves into a directory whose files are
+// symbolic links elsewhere (a save directory kept in another place): the
+// links stay and their targets get the new outputs, keeping their mode.
+func TestSaveOutputsThroughLinks(t *testing.T) {
+	const src = "testdata/resources"
+	o := NewOffline(os.DirFS(src), src)
+	data, err := os.ReadFile(filepath.Join(src, GAADFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := DecodeAuthorizationDetails(src+"/"+GAADFile, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := o.readOutputs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, store := t.TempDir(), t.TempDir()
+	link := func(name string) string {
+		target := filepath.Join(store, name)
+		if err := os.WriteFile(target, []byte("old"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+		return target
+	}
+	gaad := link(GAADFile)
+	if err := SaveOutputs(dir, d, res); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(filepath.Join(dir, GAADFile))
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("%s is no longer a link: %v %v", GAADFile, fi, err)
+	}
+	got, err := os.ReadFile(gaad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeAuthorizationDetails(gaad, got); err != nil || string(got) == "old" {
+		t.Errorf("link target not rewritten with the export: %v", err)
+	}
+	if fi, _ := os.Stat(gaad); fi.Mode().Perm() != 0o640 {
+		t.Errorf("target mode %v, want its own 0640 kept", fi.Mode().Perm())
+	}
+}

@@ -28,9 +28,10 @@ func TestWriteFileSuccess(t *testing.T) {
 	tests := []struct {
 		name     string
 		existing []byte
+		mode     os.FileMode // the mode the file must have after the write
 	}{
-		{name: "new file"},
-		{name: "replaces existing file", existing: []byte("old content that is longer than the new one")},
+		{name: "new file", mode: 0o640},
+		{name: "replaces existing file, keeping its mode", existing: []byte("old content that is longer than the new one"), mode: 0o600},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,8 +57,8 @@ func TestWriteFileSuccess(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fi.Mode().Perm() != 0o640 {
-				t.Errorf("mode = %v, want 0640", fi.Mode().Perm())
+			if fi.Mode().Perm() != tt.mode {
+				t.Errorf("mode = %v, want %v", fi.Mode().Perm(), tt.mode)
 			}
 			if names := entries(t, dir); len(names) != 1 || names[0] != "out.json" {
 				t.Errorf("directory holds %v, want only out.json", names)
