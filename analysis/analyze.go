@@ -89,6 +89,13 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 		sens = DefaultSensitivity
 	}
 
+	for _, d := range opts.Derivers {
+		if kd, ok := d.(KindDefiner); ok {
+			if err := graphmodel.DefineKinds(kd.Kinds()...); err != nil {
+				return nil, fmt.Errorf("analyze: %s: %w", d.Name(), err)
+			}
+		}
+	}
 	var extraNodes []graphmodel.Node
 	var derived []graphmodel.Edge
 	for _, d := range opts.Derivers {
@@ -114,11 +121,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 	}
 
 	a := &analyzer{g: ag, now: now, detail: detail, sensitivity: make([]float64, len(ag.nodes))}
-	for _, d := range opts.Derivers {
-		if c, ok := d.(TechniqueComposer); ok {
-			a.composer = c
-		}
-	}
+	a.composites = composites(opts.Derivers)
 	index := make(map[string]int32, len(ag.nodes))
 	for i, n := range ag.nodes {
 		index[n.ID] = int32(i)
@@ -201,7 +204,7 @@ func runDeriver(ctx context.Context, d Deriver, snap *graphmodel.Snapshot) (node
 type analyzer struct {
 	now         time.Time
 	g           *attackGraph
-	composer    TechniqueComposer
+	composites  map[[2]string]string // two-step techniques by their steps
 	detail      Detail
 	sensitivity []float64 // by node index, resources only
 }
@@ -781,8 +784,8 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 	// A grant whose grantor reached the grantee in the hop just before is a
 	// two-step technique the provider's catalogue may name (iam-014: attach
 	// an administrator policy to a role, then assume it).
-	if named > 0 && a.grantor(grantedBy, froms[named-1]) && a.composer != nil {
-		if id, ok := a.composer.Compose(esc.Path[named-1].Technique, esc.Path[named].Technique); ok {
+	if named > 0 && a.grantor(grantedBy, froms[named-1]) {
+		if id, ok := a.composites[[2]string{esc.Path[named-1].Technique, esc.Path[named].Technique}]; ok {
 			esc.Technique = id
 		}
 	}

@@ -232,7 +232,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 				inline[n.ID] = &policy{source: n.ID, doc: doc}
 			}
 		case graphmodel.KindAWSResource:
-			r := &resource{node: n, arn: n.ID, service: n.Prop("service"), typ: n.Prop("type"),
+			r := &resource{node: n, arn: n.ID, service: n.Prop(graphmodel.PropService), typ: n.Prop(graphmodel.PropType),
 				account: strings.TrimPrefix(n.Scope, "aws:account:")}
 			doc, err := parseDoc(n, "policy")
 			if err != nil {
@@ -253,7 +253,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 				}
 				mp.versions[v] = &policy{source: n.ID, doc: doc}
 			}
-			mp.current = mp.versions[n.Prop("default_version")]
+			mp.current = mp.versions[n.Prop(graphmodel.PropAWSDefaultVersion)]
 			if mp.current == nil && len(mp.versions) == 1 {
 				for _, only := range mp.versions {
 					mp.current = only
@@ -317,7 +317,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 	buildOrgChains(snap, m)
 	// A user holds its groups' policies.
 	for _, p := range m.principals {
-		if p.node.Prop("service_linked") != "true" {
+		if p.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
 			p.org = m.orgs[p.account]
 		}
 		for _, g := range p.groups {
@@ -375,7 +375,7 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 		f.Set("aws:PrincipalType", "User")
 		f.Set("aws:username", p.node.Name)
 	}
-	if id := p.node.Prop("user_id"); id != "" {
+	if id := p.node.Prop(graphmodel.PropAWSUserID); id != "" {
 		f.Set("aws:userid", id)
 	}
 	// The collector records every tag of a principal, so a tag it lacks is

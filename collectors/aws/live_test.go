@@ -135,7 +135,7 @@ func TestLiveCollectsTheFakeAccount(t *testing.T) {
 	if got := nodes[fakeARN("user", "auditor")].Tags["team"]; got != "security" {
 		t.Errorf("auditor tags: %v", nodes[fakeARN("user", "auditor")].Tags)
 	}
-	if !bot.IsNonHuman() || bot.Properties["active_access_keys"] != "1" {
+	if keys := bot.Credentials; !bot.IsNonHuman() || len(keys) != 3 || !keys[1].Active || keys[2].Active {
 		t.Errorf("ci-bot from the credential report: %+v", bot)
 	}
 	if got := nodes["aws:account:"+fakeAccount].Properties["root_mfa_active"]; got != "true" {

@@ -168,9 +168,12 @@ func TestCredentialReport(t *testing.T) {
 			rows: []string{"deploy-bot," + bot + ",2020-06-01T12:00:00+00:00,false,N/A,N/A,N/A,false,true,2020-06-01T12:05:00+00:00,2024-10-01T03:00:00+00:00,us-east-1,cloudformation,true,2023-06-01T12:05:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A"},
 			nodes: []graphmodel.Node{func() graphmodel.Node {
 				n := userNode(bot, "deploy-bot", "/automation/", "AIDAEXAMPLEDEPLOY001", "2020-06-01T12:00:00+00:00",
-					"password_enabled", "false", "mfa_active", "false",
-					"access_key_1_active", "true", "access_key_1_last_rotated", "2020-06-01T12:05:00+00:00", "access_key_1_last_used_date", "2024-10-01T03:00:00+00:00",
-					"access_key_2_active", "true", "access_key_2_last_rotated", "2023-06-01T12:05:00+00:00", "active_access_keys", "2")
+					"mfa_active", "false", "usage_tracked", "true")
+				n.Credentials = []graphmodel.Credential{
+					{Kind: graphmodel.CredentialPassword},
+					{Kind: graphmodel.CredentialAccessKey, ID: "1", Active: true, LastRotatedAt: "2020-06-01T12:05:00+00:00", LastUsedAt: "2024-10-01T03:00:00+00:00"},
+					{Kind: graphmodel.CredentialAccessKey, ID: "2", Active: true, LastRotatedAt: "2023-06-01T12:05:00+00:00"},
+				}
 				nonHuman := true
 				n.NonHuman = &nonHuman
 				return n
@@ -185,10 +188,16 @@ func TestCredentialReport(t *testing.T) {
 			},
 			nodes: []graphmodel.Node{
 				orgNode(acct, graphmodel.KindAWSAccount, "111111111111", "", "root_mfa_active", "false", "root_access_keys_active", "true"),
-				withTags(userNode(arnIAM+"user/alice", "alice", "/", "AIDAEXAMPLEALICE0001", "2021-03-04T09:15:27+00:00",
-					"password_enabled", "true", "password_last_used", "2024-09-30T08:00:00+00:00", "password_last_changed", "2024-01-15T09:00:00+00:00",
-					"mfa_active", "true", "access_key_1_active", "true", "access_key_1_last_rotated", "2024-02-01T10:00:00+00:00",
-					"access_key_2_active", "false", "active_access_keys", "1"), map[string]string{"team": "platform"}),
+				withTags(func() graphmodel.Node {
+					n := userNode(arnIAM+"user/alice", "alice", "/", "AIDAEXAMPLEALICE0001", "2021-03-04T09:15:27+00:00",
+						"mfa_active", "true", "usage_tracked", "true")
+					n.Credentials = []graphmodel.Credential{
+						{Kind: graphmodel.CredentialPassword, Active: true, LastUsedAt: "2024-09-30T08:00:00+00:00", LastRotatedAt: "2024-01-15T09:00:00+00:00"},
+						{Kind: graphmodel.CredentialAccessKey, ID: "1", Active: true, LastRotatedAt: "2024-02-01T10:00:00+00:00"},
+						{Kind: graphmodel.CredentialAccessKey, ID: "2"},
+					}
+					return n
+				}(), map[string]string{"team": "platform"}),
 			},
 		},
 	}
