@@ -34,4 +34,3 @@ func TestParseRegions(t *testing.T) {
 		}
 	}
 }
-
