@@ -1,11 +1,6 @@
 package collectors
 
-import (
-	"io/fs"
-	"sort"
-
-	"github.com/blastradius/blastradius/collectors/aws"
-)
+import "io/fs"
 
 // Modes a collector may support.
 const (
@@ -38,30 +33,4 @@ func (e Entry) HasMode(mode string) bool {
 		}
 	}
 	return false
-}
-
-// Registry returns every collector blastradius has, sorted by name. The
-// list is built on each call, so callers may modify it.
-func Registry() []Entry {
-	entries := []Entry{
-		{
-			Name:    "aws",
-			Tags:    []string{"aws", "cloud"},
-			Summary: "AWS IAM, resources, resource policies and Organizations of one account, live or from CLI exports",
-			Modes:   []string{ModeLive, ModeOffline},
-			Offline: func(fsys fs.FS, origin string) Collector { return aws.NewOffline(fsys, origin) },
-		},
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	return entries
-}
-
-// Lookup returns the registry entry named name.
-func Lookup(name string) (Entry, bool) {
-	for _, e := range Registry() {
-		if e.Name == name {
-			return e, true
-		}
-	}
-	return Entry{}, false
 }

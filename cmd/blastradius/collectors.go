@@ -8,8 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/blastradius/blastradius/collectors"
 )
 
 // collectorsListOptions are the options of "collectors list".
@@ -47,7 +45,7 @@ func collectorsCommand() *cli.Command {
 func runCollectorsList(_ context.Context, opts collectorsListOptions) error {
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTAGS\tMODES\tSUMMARY")
-	for _, e := range collectors.Registry() {
+	for _, e := range collectorRegistry() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Tags, ","), strings.Join(e.Modes, ","), e.Summary)
 	}
 	if err := tw.Flush(); err != nil {

@@ -1,4 +1,4 @@
-package collectors
+package main
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"sort"
 	"testing"
 	"testing/fstest"
+
+	"github.com/blastradius/blastradius/collectors"
 )
 
 func TestRegistry(t *testing.T) {
-	entries := Registry()
+	entries := collectorRegistry()
 	if len(entries) == 0 {
 		t.Fatal("empty registry")
 	}
@@ -25,12 +27,12 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: summary, tags and modes are required: %+v", e.Name, e)
 		}
 		for _, m := range e.Modes {
-			if m != ModeLive && m != ModeOffline {
+			if m != collectors.ModeLive && m != collectors.ModeOffline {
 				t.Errorf("%s: unknown mode %q", e.Name, m)
 			}
 		}
-		if e.HasMode(ModeOffline) != (e.Offline != nil) {
-			t.Errorf("%s: offline mode listed = %v but Offline constructor set = %v", e.Name, e.HasMode(ModeOffline), e.Offline != nil)
+		if e.HasMode(collectors.ModeOffline) != (e.Offline != nil) {
+			t.Errorf("%s: offline mode listed = %v but Offline constructor set = %v", e.Name, e.HasMode(collectors.ModeOffline), e.Offline != nil)
 		}
 		if e.Offline != nil {
 			if got := e.Offline(fstest.MapFS{}, "dir").Name(); got != e.Name {
@@ -43,7 +45,7 @@ func TestRegistry(t *testing.T) {
 	}
 	// Callers may change what they get without changing the registry.
 	entries[0].Tags[0] = "changed"
-	if Registry()[0].Tags[0] == "changed" {
+	if collectorRegistry()[0].Tags[0] == "changed" {
 		t.Error("Registry returns shared slices")
 	}
 }
@@ -56,22 +58,22 @@ func TestLookup(t *testing.T) {
 		modes     []string
 		hasOffine bool
 	}{
-		{name: "aws", ok: true, tags: []string{"aws", "cloud"}, modes: []string{ModeLive, ModeOffline}, hasOffine: true},
+		{name: "aws", ok: true, tags: []string{"aws", "cloud"}, modes: []string{collectors.ModeLive, collectors.ModeOffline}, hasOffine: true},
 		{name: "AWS"},
 		{name: "gcp"},
 		{name: ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e, ok := Lookup(tc.name)
+			e, ok := lookupCollector(tc.name)
 			if ok != tc.ok {
-				t.Fatalf("Lookup(%q) ok = %v", tc.name, ok)
+				t.Fatalf("lookupCollector(%q) ok = %v", tc.name, ok)
 			}
 			if !ok {
 				return
 			}
 			if e.Name != tc.name || !reflect.DeepEqual(e.Tags, tc.tags) || !reflect.DeepEqual(e.Modes, tc.modes) || (e.Offline != nil) != tc.hasOffine {
-				t.Errorf("Lookup(%q) = %+v", tc.name, e)
+				t.Errorf("lookupCollector(%q) = %+v", tc.name, e)
 			}
 		})
 	}
@@ -80,13 +82,13 @@ func TestLookup(t *testing.T) {
 // TestOfflineAWSThroughRegistry runs the aws entry's offline collector on
 // a one-role export, as the command layer will.
 func TestOfflineAWSThroughRegistry(t *testing.T) {
-	e, ok := Lookup("aws")
+	e, ok := lookupCollector("aws")
 	if !ok {
 		t.Fatal("no aws entry")
 	}
 	fsys := fstest.MapFS{"gaad.json": {Data: []byte(`{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r",
 		"AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}]}`)}}
-	snap, err := Run(context.Background(), e.Offline(fsys, "exports"))
+	snap, err := collectors.Run(context.Background(), e.Offline(fsys, "exports"))
 	if err != nil {
 		t.Fatal(err)
 	}
