@@ -290,8 +290,12 @@ func (r *liveRun) place(region string) string {
 // ("lambda:ListFunctions"), Reason the error code, Where the account, the
 // region and, for a per-item call, the item. A cancelled context is
 // returned instead: the collection stops. A call whose endpoint host does
-// not exist (a service AWS does not offer in the region) is no gap.
+// not exist (a service AWS does not offer in the region) is no gap, nor
+// is a nil err (a listing read whole).
 func (r *liveRun) failed(ctx context.Context, call, region, item string, err error) error {
+	if err == nil {
+		return nil
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -412,18 +416,6 @@ func (r *liveRun) collectRegion(ctx context.Context, region string, res *Resourc
 		}
 		if err := step(ctx, region, res); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-// eachPage reads a listing page by page: next fetches and keeps one page
-// while more reports pages left. A page that fails becomes a gap (call,
-// region, item) and ends the listing; what the earlier pages gave is kept.
-func (r *liveRun) eachPage(ctx context.Context, call, region, item string, more func() bool, next func(context.Context) error) error {
-	for more() {
-		if err := next(ctx); err != nil {
-			return r.failed(ctx, call, region, item, err)
 		}
 	}
 	return nil

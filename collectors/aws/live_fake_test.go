@@ -44,6 +44,8 @@ type fakeAWS struct {
 	// eksAuthMode is the EKS cluster's authentication mode; "" means
 	// API_AND_CONFIG_MAP.
 	eksAuthMode string
+	// handlers replace fakeHandlers' answers to some calls.
+	handlers map[string]fakeHandler
 }
 
 // fault makes a call fail: the attempts numbered 1..times (every attempt
@@ -57,7 +59,7 @@ type fault struct {
 const fakeAccount = "111122223333"
 
 func newFakeAWS(t *testing.T) *fakeAWS {
-	f := &fakeAWS{t: t, calls: map[string]int{}, faults: map[string]fault{}}
+	f := &fakeAWS{t: t, calls: map[string]int{}, faults: map[string]fault{}, handlers: map[string]fakeHandler{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -99,7 +101,10 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, service, flt.code, flt.status)
 		return
 	}
-	h, ok := fakeHandlers[call]
+	h, ok := f.handlers[call]
+	if !ok {
+		h, ok = fakeHandlers[call]
+	}
 	if !ok {
 		f.t.Errorf("fake AWS: unexpected call %s %s %s", call, r.Method, r.URL)
 		writeError(w, service, "InvalidAction", http.StatusBadRequest)

@@ -171,18 +171,19 @@ type orgAccount struct{ id, state string }
 func (r *liveRun) listAccounts(ctx context.Context) ([]orgAccount, error) {
 	var out []orgAccount
 	p := organizations.NewListAccountsPaginator(r.organizationsClient(), &organizations.ListAccountsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range page.Accounts {
-			state := string(a.State)
-			if state == "" {
-				state = string(a.Status)
+	err := sdkPages(ctx, p.HasMorePages, p.NextPage,
+		func(o *organizations.ListAccountsOutput) *string { return o.NextToken },
+		func(page *organizations.ListAccountsOutput) {
+			for _, a := range page.Accounts {
+				state := string(a.State)
+				if state == "" {
+					state = string(a.Status)
+				}
+				out = append(out, orgAccount{id: str(a.Id), state: state})
 			}
-			out = append(out, orgAccount{id: str(a.Id), state: state})
-		}
+		})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
