@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -154,12 +155,19 @@ type Live struct {
 	cfg  aws.Config
 	opts LiveOptions
 	now  func() time.Time
+	// member collects a member account of CollectOrg with its assumed
+	// role's configuration: collectAccount, or a test's stand-in.
+	member func(ctx context.Context, cfg aws.Config, opts LiveOptions, p *progress) (graphmodel.Fragment, error)
 }
 
 // NewLive returns a live collector using the configuration cfg (see
 // LoadConfig).
 func NewLive(cfg aws.Config, opts LiveOptions) *Live {
-	return &Live{cfg: cfg, opts: opts, now: time.Now}
+	l := &Live{cfg: cfg, opts: opts, now: time.Now}
+	l.member = func(ctx context.Context, cfg aws.Config, opts LiveOptions, p *progress) (graphmodel.Fragment, error) {
+		return l.collectAccount(ctx, cfg, opts, p, nil)
+	}
+	return l
 }
 
 // Name returns the registry name, "aws".
@@ -318,8 +326,13 @@ func (r *liveRun) failed(ctx context.Context, call, region, item string, err err
 }
 
 // errorReason is the AWS error code of err ("AccessDenied"), or its text
-// when it is no API error (a network failure).
+// when it is no API error (a network failure); "panicked: <value>" for a
+// task that panicked (the stack is in the debug log).
 func errorReason(err error) string {
+	var pe *collectors.PanicError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("panicked: %v", pe.Value)
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) && ae.ErrorCode() != "" {
 		return ae.ErrorCode()
@@ -373,27 +386,32 @@ func (r *liveRun) regions() ([]string, error) {
 	return out, nil
 }
 
+// concurrency is LiveOptions.Concurrency, else 4.
+func (o LiveOptions) concurrency() int {
+	if o.Concurrency <= 0 {
+		return 4
+	}
+	return o.Concurrency
+}
+
 // collectRegions collects the regional resources of every region, a few
-// regions at a time, and appends them to res in region order.
+// regions at a time, and appends them to res in region order. A region
+// whose collection panics becomes a gap (what it read before is kept).
 func (r *liveRun) collectRegions(ctx context.Context, regions []string, res *Resources) error {
-	limit := r.opts.Concurrency
-	if limit <= 0 {
-		limit = 4
-	}
 	results := make([]Resources, len(regions))
-	errs := make([]error, len(regions))
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
+	tasks := make([]collectors.Task, len(regions))
 	for i, region := range regions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			errs[i] = r.collectRegion(withGapSlot(ctx, i+1), region, &results[i])
-		}()
+		tasks[i] = collectors.Task{Name: r.place(region), Do: func(ctx context.Context) error {
+			return r.collectRegion(withGapSlot(ctx, i+1), region, &results[i])
+		}}
 	}
-	wg.Wait()
+	errs := collectors.Parallel(ctx, r.opts.concurrency(), tasks)
+	for i, err := range errs {
+		var p *collectors.PanicError
+		if errors.As(err, &p) {
+			errs[i] = r.failed(withGapSlot(ctx, i+1), "collect region", regions[i], "", err)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -57,5 +59,32 @@ func TestLiveCollectOrgNeedsListAccounts(t *testing.T) {
 	_, err := NewLive(f.config(t, 0), LiveOptions{}).CollectOrg(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "organizations:ListAccounts") || !strings.Contains(err.Error(), "AccessDeniedException") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestLiveCollectOrgMemberPanics: a member account whose collection
+// panics becomes a gap; the program, the management account and the
+// progress count go on.
+func TestLiveCollectOrgMemberPanics(t *testing.T) {
+	f := newFakeAWS(t)
+	f.org = true
+	l := NewLive(f.config(t, 0), LiveOptions{PollInterval: time.Millisecond})
+	l.member = func(context.Context, aws.Config, LiveOptions, *progress) (graphmodel.Fragment, error) {
+		panic("converter bug")
+	}
+	frags, err := l.CollectOrg(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frags) != 1 || frags[0].Source.Scope != "aws:account:"+fakeAccount {
+		t.Fatalf("%d fragments, want the management account's alone", len(frags))
+	}
+	want := []graphmodel.Gap{{What: "collect account", Reason: "panicked: converter bug",
+		Where: "account " + fakeMember + " (role arn:aws:iam::" + fakeMember + ":role/" + DefaultAssumeRole + ")"}}
+	if !reflect.DeepEqual(frags[0].Source.Gaps, want) {
+		t.Errorf("gaps:\n got %+v\nwant %+v", frags[0].Source.Gaps, want)
+	}
+	if _, ok := nodeIndex(frags[0])[fakeFnA]; !ok {
+		t.Error("the management account was not collected")
 	}
 }
