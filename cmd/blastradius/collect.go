@@ -257,8 +257,9 @@ func runCollectAWSLive(ctx context.Context, opts collectAWSOptions) error {
 		return collectError(fmt.Errorf("collect aws: %w", err))
 	}
 	live := awscollect.LiveOptions{Regions: regions, SaveDir: opts.SaveDir, AssumeRole: opts.AssumeRole, Concurrency: opts.Concurrency}
-	if awscollect.IsTerminal(opts.Stderr) {
-		live.Progress = opts.Stderr
+	if p := newProgress(opts.Stderr); p != nil {
+		live.Progress = p.collect
+		defer p.end()
 	}
 	slog.InfoContext(ctx, "collecting", "collector", "aws", "mode", "live", "profile", opts.Profile, "regions", opts.Regions, "org", opts.Org)
 	var snap *graphmodel.Snapshot

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -127,9 +126,10 @@ type LiveOptions struct {
 	// (gaad.json and <service>-<operation>.json files), so that
 	// NewOffline can replay the collection.
 	SaveDir string
-	// Progress, when set, receives a progress line (calls done) that is
-	// rewritten in place; give it a terminal only.
-	Progress io.Writer
+	// Progress, when set, receives the collection's progress events
+	// (Stage ProgressStage: calls made, accounts done), the last one
+	// Final, whether the collection succeeded or not.
+	Progress collectors.ProgressFunc
 	// ReportWait bounds the wait for the credential report to be generated;
 	// 0 means two minutes. PollInterval is the wait between two checks; 0
 	// means two seconds.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -19,8 +20,9 @@ func TestLiveCollectOrgAssumeFails(t *testing.T) {
 	f := newFakeAWS(t)
 	f.org = true
 	f.fail("sts:AssumeRole", "AccessDenied", 403, 0)
-	var progress strings.Builder
-	frags, err := NewLive(f.config(t, 0), LiveOptions{PollInterval: time.Millisecond, Progress: &progress}).CollectOrg(context.Background())
+	var events []collectors.Progress
+	progress := func(ev collectors.Progress) { events = append(events, ev) }
+	frags, err := NewLive(f.config(t, 0), LiveOptions{PollInterval: time.Millisecond, Progress: progress}).CollectOrg(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +37,25 @@ func TestLiveCollectOrgAssumeFails(t *testing.T) {
 	if _, ok := nodeIndex(frags[0])[fakeFnA]; !ok {
 		t.Error("the management account was not collected")
 	}
-	if !strings.Contains(progress.String(), "collecting: 2/2 accounts, ") {
-		t.Errorf("progress %q does not count the accounts", tail(progress.String(), 80))
+	// Once the accounts are listed, the member given up counts, then the
+	// management account.
+	var counted []int
+	for _, ev := range events {
+		if ev.Total == 0 && counted == nil {
+			continue // listing the accounts
+		}
+		if ev.Unit != "accounts" || ev.Total != 2 {
+			t.Fatalf("event %+v, want 2 accounts in all", ev)
+		}
+		if len(counted) == 0 || counted[len(counted)-1] != ev.Done {
+			counted = append(counted, ev.Done)
+		}
+	}
+	if want := []int{0, 1, 2}; !reflect.DeepEqual(counted, want) {
+		t.Errorf("accounts done went %v, want %v", counted, want)
+	}
+	if last := events[len(events)-1]; !last.Final || last.Done != 2 {
+		t.Errorf("last event %+v, want the final one with 2 accounts done", last)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -675,10 +676,12 @@ func TestLiveRegions(t *testing.T) {
 	})
 }
 
+// TestLiveProgress: every call is published, in order, and the last
+// event is the final one, with every call counted.
 func TestLiveProgress(t *testing.T) {
 	f := newFakeAWS(t)
-	var out bytes.Buffer
-	if _, err := collectFake(t, f, 0, LiveOptions{Progress: &out}); err != nil {
+	var events []collectors.Progress
+	if _, err := collectFake(t, f, 0, LiveOptions{Progress: func(ev collectors.Progress) { events = append(events, ev) }}); err != nil {
 		t.Fatal(err)
 	}
 	total := 0
@@ -687,11 +690,44 @@ func TestLiveProgress(t *testing.T) {
 		total += n
 	}
 	f.mu.Unlock()
-	if want := "collecting: " + itoa(total) + " calls done\n"; !strings.HasSuffix(out.String(), want) {
-		t.Errorf("progress ends with %q, want %q", tail(out.String(), 60), want)
+	if len(events) != total+1 {
+		t.Fatalf("%d events for %d calls, want one per call and the final one", len(events), total)
 	}
-	if IsTerminal(&out) {
-		t.Error("a buffer is not a terminal")
+	for i, ev := range events[:total] {
+		if ev.Stage != ProgressStage || ev.Requests != i+1 || ev.Final || ev.Total != 0 {
+			t.Fatalf("event %d = %+v, want call %d of stage %q", i, ev, i+1, ProgressStage)
+		}
+	}
+	if last := events[total]; !last.Final || last.Requests != total {
+		t.Errorf("last event %+v, want the final one with %d calls", last, total)
+	}
+	if !strings.HasPrefix(events[0].Latest, "STS GetCallerIdentity ") {
+		t.Errorf("first call %q, want sts:GetCallerIdentity", events[0].Latest)
+	}
+}
+
+// TestLiveRegionPanics: a region whose collection panics (here in the
+// progress function, on a Lambda call of that region) becomes a gap; the other
+// regions and the account are collected.
+func TestLiveRegionPanics(t *testing.T) {
+	f := newFakeAWS(t)
+	panicked := false
+	progress := func(ev collectors.Progress) {
+		if !panicked && ev.Latest == "Lambda ListFunctions eu-west-1" {
+			panicked = true
+			panic("renderer bug")
+		}
+	}
+	frag, err := collectFake(t, f, 0, LiveOptions{Regions: []string{"us-east-1", "eu-west-1"}, Concurrency: 1, Progress: progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []graphmodel.Gap{{What: "collect region", Reason: "panicked: renderer bug", Where: "account " + fakeAccount + " region eu-west-1"}}
+	if !reflect.DeepEqual(frag.Source.Gaps, want) {
+		t.Errorf("gaps:\n got %+v\nwant %+v", frag.Source.Gaps, want)
+	}
+	if _, ok := nodeIndex(frag)[fakeFnA]; !ok {
+		t.Error("region us-east-1 was not collected")
 	}
 }
 
