@@ -91,25 +91,33 @@ func CheckEndpointURL(s string) error {
 	return nil
 }
 
-// newRetryer returns the adaptive retry mode with the collector's bounds.
-// The retry quota of the standard mode is lifted (ratelimit.None): a batch
-// collection would rather wait than turn throttled calls into gaps; the
-// attempts stay bounded by maxAttempts.
+// newRetryer returns the adaptive retry mode (standard retries, and a
+// client-side rate that slows down while AWS throttles) with the
+// collector's bounds (retryBounds).
 func newRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, retryBounds(maxAttempts, maxBackoff))
+	})
+}
+
+// retryBounds sets the attempts of a call (0 means DefaultMaxAttempts)
+// and the longest wait between two (0 means DefaultMaxBackoff), with an
+// exponential backoff and jitter. The retry quota of the standard mode is
+// lifted (ratelimit.None): a batch collection would rather wait than turn
+// throttled calls into gaps; the attempts stay bounded.
+func retryBounds(maxAttempts int, maxBackoff time.Duration) func(*retry.StandardOptions) {
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
 	}
 	if maxBackoff <= 0 {
 		maxBackoff = DefaultMaxBackoff
 	}
-	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-		o.StandardOptions = append(o.StandardOptions, func(s *retry.StandardOptions) {
-			s.MaxAttempts = maxAttempts
-			s.MaxBackoff = maxBackoff
-			s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
-			s.RateLimiter = ratelimit.None
-		})
-	})
+	return func(s *retry.StandardOptions) {
+		s.MaxAttempts = maxAttempts
+		s.MaxBackoff = maxBackoff
+		s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
+		s.RateLimiter = ratelimit.None
+	}
 }
 
 // AllRegions asks LiveOptions for every region enabled in the account.

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+
 	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -345,10 +348,6 @@ func TestLiveThrottlingIsRetried(t *testing.T) {
 	if _, err := collectFake(t, baseline, 0, LiveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// The subtests run in parallel: after a throttle, the adaptive retry
-	// mode makes the client wait for its slowed rate (a second or two).
-	// Their configurations are loaded here, since a parallel test cannot
-	// set the environment.
 	for _, tc := range []struct {
 		call, code string
 		status     int
@@ -362,17 +361,18 @@ func TestLiveThrottlingIsRetried(t *testing.T) {
 		{"secretsmanager:ListSecrets", "ThrottlingException", 400},
 		{"sns:GetTopicAttributes", "Throttling", 400},
 	} {
-		f := newFakeAWS(t)
-		f.fail(tc.call, tc.code, tc.status, 2)
-		cfg := f.config(t, 0)
 		t.Run(tc.call, func(t *testing.T) {
-			t.Parallel()
-			frag, err := NewLive(cfg, LiveOptions{Regions: []string{"us-east-1"}, PollInterval: time.Millisecond}).Collect(context.Background())
+			f := newFakeAWS(t)
+			f.fail(tc.call, tc.code, tc.status, 2)
+			frag, err := collectFake(t, f, 0, LiveOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got, want := f.count(tc.call), baseline.count(tc.call)+2; got != want {
 				t.Errorf("%s answered %d times, want %d (two throttled attempts retried)", tc.call, got, want)
+			}
+			if got := f.backoff.retried(); !reflect.DeepEqual(got, []int{1, 2}) {
+				t.Errorf("backoffs asked after attempts %v, want after attempts 1 and 2", got)
 			}
 			if len(frag.Source.Gaps) != 0 {
 				t.Errorf("gaps after retries: %+v", frag.Source.Gaps)
@@ -405,6 +405,9 @@ func TestLiveThrottlingExhaustedIsAGap(t *testing.T) {
 	}
 	if got := f.count("kms:ListKeys"); got != 3 {
 		t.Errorf("ListKeys tried %d times, want 3 (MaxAttempts)", got)
+	}
+	if got := f.backoff.retried(); !reflect.DeepEqual(got, []int{1, 2}) {
+		t.Errorf("backoffs asked after attempts %v, want after attempts 1 and 2 (the third is the last)", got)
 	}
 	want := []graphmodel.Gap{{What: "kms:ListKeys", Reason: "ThrottlingException", Where: "account " + fakeAccount + " region us-east-1"}}
 	if !reflect.DeepEqual(frag.Source.Gaps, want) {
@@ -757,4 +760,62 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
+}
+
+// TestRetryer checks the retryer LoadConfig gives every client, without
+// waiting on it: the adaptive mode, the attempts and the longest backoff
+// asked for (or the defaults), the throttling errors retried, and no
+// retry quota to run out of.
+func TestRetryer(t *testing.T) {
+	isolateAWSEnv(t)
+	throttles := []string{"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"}
+	for _, tc := range []struct {
+		name        string
+		opts        ConfigOptions
+		maxAttempts int
+		maxBackoff  time.Duration
+	}{
+		{name: "defaults", maxAttempts: DefaultMaxAttempts, maxBackoff: DefaultMaxBackoff},
+		{name: "bounds", opts: ConfigOptions{MaxAttempts: 3, MaxBackoff: 50 * time.Millisecond}, maxAttempts: 3, maxBackoff: 50 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := LoadConfig(context.Background(), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := cfg.Retryer()
+			if _, ok := r.(*retry.AdaptiveMode); !ok {
+				t.Fatalf("retryer %T, want the adaptive mode", r)
+			}
+			if r.MaxAttempts() != tc.maxAttempts {
+				t.Errorf("max attempts %d, want %d", r.MaxAttempts(), tc.maxAttempts)
+			}
+			for _, code := range throttles {
+				if !r.IsErrorRetryable(&smithy.GenericAPIError{Code: code}) {
+					t.Errorf("%s is not retried", code)
+				}
+			}
+			if r.IsErrorRetryable(&smithy.GenericAPIError{Code: "AccessDenied"}) {
+				t.Error("AccessDenied is retried")
+			}
+			var longest time.Duration
+			for attempt := 1; attempt <= 50; attempt++ {
+				d, err := r.RetryDelay(attempt, &smithy.GenericAPIError{Code: "Throttling"})
+				if err != nil || d < 0 || d > tc.maxBackoff {
+					t.Fatalf("attempt %d: delay %v, %v; want at most %v", attempt, d, err, tc.maxBackoff)
+				}
+				longest = max(longest, d)
+			}
+			if longest == 0 {
+				t.Error("the backoff never waits")
+			}
+			// The standard mode's quota (500, 5 per retry) would refuse
+			// the 101st retry never released.
+			for i := range 1000 {
+				if _, err := r.GetRetryToken(context.Background(), &smithy.GenericAPIError{Code: "Throttling"}); err != nil {
+					t.Fatalf("retry %d refused: %v", i+1, err)
+				}
+			}
+		})
+	}
 }
