@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/collectors"
@@ -75,9 +74,9 @@ type Options interface {
 
 // Env is what a collector factory may use besides its options.
 type Env struct {
-	// Progress, when not nil, receives a progress line for a terminal (the
-	// command passes it only when stderr is one).
-	Progress io.Writer
+	// Progress, when not nil, receives the collection's progress events;
+	// the command renders them on a terminal.
+	Progress collectors.ProgressFunc
 }
 
 // Provider is one entry of the provider list.

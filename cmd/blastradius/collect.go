@@ -126,8 +126,9 @@ func runCollect(ctx context.Context, opts collectOptions) error {
 		return usageErrorf("%s: --%s is for offline collection (with --%s)", what, f.Name, p.OfflineFlag)
 	}
 	env := providers.Env{}
-	if isTerminal(opts.Stderr) {
-		env.Progress = opts.Stderr
+	if p := newProgress(opts.Stderr); p != nil {
+		env.Progress = p.collect
+		defer p.end()
 	}
 	slog.InfoContext(ctx, "collecting", "collector", p.Name, "mode", mode)
 	cs, err := factory(ctx, opts.Flags, env)

@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/analysis"
-	awscollect "github.com/blastradius/blastradius/collectors/aws"
 	"github.com/blastradius/blastradius/neo4jexport"
 	"github.com/blastradius/blastradius/providers"
 )
@@ -155,8 +154,9 @@ func runExportNeo4j(ctx context.Context, opts exportNeo4jOptions) error {
 
 	run := neo4jexport.NewRunID(time.Now())
 	eo := neo4jexport.Options{BatchSize: opts.BatchSize}
-	if awscollect.IsTerminal(opts.Stderr) {
-		eo.Progress = opts.Stderr
+	if p := newProgress(opts.Stderr); p != nil {
+		eo.Progress = p.export
+		defer p.end()
 	}
 	slog.InfoContext(ctx, "exporting to neo4j", "uri", opts.URI, "database", opts.Database, "scope", g.Scope, "run", run)
 	st, err := neo4jexport.Export(ctx, driver, opts.Database, run, g, eo)

@@ -2,11 +2,8 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/blastradius/blastradius/providers"
 )
@@ -45,13 +42,6 @@ func (o cliOptions) Strings(name string) []string { return o.c.StringSlice(name)
 func (o cliOptions) Bool(name string) bool        { return o.c.Bool(name) }
 func (o cliOptions) Int(name string) int          { return o.c.Int(name) }
 func (o cliOptions) IsSet(name string) bool       { return o.c.IsSet(name) }
-
-// isTerminal reports whether w is a terminal, where a progress line may be
-// drawn.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
 
 // mustDefineKinds defines the node kinds of the list's providers; a
 // conflict is a programming error of the list.
