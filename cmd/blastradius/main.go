@@ -62,6 +62,7 @@ Examples:
    blastradius diff base.snap.json pr.snap.json --fail-on new-admin --format sarif -o results.sarif
    blastradius collect aws --from-dir ./export -o aws.snap.json
    blastradius analyze aws.snap.json --format json -o report.json
+   blastradius techniques list          # what every hop of a path may cite
 
 Exit codes:
    0  success
@@ -107,6 +108,7 @@ func newAppWith(stdout, stderr io.Writer, list []providers.Provider) *cli.App {
 			exportCommand(),
 			queriesCommand(),
 			collectorsCommand(),
+			techniquesCommand(),
 			versionCommand(),
 		},
 		Before: configureLogging,
