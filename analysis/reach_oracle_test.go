@@ -357,3 +357,11 @@ func oracleSortByDist(cands, out []oracleCandidate, counts *[]int) []oracleCandi
 	*counts = cnt
 	return out
 }
+
+// nonNil returns list, or an empty list for nil, as the report writes it.
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
