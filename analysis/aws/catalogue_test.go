@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	awscollect "github.com/blastradius/blastradius/collectors/aws"
 	"github.com/blastradius/blastradius/fixtures"
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/internal/synth"
 )
 
 // Every technique the analysis cites on the demo estate is in its
@@ -59,5 +61,45 @@ func TestCatalogueEntries(t *testing.T) {
 		if strings.HasPrefix(tq.ID, "iam-01") && tq.ID >= "iam-014" && len(tq.Steps) != 2 {
 			t.Errorf("%s is a two-step path without its steps", tq.ID)
 		}
+	}
+}
+
+// TestDeriveStopsEarlyWhenCancelled cancels a derivation of a synthetic
+// account after its rule loops asked 40 times whether to go on, and
+// requires that they stopped there (a few more asks: one per loop running
+// on another goroutine), far short of a whole run, and that Derive says why.
+func TestDeriveStopsEarlyWhenCancelled(t *testing.T) {
+	estate := t.TempDir()
+	if err := synth.WriteAWS(estate, synth.Small()); err != nil {
+		t.Fatal(err)
+	}
+	snap := collectDir(t, estate)
+
+	var full *model
+	if _, _, err := (&Analyzer{observe: func(m *model) { full = m }}).Derive(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	whole := full.checks.Load()
+
+	const after = 40
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var cut *model
+	a := &Analyzer{observe: func(m *model) {
+		cut = m
+		m.cancelled = func() bool {
+			if m.checks.Load() >= after {
+				cancel()
+			}
+			return ctx.Err() != nil
+		}
+	}}
+	_, _, err := a.Derive(ctx, snap)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Derive = %v, want context.Canceled", err)
+	}
+	t.Logf("cancelled run: %d asks; whole run: %d", cut.checks.Load(), whole)
+	if got := cut.checks.Load(); got > after+16 || whole < 10*after {
+		t.Errorf("the cancelled run asked %d times, a whole run %d: the loops did not stop at cancellation", got, whole)
 	}
 }

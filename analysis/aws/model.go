@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -135,6 +136,9 @@ type model struct {
 	// cancelled reports whether the analysis was cancelled; the rules' outer
 	// loops stop early when it does.
 	cancelled func() bool
+	// checks counts the calls of stopped: each rule loop asks before a unit
+	// of work, so the count shows how far a cancelled analysis went.
+	checks atomic.Int64
 	// tagFacts caches each known resource's tag facts (targetFacts).
 	tagFacts map[string]*awspolicy.Facts
 	// byResource indexes the identity policies by the resources they may
@@ -411,4 +415,7 @@ func (m *model) warmTargetFacts() {
 }
 
 // stopped reports whether the analysis was cancelled.
-func (m *model) stopped() bool { return m.cancelled != nil && m.cancelled() }
+func (m *model) stopped() bool {
+	m.checks.Add(1)
+	return m.cancelled != nil && m.cancelled()
+}
