@@ -24,7 +24,7 @@ import (
 // drives another can become it).
 const (
 	toyKind      graphmodel.NodeKind = "toy.robot"
-	toyTechnique                     = "toy-remote-control"
+	toyTechnique string              = "toy-remote-control"
 )
 
 // toyFile is the offline format: {"robots": [{"name": "a", "drives": ["b"]}]}.

@@ -753,14 +753,6 @@ func TestLoadConfigRejectsBadEndpoint(t *testing.T) {
 	}
 }
 
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[len(s)-n:]
-}
 
 // TestRetryer checks the retryer LoadConfig gives every client, without
 // waiting on it: the adaptive mode, the attempts and the longest backoff
