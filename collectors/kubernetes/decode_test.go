@@ -75,12 +75,16 @@ func TestDecodeListAccepts(t *testing.T) {
 		{"kind after items, as kubectl sorts keys", `{"items": [{"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "a"}}], "kind": "List"}`,
 			func(inv *Inventory) bool { return len(inv.Namespaces) == 1 }},
 		{"an API list of one kind, items without kind", `{"kind": "PodList", "apiVersion": "v1", "items": [{"metadata": {"name": "p", "namespace": "d"}, "spec": {}}]}`,
-			func(inv *Inventory) bool { return len(inv.Pods) == 1 && inv.Pods[0].Kind == "Pod" && inv.Pods[0].APIVersion == "v1" }},
+			func(inv *Inventory) bool {
+				return len(inv.Pods) == 1 && inv.Pods[0].Kind == "Pod" && inv.Pods[0].APIVersion == "v1"
+			}},
 		{"an older apiVersion of a known group", `{"kind": "List", "items": [{"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "c", "namespace": "d"}}]}`,
 			func(inv *Inventory) bool { return len(inv.Workloads) == 1 && inv.Workloads[0].APIVersion == "batch/v1" }},
 		{"ConfigMaps other than aws-auth are dropped", `{"kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "d"}, "data": {"k": "v"}},
 			{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth", "namespace": "kube-system"}, "data": {"mapRoles": ""}}]}`,
-			func(inv *Inventory) bool { return len(inv.ConfigMaps) == 1 && inv.ConfigMaps[0].Metadata.Name == "aws-auth" }},
+			func(inv *Inventory) bool {
+				return len(inv.ConfigMaps) == 1 && inv.ConfigMaps[0].Metadata.Name == "aws-auth"
+			}},
 		{"unknown fields ignored", `{"kind": "List", "extra": [1, {"a": null}], "items": [{"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n"}, "spec": {"taints": []}}]}`,
 			func(inv *Inventory) bool { return len(inv.Nodes) == 1 }},
 	}
