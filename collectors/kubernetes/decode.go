@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 
 	"github.com/blastradius/blastradius/graphmodel"
@@ -102,7 +101,10 @@ func decodeList(file string, data []byte, def *kindInfo) (*Inventory, string, *S
 			savedAt = at
 			err = dec.Decode(&saved)
 		case "items":
-			items, err = readItems(dec, data)
+			items, err = readItems(file, dec, data)
+			if badinput.Is(err) {
+				return nil, "", nil, err
+			}
 		default:
 			var skip json.RawMessage
 			err = dec.Decode(&skip)
@@ -156,8 +158,10 @@ func decodeList(file string, data []byte, def *kindInfo) (*Inventory, string, *S
 }
 
 // readItems reads the items array, returning where each item lies
-// without decoding it.
-func readItems(dec *json.Decoder, data []byte) ([]span, error) {
+// without decoding it. An item that is not an object is bad input; other
+// errors are encoding/json's.
+func readItems(file string, dec *json.Decoder, data []byte) ([]span, error) {
+	at := valueStart(data, dec.InputOffset())
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -166,7 +170,7 @@ func readItems(dec *json.Decoder, data []byte) ([]span, error) {
 		return nil, nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, &json.UnmarshalTypeError{Value: describe(tok), Type: typeOfSpans, Offset: dec.InputOffset(), Field: "items"}
+		return nil, badinput.Newf(file, badinput.Place(data, at)+" (items)", "items is a JSON %s, not an array", describe(tok))
 	}
 	var items []span
 	for dec.More() {
@@ -176,8 +180,8 @@ func readItems(dec *json.Decoder, data []byte) ([]span, error) {
 			if err := dec.Decode(&v); err != nil {
 				return nil, err
 			}
-			return nil, &json.UnmarshalTypeError{Value: describe(v), Type: typeOfSpans, Offset: start,
-				Field: fmt.Sprintf("items[%d]", len(items))}
+			return nil, badinput.Newf(file, fmt.Sprintf("%s (items[%d])", badinput.Place(data, start), len(items)),
+				"the item is a JSON %s, not an object", describe(v))
 		}
 		// Decoding into an empty struct skips the item without keeping it.
 		var skip struct{}
@@ -191,9 +195,6 @@ func readItems(dec *json.Decoder, data []byte) ([]span, error) {
 	}
 	return items, nil
 }
-
-// typeOfSpans names what an item must be, in type errors.
-var typeOfSpans = reflect.TypeFor[map[string]any]()
 
 // decodeItem decodes the item at sp into inv.
 func decodeItem(file string, data []byte, sp span, i int, def *kindInfo, inv *Inventory) error {
