@@ -13,6 +13,10 @@ import (
 // CollectorName is the registry name of the Kubernetes collector.
 const CollectorName = "kubernetes"
 
+// ServiceName is the service property of every object node, so that a
+// sensitivity model rates "kubernetes/<type>".
+const ServiceName = "kubernetes"
+
 // Pod Security Admission labels of a namespace.
 const (
 	LabelPSAEnforce        = "pod-security.kubernetes.io/enforce"
@@ -128,7 +132,7 @@ func (c *converter) object(k *kindInfo, kind graphmodel.NodeKind, m *Meta, label
 		name = ns + "/" + m.Name
 	}
 	n := c.node(graphmodel.K8sObject(c.cluster, k.idKind(), ns, m.Name), kind, name)
-	n.SetProp(graphmodel.PropK8sService, "kubernetes")
+	n.SetProp(graphmodel.PropK8sService, ServiceName)
 	n.SetProp(graphmodel.PropK8sType, k.idKind())
 	n.SetProp(graphmodel.PropK8sObjectKind, k.kind)
 	n.SetProp(graphmodel.PropK8sNamespace, ns)
@@ -170,7 +174,7 @@ func (c *converter) nodeIdentity(name string) *graphmodel.Node {
 	if n, ok := c.nodes[id]; ok {
 		return n
 	}
-	n := c.node(id, graphmodel.KindK8sNode, name)
+	n := c.object(kindByName["Node"], graphmodel.KindK8sNode, &Meta{Name: name}, nil)
 	n.Aliases = []string{alias}
 	n.SetProp(graphmodel.PropK8sReferencedOnly, "true")
 	return n
@@ -200,12 +204,8 @@ func (c *converter) serviceAccount(namespace, name string) *graphmodel.Node {
 	if n, ok := c.nodes[id]; ok {
 		return n
 	}
-	n := c.node(id, graphmodel.KindK8sServiceAccount, namespace+"/"+name)
+	n := c.object(kindByName["ServiceAccount"], graphmodel.KindK8sServiceAccount, &Meta{Namespace: namespace, Name: name}, nil)
 	n.Aliases = []string{alias}
-	n.SetProp(graphmodel.PropK8sService, "kubernetes")
-	n.SetProp(graphmodel.PropK8sType, "serviceaccount")
-	n.SetProp(graphmodel.PropK8sObjectKind, "ServiceAccount")
-	n.SetProp(graphmodel.PropK8sNamespace, namespace)
 	n.SetProp(graphmodel.PropK8sReferencedOnly, "true")
 	return n
 }
@@ -532,8 +532,18 @@ func (c *converter) fragment() graphmodel.Fragment {
 		nodes = append(nodes, *n)
 	}
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
-	edges := append([]graphmodel.Edge(nil), c.edges...)
-	sort.SliceStable(edges, func(i, j int) bool { return edges[i].Key() < edges[j].Key() })
+	keyed := make([]struct {
+		key string
+		e   graphmodel.Edge
+	}, len(c.edges))
+	for i, e := range c.edges {
+		keyed[i].key, keyed[i].e = e.Key(), e
+	}
+	sort.Slice(keyed, func(i, j int) bool { return keyed[i].key < keyed[j].key })
+	edges := make([]graphmodel.Edge, len(keyed))
+	for i := range keyed {
+		edges[i] = keyed[i].e
+	}
 	gaps := c.gaps
 	if gaps == nil {
 		gaps = []graphmodel.Gap{}

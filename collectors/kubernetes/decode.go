@@ -209,21 +209,23 @@ func decodeItem(file string, data []byte, sp span, i int, def *kindInfo, inv *In
 	if err := json.Unmarshal(raw, &head); err != nil {
 		return itemErr(file, data, sp.start, fmt.Sprintf("items[%d]", i), err)
 	}
-	place := badinput.Place(data, sp.start)
+	// The place is found only for an error: counting lines for every item
+	// would be quadratic in the size of the input.
+	place := func() string { return badinput.Place(data, sp.start) }
 	k := def
 	if head.Kind != "" {
 		hk := kindByName[head.Kind]
 		if hk == nil || (head.APIVersion != "" && groupOf(head.APIVersion) != hk.group) {
-			return badinput.Newf(file, fmt.Sprintf("%s (items[%d])", place, i),
+			return badinput.Newf(file, fmt.Sprintf("%s (items[%d])", place(), i),
 				"kind %s (apiVersion %s) is not one the collector reads; it reads %s", head.Kind, head.APIVersion, kindNames())
 		}
 		if def != nil && hk != def {
-			return badinput.Newf(file, fmt.Sprintf("%s (items[%d])", place, i), "kind %s in a list of %s", head.Kind, def.resource)
+			return badinput.Newf(file, fmt.Sprintf("%s (items[%d])", place(), i), "kind %s in a list of %s", head.Kind, def.resource)
 		}
 		k = hk
 	}
 	if k == nil {
-		return badinput.Newf(file, fmt.Sprintf("%s (items[%d])", place, i), "the item has no kind")
+		return badinput.Newf(file, fmt.Sprintf("%s (items[%d])", place(), i), "the item has no kind")
 	}
 	label := fmt.Sprintf("items[%d] (%s)", i, k.kind)
 	if name := head.Metadata.Name; name != "" {
@@ -234,9 +236,9 @@ func decodeItem(file string, data []byte, sp span, i int, def *kindInfo, inv *In
 	}
 	switch {
 	case head.Metadata.Name == "":
-		return badinput.Newf(file, place+" ("+label+")", "metadata.name is empty")
+		return badinput.Newf(file, place()+" ("+label+")", "metadata.name is empty")
 	case k.namespaced && head.Metadata.Namespace == "":
-		return badinput.Newf(file, place+" ("+label+")", "metadata.namespace is empty: a %s is namespaced", k.kind)
+		return badinput.Newf(file, place()+" ("+label+")", "metadata.namespace is empty: a %s is namespaced", k.kind)
 	}
 	if err := k.add(inv, raw, TypeMeta{APIVersion: k.apiVersion(), Kind: k.kind}); err != nil {
 		return itemErr(file, data, sp.start, label, err)
