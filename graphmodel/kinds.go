@@ -113,8 +113,31 @@ const (
 	KindK8sRole NodeKind = "k8s.role"
 	// KindK8sClusterRole is a ClusterRole.
 	KindK8sClusterRole NodeKind = "k8s.cluster_role"
-	// KindK8sResource is any other Kubernetes object (secret, pod, node, …).
+	// KindK8sResource is any other Kubernetes object (a secret's metadata,
+	// the kube-system/aws-auth ConfigMap); its object_kind property says which.
 	KindK8sResource NodeKind = "k8s.resource"
+	// KindK8sNamespace is a namespace; its labels (Pod Security Admission
+	// levels among them) are its tags. It holds objects but is no
+	// administrative scope of its own: everything in a cluster is in the
+	// cluster's scope.
+	KindK8sNamespace NodeKind = "k8s.namespace"
+	// KindK8sNode is a node, as the identity its kubelet authenticates as
+	// (system:node:<name>): the Node authorizer lets it read what the pods
+	// bound to it use and mint their service accounts' tokens.
+	KindK8sNode NodeKind = "k8s.node"
+	// KindK8sPod is a pod: it runs as a service account, on a node, with
+	// the security settings of its spec.
+	KindK8sPod NodeKind = "k8s.pod"
+	// KindK8sWorkload is a pod-creating object (Deployment, DaemonSet,
+	// StatefulSet, ReplicaSet, ReplicationController, Job, CronJob); its
+	// pod template says what its pods run as.
+	KindK8sWorkload NodeKind = "k8s.workload"
+	// KindK8sRoleBinding is a RoleBinding: it grants a Role's or a
+	// ClusterRole's rules to its subjects in its namespace.
+	KindK8sRoleBinding NodeKind = "k8s.role_binding"
+	// KindK8sClusterRoleBinding is a ClusterRoleBinding: it grants a
+	// ClusterRole's rules to its subjects cluster-wide.
+	KindK8sClusterRoleBinding NodeKind = "k8s.cluster_role_binding"
 
 	// KindWorkspaceCustomer is a Google Workspace customer scope.
 	KindWorkspaceCustomer NodeKind = "workspace.customer"
@@ -174,13 +197,19 @@ var builtinKinds = map[NodeKind]KindInfo{
 	KindGCPRole:           {ProviderGCP, ClassPolicy, false, false},
 	KindGCPResource:       {ProviderGCP, ClassResource, false, false},
 
-	KindK8sCluster:        {ProviderKubernetes, ClassScope, false, false},
-	KindK8sServiceAccount: {ProviderKubernetes, ClassIdentity, true, false},
-	KindK8sUser:           {ProviderKubernetes, ClassIdentity, false, false},
-	KindK8sGroup:          {ProviderKubernetes, ClassGroup, false, false},
-	KindK8sRole:           {ProviderKubernetes, ClassPolicy, false, false},
-	KindK8sClusterRole:    {ProviderKubernetes, ClassPolicy, false, false},
-	KindK8sResource:       {ProviderKubernetes, ClassResource, false, false},
+	KindK8sCluster:            {ProviderKubernetes, ClassScope, false, false},
+	KindK8sServiceAccount:     {ProviderKubernetes, ClassIdentity, true, false},
+	KindK8sUser:               {ProviderKubernetes, ClassIdentity, false, false},
+	KindK8sGroup:              {ProviderKubernetes, ClassGroup, false, false},
+	KindK8sRole:               {ProviderKubernetes, ClassPolicy, false, false},
+	KindK8sClusterRole:        {ProviderKubernetes, ClassPolicy, false, false},
+	KindK8sResource:           {ProviderKubernetes, ClassResource, false, false},
+	KindK8sNamespace:          {ProviderKubernetes, ClassOther, false, false},
+	KindK8sNode:               {ProviderKubernetes, ClassIdentity, true, false},
+	KindK8sPod:                {ProviderKubernetes, ClassResource, false, false},
+	KindK8sWorkload:           {ProviderKubernetes, ClassResource, false, false},
+	KindK8sRoleBinding:        {ProviderKubernetes, ClassPolicy, false, false},
+	KindK8sClusterRoleBinding: {ProviderKubernetes, ClassPolicy, false, false},
 
 	KindWorkspaceCustomer: {ProviderWorkspace, ClassScope, false, false},
 	KindWorkspaceUser:     {ProviderWorkspace, ClassIdentity, false, false},
@@ -299,8 +328,21 @@ const (
 	// EdgeContains links a scope to what is inside it (account → principal).
 	EdgeContains EdgeKind = "contains"
 	// EdgeChildOf links a node of a hierarchy to its parent (an account to
-	// its organizational unit, a GCP project to its folder).
+	// its organizational unit, a GCP project to its folder, a pod to the
+	// workload that controls it).
 	EdgeChildOf EdgeKind = "child_of"
+	// EdgeSubjectOf links an identity or group to a binding that names it
+	// as a subject (a Kubernetes RoleBinding or ClusterRoleBinding).
+	EdgeSubjectOf EdgeKind = "subject_of"
+	// EdgeBindsRole links a binding to the role it grants.
+	EdgeBindsRole EdgeKind = "binds_role"
+	// EdgeRunsOn links a workload instance to the machine it runs on (a
+	// Kubernetes pod to its node).
+	EdgeRunsOn EdgeKind = "runs_on"
+	// EdgeHoldsCredential links a resource that stores a credential of an
+	// identity to that identity (a service-account token Secret to its
+	// service account): reading the resource is becoming the identity.
+	EdgeHoldsCredential EdgeKind = "holds_credential"
 )
 
 // Derived edge kinds, produced by analysis: the attack graph.
