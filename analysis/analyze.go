@@ -117,6 +117,7 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 
 	a := &analyzer{g: ag, now: now, detail: detail, sensitivity: make([]float64, len(ag.nodes))}
 	a.composites = composites(opts.Derivers)
+	a.categories = categories(opts.Derivers)
 	index := make(map[string]int32, len(ag.nodes))
 	for i, n := range ag.nodes {
 		index[n.ID] = int32(i)

@@ -44,7 +44,10 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			default:
 				h.Technique = techniqueOf(g.edges[ar.edge])
 				h.Evidence = g.evidenceOf(ar.edge)
-				if ar.kind != arcAdmin || named < 0 {
+				// Holding administrator rights carries on what an earlier
+				// hop achieved; a step into a scope by a catalogued
+				// technique of its own (a self grant) names the escalation.
+				if ar.kind != arcAdmin || named < 0 || a.selfNamed(h.Technique) {
 					named, grantedBy = i, -1
 				}
 			}
@@ -102,4 +105,12 @@ func sortedCopy(list []string) []string {
 	out := append([]string{}, list...)
 	sort.Strings(out)
 	return out
+}
+
+// selfNamed reports whether an admin_of hop of technique names its
+// escalation: a catalogued technique that obtains administrator rights
+// rather than holds them.
+func (a *analyzer) selfNamed(technique string) bool {
+	c, ok := a.categories[technique]
+	return ok && c != categoryAdministrator
 }

@@ -18,6 +18,7 @@ type analyzer struct {
 	now         time.Time
 	g           *attackGraph
 	composites  map[[2]string]string // two-step techniques by their steps
+	categories  map[string]string    // catalogued techniques' categories
 	detail      Detail
 	sensitivity []float64 // by node index, resources only
 }

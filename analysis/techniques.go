@@ -6,11 +6,16 @@ import (
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
+// categoryAdministrator is the category of the techniques that hold an
+// administrator's rights rather than obtain them: an escalation is not
+// named after them when an earlier hop did something.
+const categoryAdministrator = "administrator"
+
 // genericTechniques are the hops the generic passes synthesize themselves.
 var genericTechniques = []graphmodel.Technique{
 	{ID: TechniqueGroupMembership, Name: "group membership", Category: "membership",
 		Description: "a member holds its group's permissions"},
-	{ID: TechniqueAdminOfScope, Name: "administrator of a scope", Category: "administrator", Attack: "T1078.004",
+	{ID: TechniqueAdminOfScope, Name: "administrator of a scope", Category: categoryAdministrator, Attack: "T1078.004",
 		Description: "an administrator of a scope (an account, a cluster, a project) controls every identity and resource in it"},
 }
 
@@ -47,6 +52,16 @@ func composites(derivers []Deriver) map[[2]string]string {
 				out[[2]string{t.Steps[0], t.Steps[1]}] = t.ID
 			}
 		}
+	}
+	return out
+}
+
+// categories maps every catalogued technique of the derivers to its
+// category.
+func categories(derivers []Deriver) map[string]string {
+	out := map[string]string{}
+	for _, t := range Techniques(derivers) {
+		out[t.ID] = t.Category
 	}
 	return out
 }

@@ -252,6 +252,22 @@ def _(a):
     a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "admins")))})
 
 
+@case("iam-013-join-iam-writer-group")
+def _(a):
+    # The group is not AdministratorAccess, but its policy allows iam:* on
+    # "*": a member may put any policy on itself, so joining it is two steps
+    # from administrator.
+    a.group("iam-operators", inline={"iam": doc(allow("iam:*"))})
+    a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "iam-operators")))})
+
+
+@case("near-miss-join-iam-reader-group")
+def _(a):
+    # A group that reads IAM only: joining it controls nothing.
+    a.group("iam-auditors", inline={"iam": doc(allow(["iam:Get*", "iam:List*"]))})
+    a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "iam-auditors")))})
+
+
 @case("sts-001-trust-names-user")
 def _(a):
     # The trust names the user itself: no sts:AssumeRole permission needed.
@@ -619,9 +635,13 @@ def _(a):
     organization(a, deny_scp=None)
 
 
-def organization(a, deny_scp):
-    """Root → prod OU → ACCOUNT, FullAWSAccess everywhere, an optional deny SCP on the OU."""
+def organization(a, deny_scp, management=False):
+    """Root → prod OU → ACCOUNT, FullAWSAccess everywhere, an optional deny SCP on the OU.
+    With management, ACCOUNT is the management account, at the root; the OU holds another."""
     mgmt, org = "999900001111", "o-exampleorg1"
+    member = ACCOUNT
+    if management:
+        mgmt, member = ACCOUNT, "999900001111"
     root_arn = f"arn:aws:organizations::{mgmt}:root/{org}/r-ab12"
     ou_arn = f"arn:aws:organizations::{mgmt}:ou/{org}/ou-ab12-prod0001"
     full = "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
@@ -635,14 +655,14 @@ def organization(a, deny_scp):
     a.files["organizations-list-accounts-for-parent"] = [
         {"ParentId": "r-ab12", "Accounts": [{"Id": mgmt, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{mgmt}",
                                              "Name": "management", "Status": "ACTIVE"}]},
-        {"ParentId": "ou-ab12-prod0001", "Accounts": [{"Id": ACCOUNT, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{ACCOUNT}",
+        {"ParentId": "ou-ab12-prod0001", "Accounts": [{"Id": member, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{member}",
                                                        "Name": "prod", "Status": "ACTIVE"}]}]
     summaries = [{"Id": "p-FullAWSAccess", "Arn": full, "Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": True}]
     described = [{"Policy": {"PolicySummary": summaries[0], "Content": json.dumps(doc(allow("*")), separators=(",", ":"))}}]
     targets = [{"PolicyId": "p-FullAWSAccess", "Targets": [
         {"TargetId": "r-ab12", "Arn": root_arn, "Name": "Root", "Type": "ROOT"},
         {"TargetId": "ou-ab12-prod0001", "Arn": ou_arn, "Name": "prod", "Type": "ORGANIZATIONAL_UNIT"},
-        {"TargetId": ACCOUNT, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{ACCOUNT}", "Name": "prod", "Type": "ACCOUNT"}]}]
+        {"TargetId": member, "Arn": f"arn:aws:organizations::{mgmt}:account/{org}/{member}", "Name": "prod", "Type": "ACCOUNT"}]}]
     if deny_scp:
         deny_arn = f"arn:aws:organizations::{mgmt}:policy/{org}/service_control_policy/p-denyiam01"
         s = {"Id": "p-denyiam01", "Arn": deny_arn, "Name": "deny-iam-self-service", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": False}
@@ -653,6 +673,70 @@ def organization(a, deny_scp):
     a.files["organizations-list-policies"] = [{"Filter": "SERVICE_CONTROL_POLICY", "Policies": summaries}]
     a.files["organizations-describe-policy"] = described
     a.files["organizations-list-targets-for-policy"] = targets
+
+
+# --- administrator after every guardrail (issue: admin means control of identities) ---
+
+BREAK_GLASS = arn("role", "break-glass")
+GUARDRAIL_SCP = doc({"Sid": "DenyIAMButBreakGlass", "Effect": "Deny", "Action": "iam:*", "Resource": "*",
+                     "Condition": {"ArnNotLike": {"aws:PrincipalArn": BREAK_GLASS}}})
+DATA_BUCKET = "arn:aws:s3:::acme-guardrail-data"
+DATA_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+
+def data_resources(a):
+    """A bucket and a customer-managed key whose policy delegates to the account."""
+    a.files["s3api-list-buckets"] = {"Buckets": [{"Name": "acme-guardrail-data", "CreationDate": DATE}],
+                                     "Owner": {"ID": "abc"}}
+    a.files["kms-list-keys"] = [{"Region": REGION, "Keys": [{"KeyId": DATA_KEY.rsplit("/", 1)[1], "KeyArn": DATA_KEY}]}]
+    a.files["kms-get-key-policy"] = [{"KeyId": DATA_KEY, "Policy": json.dumps(doc(
+        {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "kms:*", "Resource": "*"}), separators=(",", ":")), "PolicyName": "default"}]
+
+
+@case("guardrail-iam-deny-break-glass")
+def _(a):
+    # A member account whose SCP denies IAM to everyone but break-glass:
+    # AdministratorAccess makes break-glass alone administrator; ops-admin
+    # reaches every bucket and key but controls no identity, nor does whoever
+    # runs commands on the instance that runs as it, nor an iam:* user.
+    # Break-glass trusts the security lead alone (with MFA), as such roles do.
+    a.role("break-glass", trusts({"AWS": arn("user", "security-lead")},
+                                 Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}), managed=[ADMIN_ACCESS])
+    a.user("security-lead", inline={"assume": doc(allow("sts:AssumeRole", BREAK_GLASS))})
+    a.role("ops-admin", trusts(ROOT), managed=[ADMIN_ACCESS])
+    a.role("workload-admin", trusts({"Service": "ec2.amazonaws.com"}), managed=[ADMIN_ACCESS], profile=True)
+    a.user("operator", inline={"run": doc(allow("ssm:SendCommand", [INSTANCE, f"arn:aws:ssm:{REGION}::document/AWS-RunShellScript"]))})
+    a.user("iam-writer", inline={"iam": doc(allow("iam:*"))})
+    instance(a, ssm=True)
+    data_resources(a)
+    organization(a, deny_scp=GUARDRAIL_SCP)
+
+
+@case("guardrail-boundary-s3-only")
+def _(a):
+    # AdministratorAccess under a boundary that allows s3:* only: every
+    # bucket, no identity.
+    boundary = a.policy("s3-only-boundary", {"v1": doc(allow("s3:*"))})
+    a.role("capped-admin", trusts(ROOT), managed=[ADMIN_ACCESS], boundary=boundary)
+    data_resources(a)
+
+
+@case("guardrail-mfa-admin")
+def _(a):
+    # "*" on "*" only with MFA at sign-in: a conditional administrator.
+    a.user("mfa-admin", inline={"admin-with-mfa": doc(allow("*", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))})
+    data_resources(a)
+
+
+@case("guardrail-management-account")
+def _(a):
+    # The same guardrail, but this account is the organization's management
+    # account: SCPs do not apply to it, so both roles are administrators.
+    a.role("break-glass", trusts(ROOT), managed=[ADMIN_ACCESS])
+    a.role("ops-admin", trusts(ROOT), managed=[ADMIN_ACCESS])
+    data_resources(a)
+    organization(a, deny_scp=GUARDRAIL_SCP, management=True)
 
 
 # --- credential report facts ----------------------------------------------

@@ -226,9 +226,9 @@ func allowsSomewhereUncached(p *principal, action string, extra map[string]strin
 	return best
 }
 
-// adminProbes are actions across the control and data planes that an
-// administrator-equivalent principal must be allowed on every resource.
-var adminProbes = []string{
+// documentProbes are actions across the control and data planes that a
+// document allowing everything must allow on every resource.
+var documentProbes = []string{
 	"iam:CreateUser", "iam:AttachRolePolicy", "iam:PutUserPolicy", "iam:PassRole",
 	"sts:AssumeRole", "organizations:LeaveOrganization", "cloudtrail:StopLogging",
 	"ec2:RunInstances", "s3:GetObject", "s3:PutBucketPolicy", "kms:Decrypt",
@@ -236,42 +236,18 @@ var adminProbes = []string{
 	"rds:DeleteDBInstance", "ssm:SendCommand",
 }
 
-// isAdmin decides whether p is administrator-equivalent: every probe
-// allowed on every resource. Probes the service control policies deny p are
-// skipped: nobody under those SCPs can do them, so holding everything else
-// is holding all the account allows. The evidence is the statement that
-// allows the first probe.
-func isAdmin(p *principal) verdict {
-	result := verdict{t: awspolicy.Yes}
-	probed := 0
-	for _, action := range adminProbes {
-		if p.org != nil && controlAllows(p.org.scp, p.request(action, awspolicy.AnyResource, nil)).t == awspolicy.No {
-			continue
-		}
-		v := identityAllows(p, action, awspolicy.AnyResource, nil)
-		if v.t == awspolicy.No {
-			return deny
-		}
-		result.t = result.t.And(v.t)
-		result.undecided = append(result.undecided, v.undecided...)
-		if probed == 0 {
-			result.evidence = v.evidence
-		}
-		probed++
-	}
-	if probed == 0 {
-		return deny // the SCPs leave nothing to hold
-	}
-	if result.t == awspolicy.Yes {
-		result.undecided = nil
-	}
-	return result
-}
-
-// isAdminDocument reports whether one document alone is administrator-equivalent.
+// isAdminDocument reports whether one document alone allows everything:
+// every probe on every resource. It says what a policy grants whoever it is
+// attached to (an administrator policy to attach, a boundary that bounds
+// nothing), not who is administrator: that is isAdmin's question.
 func isAdminDocument(doc *awspolicy.Document) bool {
 	p := &principal{index: -1, policies: []*policy{{doc: doc}}, facts: awspolicy.NewFacts()}
-	return isAdmin(p).t == awspolicy.Yes
+	for _, action := range documentProbes {
+		if identityAllows(p, action, awspolicy.AnyResource, nil).t != awspolicy.Yes {
+			return false
+		}
+	}
+	return true
 }
 
 // dedupe returns the sorted unique strings of list.

@@ -506,7 +506,7 @@ func federatedGitHub(m *model, repo, name, sub string) string {
 	return m.addExternal(id, func() graphmodel.Node {
 		return graphmodel.Node{
 			ID: id, Kind: graphmodel.KindGitHubRepo, Provider: graphmodel.ProviderGitHub, Name: name,
-			Properties: map[string]string{"oidc_sub": sub},
+			Properties: map[string]string{graphmodel.PropFederatedSubject: sub},
 		}
 	})
 }

@@ -41,6 +41,7 @@ func wantTechnique(fixture string) string {
 		"resource-tag-matches":           "iam-005",
 		"scp-allows":                     "iam-007",
 		"sts-001-chain":                  "iam-009",
+		"iam-013-join-iam-writer-group":  "iam-007",
 	}
 	if t, ok := special[fixture]; ok {
 		return t
@@ -144,6 +145,10 @@ func TestTechniquePaths(t *testing.T) {
 		{"iam-013-add-user-to-group", attacker, []hop{
 			{attacker, "arn:aws:iam::123456789012:group/admins", "iam-013"},
 			{"arn:aws:iam::123456789012:group/admins", account, "admin-equivalent-policy"}}, nil},
+		{"iam-013-join-iam-writer-group", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:group/iam-operators", "iam-013"},
+			{"arn:aws:iam::123456789012:group/iam-operators", account, "iam-007"}},
+			map[int]string{1: "group/iam-operators#inline:iam statement 0: allows iam:PutUserPolicy on any user of the account (itself, once a member)"}},
 		{"sts-001-trust-names-user", attacker, []hop{{attacker, adminRole, "sts-001"}, {adminRole, account, "admin-equivalent-policy"}},
 			map[int]string{0: adminRole + " trust policy statement 0"}},
 		{"sts-001-trust-names-account", attacker, []hop{{attacker, adminRole, "sts-001"}, {adminRole, account, "admin-equivalent-policy"}},
@@ -222,6 +227,7 @@ func TestNearMisses(t *testing.T) {
 		"near-miss-boundary-caps-admin",
 		"near-miss-boundary-caps-self-edit",
 		"near-miss-non-admin-group",
+		"near-miss-join-iam-reader-group",
 		"near-miss-no-admin-old-version",
 		"near-miss-passrole-trust-other-service",
 		"near-miss-passrole-missing-action",
