@@ -100,6 +100,20 @@ const (
 	KindGCPRole NodeKind = "gcp.role"
 	// KindGCPResource is any other GCP resource, named by its Cloud Asset name.
 	KindGCPResource NodeKind = "gcp.resource"
+	// KindGCPPrincipal is one federated identity: a subject of a workload or
+	// workforce identity pool (principal://…/subject/<s>), or a Kubernetes
+	// service account of GKE Workload Identity (gcp:principal:<project>.svc.id.goog[<ns>/<ksa>]).
+	KindGCPPrincipal NodeKind = "gcp.principal"
+	// KindGCPServiceAccountKey is a key of a service account (never its
+	// material): its age, type and state.
+	KindGCPServiceAccountKey NodeKind = "gcp.service_account_key"
+	// KindGCPWorkloadIdentityPool is a workload identity pool, the home of
+	// federated identities.
+	KindGCPWorkloadIdentityPool NodeKind = "gcp.workload_identity_pool"
+	// KindGCPWorkloadIdentityProvider is a provider of a workload identity
+	// pool (OIDC, AWS, SAML): its issuer, attribute mapping and condition
+	// decide which outside identities enter the pool.
+	KindGCPWorkloadIdentityProvider NodeKind = "gcp.workload_identity_provider"
 
 	// KindK8sCluster is a Kubernetes cluster scope.
 	KindK8sCluster NodeKind = "k8s.cluster"
@@ -158,6 +172,11 @@ var kindTable = map[NodeKind]kindInfo{
 	KindGCPPrincipalSet:   {ProviderGCP, ClassIdentity, true},
 	KindGCPRole:           {ProviderGCP, ClassPolicy, false},
 	KindGCPResource:       {ProviderGCP, ClassResource, false},
+
+	KindGCPPrincipal:                {ProviderGCP, ClassIdentity, true},
+	KindGCPServiceAccountKey:        {ProviderGCP, ClassOther, false},
+	KindGCPWorkloadIdentityPool:     {ProviderGCP, ClassOther, false},
+	KindGCPWorkloadIdentityProvider: {ProviderGCP, ClassOther, false},
 
 	KindK8sCluster:        {ProviderKubernetes, ClassScope, false},
 	KindK8sServiceAccount: {ProviderKubernetes, ClassIdentity, true},
