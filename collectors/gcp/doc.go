@@ -48,6 +48,27 @@
 // variables, instance metadata or startup scripts, no container images or
 // cluster credentials.
 //
+// # Live collection
+//
+// The live collector (NewLive, "collect gcp --organization ID | --project
+// ID…") calls the Google Cloud APIs through google.golang.org/api with
+// Application Default Credentials (gcloud auth application-default login,
+// or a service account); it needs read access such as
+// roles/iam.securityReviewer plus roles/browser and the viewer roles of
+// the services read. For an organization it walks every folder and project
+// (cloudresourcemanager v3 folders.list and projects.list); for each
+// organization, folder and project it reads the allow policy
+// (getIamPolicy with requestedPolicyVersion 3) and the deny policies (IAM
+// v2); organization and project custom roles (iam roles.list, view FULL);
+// per project the service accounts with their allow policies and keys,
+// workload identity pools and providers, buckets, secrets, Cloud Functions
+// (v2), Cloud Run services (v1 Knative listing), instances (aggregated
+// list) and GKE clusters, with the allow policies of those that have one.
+// Every answer becomes the same Asset records the offline reader makes and
+// goes through the same converter. A call refused (403, 404, an API not
+// enabled) becomes a gap naming the call and the project, and the rest
+// goes on; 429 and 5xx answers are retried with exponential backoff.
+//
 // # Nodes
 //
 // IDs follow ARCHITECTURE.md. Every node has Provider "gcp"; Scope is the
