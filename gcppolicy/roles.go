@@ -240,3 +240,26 @@ func (r *Roles) Has(role, permission string) bool {
 	i := sort.SearchStrings(perms, permission)
 	return i < len(perms) && perms[i] == permission
 }
+
+// CustomRole is a custom role's definition as the collector stores it
+// (graphmodel.DocGCPRole) and the IAM API returns it.
+type CustomRole struct {
+	// Name is how bindings name the role: projects/<p>/roles/<r> or
+	// organizations/<n>/roles/<r>.
+	Name                string   `json:"name"`
+	Title               string   `json:"title,omitempty"`
+	Stage               string   `json:"stage,omitempty"`
+	IncludedPermissions []string `json:"includedPermissions"`
+}
+
+// ParseCustomRole decodes a custom role definition; it must have a name.
+func ParseCustomRole(data []byte) (*CustomRole, error) {
+	var r CustomRole
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("custom role: %w", err)
+	}
+	if r.Name == "" {
+		return nil, fmt.Errorf("custom role: no name")
+	}
+	return &r, nil
+}

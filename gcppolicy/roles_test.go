@@ -77,3 +77,15 @@ func TestPermissionTags(t *testing.T) {
 		t.Errorf("PrivEsc permissions lack getAccessToken: %d", len(p))
 	}
 }
+
+func TestParseCustomRole(t *testing.T) {
+	r, err := ParseCustomRole([]byte(`{"name":"projects/p/roles/deployer","title":"Deployer","stage":"GA","includedPermissions":["run.services.update"]}`))
+	if err != nil || r.Name != "projects/p/roles/deployer" || len(r.IncludedPermissions) != 1 {
+		t.Errorf("%+v %v", r, err)
+	}
+	for _, bad := range []string{`{}`, `[]`, `{"name":1}`} {
+		if _, err := ParseCustomRole([]byte(bad)); err == nil {
+			t.Errorf("ParseCustomRole(%s) accepted", bad)
+		}
+	}
+}

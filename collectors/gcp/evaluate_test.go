@@ -20,14 +20,11 @@ func TestSnapshotEvaluates(t *testing.T) {
 	for _, n := range frag.Nodes {
 		nodes[n.ID] = n
 		if n.Kind == graphmodel.KindGCPRole {
-			var def struct {
-				Name  string   `json:"name"`
-				Perms []string `json:"includedPermissions"`
-			}
-			if err := jsonUnmarshal(n.Documents[graphmodel.DocGCPRole], &def); err != nil {
+			def, err := gcppolicy.ParseCustomRole(n.Documents[graphmodel.DocGCPRole])
+			if err != nil {
 				t.Fatal(err)
 			}
-			roles.AddCustom(def.Name, def.Perms)
+			roles.AddCustom(def.Name, def.IncludedPermissions)
 		}
 	}
 	for _, e := range frag.Edges {
