@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/blastradius/blastradius/gcppolicy"
+	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/internal/badinput"
 )
 
@@ -58,6 +59,9 @@ type DenyPolicy struct {
 type Records struct {
 	Assets []Asset
 	Deny   []DenyPolicy
+	// Gaps are the gaps of a live collection saved with its records
+	// (lines {"gap": {"what", "reason", "where"}}).
+	Gaps []graphmodel.Gap
 }
 
 // maxLineBytes bounds one record, far above any real asset.
@@ -137,6 +141,14 @@ func readOne(out *Records, file string, data []byte, dec *json.Decoder) error {
 		return badinput.Newf(file, place, "expected a JSON object (an asset or a deny policy)")
 	}
 	where := file + ": " + place
+	if g, ok := fields["gap"]; ok && len(fields) == 1 {
+		var gap graphmodel.Gap
+		if err := json.Unmarshal(g, &gap); err != nil || gap.What == "" {
+			return badinput.Newf(file, place, "a gap record needs {\"what\", \"reason\", \"where\"} strings")
+		}
+		out.Gaps = append(out.Gaps, gap)
+		return nil
+	}
 	if isDenyPolicy(fields) {
 		p, err := gcppolicy.ParseDenyPolicy(raw)
 		if err != nil {

@@ -66,6 +66,7 @@ func Convert(recs *Records) (graphmodel.Fragment, error) {
 		nodes: map[string]*graphmodel.Node{}, edges: map[string]graphmodel.Edge{},
 		projectIDs: map[string]string{}, projectNumbers: map[string]string{},
 		saByUnique: map[string]string{}, keys: map[string][]keyFacts{}, roots: map[string]bool{},
+		gaps: append([]graphmodel.Gap(nil), recs.Gaps...),
 	}
 	assets, err := mergeAssets(recs.Assets)
 	if err != nil {

@@ -68,6 +68,10 @@
 // goes through the same converter. A call refused (403, 404, an API not
 // enabled) becomes a gap naming the call and the project, and the rest
 // goes on; 429 and 5xx answers are retried with exponential backoff.
+// With LiveOptions.SaveDir the records are also written in the offline
+// layout (SaveRecords: assets.jsonl, deny-policies.jsonl and gaps.jsonl,
+// whose lines are {"gap": {"what", "reason", "where"}}), so that
+// "collect gcp --from-file" on the three files replays the collection.
 //
 // # Nodes
 //

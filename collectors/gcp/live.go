@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -40,6 +39,9 @@ type LiveOptions struct {
 	Backoff func(n int) time.Duration
 	// Now stamps the collection (default time.Now).
 	Now func() time.Time
+	// SaveDir, when set, receives what was read in the offline layout
+	// (SaveRecords): the offline reader replays it, gaps included.
+	SaveDir string
 }
 
 // The API names of LiveOptions.Endpoints.
@@ -138,18 +140,16 @@ func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 	if len(s.recs.Assets) == 0 {
 		return graphmodel.Fragment{}, fmt.Errorf("gcp: nothing could be read: %s", gapSummary(s.gaps))
 	}
+	s.recs.Gaps = s.gaps
+	if l.opts.SaveDir != "" {
+		if err := SaveRecords(l.opts.SaveDir, &s.recs); err != nil {
+			return graphmodel.Fragment{}, err
+		}
+	}
 	frag, err := Convert(&s.recs)
 	if err != nil {
 		return graphmodel.Fragment{}, fmt.Errorf("gcp: convert: %w", err)
 	}
-	frag.Source.Gaps = append(s.gaps, frag.Source.Gaps...)
-	sort.SliceStable(frag.Source.Gaps, func(i, j int) bool {
-		a, b := frag.Source.Gaps[i], frag.Source.Gaps[j]
-		if a.Where != b.Where {
-			return a.Where < b.Where
-		}
-		return a.What < b.What
-	})
 	frag.Source.Origin = "live"
 	frag.Source.CollectedAt = l.opts.Now().UTC()
 	if l.opts.Organization != "" {

@@ -82,6 +82,7 @@ func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 		}
 		all.Assets = append(all.Assets, recs.Assets...)
 		all.Deny = append(all.Deny, recs.Deny...)
+		all.Gaps = append(all.Gaps, recs.Gaps...)
 	}
 	frag, err := Convert(all)
 	if err != nil {

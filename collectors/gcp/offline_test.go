@@ -305,6 +305,7 @@ func TestBadInput(t *testing.T) {
 		{"wrong field type", "{\"name\":\"//iam.googleapis.com/projects/p/serviceAccounts/1\",\"asset_type\":\"iam.googleapis.com/ServiceAccount\",\"resource\":{\"data\":{\"email\":\"a@p.iam.gserviceaccount.com\",\"disabled\":\"yes\"}}}", "line 1", "resource.data"},
 		{"truncated array", "[\n {\"name\":\"//a\",\"assetType\":\"x/Y\"},\n", "line 3", "truncated"},
 		{"deny policy without principals", "{\"name\":\"policies/cloudresourcemanager.googleapis.com%2Fprojects%2Fp/denypolicies/d\",\"kind\":\"DenyPolicy\",\"rules\":[{\"denyRule\":{\"deniedPermissions\":[\"a.googleapis.com/b.c\"]}}]}", "line 1", "denies no principal"},
+		{"empty gap", "{\"gap\":{\"reason\":\"x\"}}", "line 1", "gap record"},
 		{"two types", "{\"name\":\"//a\",\"asset_type\":\"x/Y\"}\n{\"name\":\"//a\",\"asset_type\":\"x/Z\"}", "line 2", "has type"},
 	}
 	for _, tt := range tests {
