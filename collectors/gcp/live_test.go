@@ -3,6 +3,7 @@ package gcp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -393,4 +394,13 @@ func TestLiveSaveReplays(t *testing.T) {
 	}
 	live.Source.CollectedAt, replay.Source.CollectedAt = time.Time{}, time.Time{}
 	sameFacts(t, live, replay)
+}
+
+func TestLiveCancelled(t *testing.T) {
+	f := newFakeGCP(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := liveCollector(t, f, LiveOptions{Organization: "100"}).Collect(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
 }

@@ -94,7 +94,9 @@ func (s *session) organization(ctx context.Context, id string) {
 		org, err = s.c.crm.Organizations.Get(name).Context(ctx).Do()
 		return err
 	}) {
-		s.fatal = fmt.Errorf("gcp: read %s: %s", name, s.gaps[len(s.gaps)-1].Reason)
+		if len(s.gaps) > 0 {
+			s.fatal = fmt.Errorf("gcp: read %s: %s", name, s.gaps[len(s.gaps)-1].Reason)
+		}
 		return
 	}
 	var pol *crm.Policy
