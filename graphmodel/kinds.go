@@ -100,6 +100,20 @@ const (
 	KindGCPRole NodeKind = "gcp.role"
 	// KindGCPResource is any other GCP resource, named by its Cloud Asset name.
 	KindGCPResource NodeKind = "gcp.resource"
+	// KindGCPPrincipal is one federated identity: a subject of a workload or
+	// workforce identity pool (principal://…/subject/<s>), or a Kubernetes
+	// service account of GKE Workload Identity (gcp:principal:<project>.svc.id.goog[<ns>/<ksa>]).
+	KindGCPPrincipal NodeKind = "gcp.principal"
+	// KindGCPServiceAccountKey is a key of a service account (never its
+	// material): its age, type and state.
+	KindGCPServiceAccountKey NodeKind = "gcp.service_account_key"
+	// KindGCPWorkloadIdentityPool is a workload identity pool, the home of
+	// federated identities.
+	KindGCPWorkloadIdentityPool NodeKind = "gcp.workload_identity_pool"
+	// KindGCPWorkloadIdentityProvider is a provider of a workload identity
+	// pool (OIDC, AWS, SAML): its issuer, attribute mapping and condition
+	// decide which outside identities enter the pool.
+	KindGCPWorkloadIdentityProvider NodeKind = "gcp.workload_identity_provider"
 
 	// KindK8sCluster is a Kubernetes cluster scope.
 	KindK8sCluster NodeKind = "k8s.cluster"
@@ -187,15 +201,19 @@ var builtinKinds = map[NodeKind]KindInfo{
 	KindAWSOrgUnit:            {ProviderAWS, ClassOther, false, false},
 	KindAWSOrgPolicy:          {ProviderAWS, ClassPolicy, false, false},
 
-	KindGCPOrganization:   {ProviderGCP, ClassScope, false, false},
-	KindGCPFolder:         {ProviderGCP, ClassScope, false, false},
-	KindGCPProject:        {ProviderGCP, ClassScope, false, false},
-	KindGCPServiceAccount: {ProviderGCP, ClassIdentity, true, false},
-	KindGCPUser:           {ProviderGCP, ClassIdentity, false, false},
-	KindGCPGroup:          {ProviderGCP, ClassGroup, false, false},
-	KindGCPPrincipalSet:   {ProviderGCP, ClassIdentity, true, false},
-	KindGCPRole:           {ProviderGCP, ClassPolicy, false, false},
-	KindGCPResource:       {ProviderGCP, ClassResource, false, false},
+	KindGCPOrganization:             {ProviderGCP, ClassScope, false, false},
+	KindGCPFolder:                   {ProviderGCP, ClassScope, false, false},
+	KindGCPProject:                  {ProviderGCP, ClassScope, false, false},
+	KindGCPServiceAccount:           {ProviderGCP, ClassIdentity, true, false},
+	KindGCPUser:                     {ProviderGCP, ClassIdentity, false, false},
+	KindGCPGroup:                    {ProviderGCP, ClassGroup, false, false},
+	KindGCPPrincipalSet:             {ProviderGCP, ClassIdentity, true, false},
+	KindGCPRole:                     {ProviderGCP, ClassPolicy, false, false},
+	KindGCPResource:                 {ProviderGCP, ClassResource, false, false},
+	KindGCPPrincipal:                {ProviderGCP, ClassIdentity, true, false},
+	KindGCPServiceAccountKey:        {ProviderGCP, ClassOther, false, false},
+	KindGCPWorkloadIdentityPool:     {ProviderGCP, ClassOther, false, false},
+	KindGCPWorkloadIdentityProvider: {ProviderGCP, ClassOther, false, false},
 
 	KindK8sCluster:            {ProviderKubernetes, ClassScope, false, false},
 	KindK8sServiceAccount:     {ProviderKubernetes, ClassIdentity, true, false},
