@@ -89,6 +89,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			pathsCommand(),
 			whoCanCommand(),
 			diffCommand(),
+			vizCommand(),
 			exportCommand(),
 			queriesCommand(),
 			collectorsCommand(),
