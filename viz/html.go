@@ -74,6 +74,7 @@ type page struct {
 	Mode                                string
 	CSP                                 string
 	CSS                                 template.CSS
+	CytoscapeCSS                        template.CSS
 	Scripts                             []template.JS
 	Data                                template.JS
 	Analysis                            *analysisView
@@ -430,7 +431,8 @@ func render(w io.Writer, p page, data *pageData) error {
 		}
 		p.Scripts = append(p.Scripts, template.JS(b))
 	}
-	p.CSP = contentSecurityPolicy(p.Scripts, p.CSS)
+	p.CytoscapeCSS = cytoscapeCSS
+	p.CSP = contentSecurityPolicy(p.Scripts, p.CSS, p.CytoscapeCSS)
 	for _, l := range []struct{ name, file string }{
 		{"Cytoscape.js", "LICENSE.cytoscape"}, {"cytoscape-dagre", "LICENSE.cytoscape-dagre"},
 		{"@dagrejs/dagre (bundled in cytoscape-dagre)", "LICENSE.dagre"}, {"@dagrejs/graphlib (bundled in cytoscape-dagre)", "LICENSE.graphlib"},
@@ -466,11 +468,16 @@ func swatchCSS() string {
 	return b.String()
 }
 
-// contentSecurityPolicy allows the page's own inline scripts and style (by
+// cytoscapeCSS is the style sheet Cytoscape.js inserts into a page unless
+// the page has an element with its id: the page carries it (allowed by its
+// hash), since the policy forbids a style a script inserts.
+const cytoscapeCSS = ".__________cytoscape_container { position: relative; }"
+
+// contentSecurityPolicy allows the page's own inline scripts and styles (by
 // their SHA-256) and nothing else: no request of any kind, no other script
 // or style, no form, no base URL. Cytoscape draws on canvas and sets styles
 // from script, which the policy allows; images may only be data: URLs.
-func contentSecurityPolicy(scripts []template.JS, css template.CSS) string {
+func contentSecurityPolicy(scripts []template.JS, styles ...template.CSS) string {
 	hash := func(s string) string {
 		sum := sha256.Sum256([]byte(s))
 		return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
@@ -479,8 +486,12 @@ func contentSecurityPolicy(scripts []template.JS, css template.CSS) string {
 	for _, s := range scripts {
 		src = append(src, hash(string(s)))
 	}
+	var styleSrc []string
+	for _, s := range styles {
+		styleSrc = append(styleSrc, hash(string(s)))
+	}
 	return "default-src 'none'; script-src " + strings.Join(src, " ") +
-		"; style-src " + hash(string(css)) +
+		"; style-src " + strings.Join(styleSrc, " ") +
 		"; img-src data:; font-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'"
 }
 

@@ -170,6 +170,7 @@ const (
 	roleIdentity
 	roleScope
 	roleResource
+	roleGroup
 )
 
 // describe returns [id, name, kind, provider, class] for the string table.
@@ -194,6 +195,8 @@ func (d *describer) describe(t *strtab, id string, r role) [5]int {
 			class = graphmodel.ClassScope
 		case roleResource:
 			class = graphmodel.ClassResource
+		case roleGroup:
+			class = graphmodel.ClassGroup
 		}
 	}
 	if prov == "" {
@@ -260,12 +263,8 @@ func (b *graphBuilder) edge(from, to int, label, evidence string, flags int, via
 func (b *graphBuilder) escalation(e analysis.Escalation, scopes map[string]bool) {
 	p := pagePath{Technique: b.t.id(e.Technique), Conditional: e.Conditional, Edges: []int{}}
 	for _, h := range e.Path {
-		from := b.node(h.From, roleUnknown)
-		r := roleUnknown
-		if scopes[h.To] {
-			r = roleScope
-		}
-		to := b.node(h.To, r)
+		from := b.node(h.From, roleIdentity)
+		to := b.node(h.To, hopRole(h, scopes))
 		flags := 0
 		if h.Conditional {
 			flags |= flagConditional
@@ -281,6 +280,19 @@ func (b *graphBuilder) escalation(e analysis.Escalation, scopes map[string]bool)
 	}
 	p.Target = b.node(e.Target, r)
 	b.g.Paths = append(b.g.Paths, p)
+}
+
+// hopRole is what a hop's target is when nothing else says: a scope when
+// administered, a group when joined, else an identity (hops lead to
+// identities, groups and scopes only).
+func hopRole(h analysis.Hop, scopes map[string]bool) role {
+	switch {
+	case scopes[h.To]:
+		return roleScope
+	case h.Technique == analysis.TechniqueGroupMembership:
+		return roleGroup
+	}
+	return roleIdentity
 }
 
 // resource adds an edge to a resource reached at access level access
