@@ -24,8 +24,10 @@ func addReportContext(opts *report.Options, files []string, snap *graphmodel.Sna
 
 // adminLocations finds, in the snapshot files, the line defining each
 // identity that administers or conditionally administers a scope: the
-// first file that defines it wins. Standard input and unreadable files give
-// none (their identities keep a logical location only).
+// first file that defines it wins. An identity no file defines (the
+// analysis derived it: a federated principal, an outside account) is
+// placed at line 1 of the first file, as code scanning needs a file.
+// Standard input and unreadable files give none.
 func adminLocations(files []string, res *analysis.Result) map[string]report.Location {
 	want := map[string]bool{}
 	for i := range res.Identities {
@@ -34,6 +36,7 @@ func adminLocations(files []string, res *analysis.Result) map[string]report.Loca
 		}
 	}
 	locs := make(map[string]report.Location, len(want))
+	first := "" // the first file read
 	for _, f := range files {
 		if f == "-" || len(want) == len(locs) {
 			continue
@@ -45,6 +48,16 @@ func adminLocations(files []string, res *analysis.Result) map[string]report.Loca
 		for id, line := range identityLines(data, want) {
 			if _, ok := locs[id]; !ok {
 				locs[id] = report.Location{File: f, Line: line}
+			}
+		}
+		if first == "" {
+			first = f
+		}
+	}
+	if first != "" {
+		for id := range want {
+			if _, ok := locs[id]; !ok {
+				locs[id] = report.Location{File: first, Line: 1}
 			}
 		}
 	}
