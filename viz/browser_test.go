@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/analysis/diff"
 )
 
@@ -544,4 +545,39 @@ func TestDiffHTMLInChromium(t *testing.T) {
 	}
 	b.screenshot(t, "diff-sample.png")
 	b.checkClean(t)
+}
+
+// TestRowsSameWithAndWithoutJavaScript: the script draws the ranking rows
+// from the page's data; they read as the static rows the template writes
+// (the first five columns: the script hides the first hops, which the
+// graph shows).
+func TestRowsSameWithAndWithoutJavaScript(t *testing.T) {
+	for name, res := range map[string]*analysis.Result{"sample": sampleResult(), "hostile": hostileResult()} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteHTML(&buf, res, HTMLOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			const cells = `Array.from(document.querySelectorAll('#rows tbody tr[data-row]')).sort((a, b) => a.dataset.row - b.dataset.row)
+				.map(tr => Array.from(tr.children).slice(0, 5).map(td => td.textContent.replace(/\s+/g, ' ').trim()).join(' | '))`
+			off := newBrowser(t)
+			off.run(t, "disable JavaScript", emulationScriptsOff())
+			off.open(t, buf.Bytes())
+			var static []string
+			off.eval(t, cells, &static)
+			on := newBrowser(t)
+			on.open(t, buf.Bytes())
+			var drawn []string
+			on.eval(t, cells, &drawn)
+			if len(static) != len(res.Identities) || len(drawn) != len(static) {
+				t.Fatalf("%d static rows, %d drawn, want %d", len(static), len(drawn), len(res.Identities))
+			}
+			for i := range static {
+				if static[i] != drawn[i] {
+					t.Errorf("row %d:\nstatic %q\ndrawn  %q", i, static[i], drawn[i])
+				}
+			}
+			on.checkClean(t)
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,11 @@ var assets embed.FS
 // listed in the ranking without it (viz --focus draws any one). Under
 // --detail full every listed identity carries its graph.
 const DefaultGraphs = 500
+
+// StaticRows is how many ranking rows the page holds as HTML, readable
+// without JavaScript; the script draws every row from the page's data (a
+// browser takes long to lay out tens of thousands of table rows).
+const StaticRows = 1000
 
 // maxFirstHops is how many first hops a ranking row shows.
 const maxFirstHops = 3
@@ -90,10 +96,12 @@ type legendEntry struct{ Name, Color string }
 // analysisView is the static part of an analysis page.
 type analysisView struct {
 	Total, Listed, NonHuman, Admins, CondAdmins, Graphs int
-	Providers                                           []providerCount
-	Snapshots                                           []snapshotView
-	Gaps                                                int
-	Rows                                                []rowView
+	// Unlisted is how many listed identities have no static row.
+	Unlisted  int
+	Providers []providerCount
+	Snapshots []snapshotView
+	Gaps      int
+	Rows      []rowView
 	// Chunks are Rows in groups of chunkRows (one tbody each, which a
 	// browser lays out only when shown).
 	Chunks [][]rowView
@@ -218,11 +226,17 @@ func WriteHTML(w io.Writer, res *analysis.Result, opts HTMLOptions) error {
 
 	for i := range listed {
 		id := &listed[i]
+		br := id.BlastRadius.Breakdown
+		adminFirst, _ := firstOf(id.AdminOf, maxRowScopes)
+		condFirst, _ := firstOf(id.ConditionalAdminOf, maxRowScopes)
 		row := pageRow{
 			ID: t.id(id.ID), Name: t.id(id.Name), Kind: t.id(string(id.Kind)), Provider: t.id(string(id.Provider)),
 			NonHuman: id.NonHuman, Rank: id.Rank, Score: finite(id.BlastRadius.Score),
-			Admin: len(id.AdminOf), Cond: len(id.ConditionalAdminOf),
+			Admin: len(id.AdminOf), Cond: len(id.ConditionalAdminOf), AdminFirst: t.ids(adminFirst), CondFirst: t.ids(condFirst),
 			Identities: id.BlastRadius.Identities, Resources: id.BlastRadius.Resources, Graph: -1,
+			Breakdown: []float64{finite(br[analysis.BreakdownIdentities]), finite(br[analysis.BreakdownResources]),
+				finite(br[analysis.BreakdownAdminScopes]), finite(br[analysis.BreakdownConditionalAdminScopes])},
+			Truncated: id.Truncated,
 		}
 		if limit == 0 || len(data.Graphs) < limit || id.ID == opts.Focus {
 			row.Graph = len(data.Graphs)
@@ -232,8 +246,11 @@ func WriteHTML(w io.Writer, res *analysis.Result, opts HTMLOptions) error {
 			data.Focus = i
 		}
 		data.Rows = append(data.Rows, row)
-		view.Rows = append(view.Rows, rowOf(i, id, d, row.Graph < 0))
+		if i < StaticRows {
+			view.Rows = append(view.Rows, rowOf(i, id, d, row.Graph < 0))
+		}
 	}
+	view.Unlisted = len(listed) - len(view.Rows)
 	view.Graphs = len(data.Graphs)
 	for i := 0; i < len(view.Rows); i += chunkRows {
 		view.Chunks = append(view.Chunks, view.Rows[i:min(i+chunkRows, len(view.Rows))])
@@ -250,10 +267,10 @@ func WriteHTML(w io.Writer, res *analysis.Result, opts HTMLOptions) error {
 // rowOf is the static row of one identity.
 func rowOf(i int, id *analysis.Identity, d *describer, missed bool) rowView {
 	br := id.BlastRadius.Breakdown
-	breakdown := fmt.Sprintf("identities %g + resources %g + admin scopes %g",
-		br[analysis.BreakdownIdentities], br[analysis.BreakdownResources], br[analysis.BreakdownAdminScopes])
+	breakdown := fmt.Sprintf("identities %s + resources %s + admin scopes %s",
+		number(br[analysis.BreakdownIdentities]), number(br[analysis.BreakdownResources]), number(br[analysis.BreakdownAdminScopes]))
 	if n := br[analysis.BreakdownConditionalAdminScopes]; n > 0 {
-		breakdown += fmt.Sprintf(" (%g conditional admin scopes, not scored)", n)
+		breakdown += fmt.Sprintf(" (%s conditional admin scopes, not scored)", number(n))
 	}
 	row := rowView{
 		Index: i, Rank: id.Rank, Name: id.Name, ID: id.ID, Kind: string(id.Kind), Provider: string(id.Provider),
@@ -281,6 +298,10 @@ func rowOf(i int, id *analysis.Identity, d *describer, missed bool) rowView {
 	}
 	return row
 }
+
+// number renders f as the page's script does (JavaScript's String(f) for
+// the numbers a score holds): no exponent, the fewest digits that read back.
+func number(f float64) string { return strconv.FormatFloat(finite(f), 'f', -1, 64) }
 
 // name is the short name of a node: its name when known, else its ID.
 func (d *describer) name(id string) string {
@@ -359,7 +380,7 @@ func WriteDiffHTML(w io.Writer, rep *diff.Report, opts DiffHTMLOptions) error {
 			ID: t.id(f.Identity.ID), Name: t.id(f.Identity.Name), Kind: t.id(string(f.Identity.Kind)),
 			Provider: t.id(string(f.Identity.Provider)), NonHuman: f.Identity.NonHuman, Score: score,
 			Graph: graphOf[f.Identity.ID], Severity: t.id(string(f.Severity)), Finding: t.id(string(f.Kind)),
-			Detail: t.id(f.Target), Message: t.id(f.Message()), Rank: i + 1,
+			Detail: t.id(f.Target), Message: t.id(f.Message()), Rank: i + 1, Partial: f.Partial,
 		})
 		view.Rows = append(view.Rows, findingView{
 			Index: i, Severity: string(f.Severity), Kind: string(f.Kind), Name: f.Identity.Name, ID: f.Identity.ID,

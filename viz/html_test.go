@@ -265,16 +265,27 @@ func TestWriteHTMLTopAndGraphLimit(t *testing.T) {
 		t.Error("the page does not say it lists 2 of 4 and count all 4")
 	}
 
-	// Beyond DefaultGraphs identities, only the focus carries a graph.
+	// Beyond DefaultGraphs identities, only the focus carries a graph;
+	// beyond StaticRows, rows are in the data only.
 	big := &analysis.Result{GeneratedAt: res.GeneratedAt}
-	for i := 0; i < DefaultGraphs+20; i++ {
+	for i := 0; i < max(DefaultGraphs+20, StaticRows+5); i++ {
 		id := res.Identities[3]
 		id.ID = "workspace:app:" + itoa(i)
 		id.Rank = i + 1
 		big.Identities = append(big.Identities, id)
 	}
 	focus := "workspace:app:" + itoa(DefaultGraphs+10)
-	d := pageDataOf(t, writePage(t, big, HTMLOptions{Focus: focus}))
+	bigPage := writePage(t, big, HTMLOptions{Focus: focus})
+	if n := len(rowRe.FindAllString(bigPage, -1)); n != StaticRows {
+		t.Errorf("%d static rows, want %d", n, StaticRows)
+	}
+	if !strings.Contains(bigPage, "… and 5 more identities: with JavaScript the table lists every one") {
+		t.Error("the page does not say that rows are left out of the static table")
+	}
+	d := pageDataOf(t, bigPage)
+	if len(d.Rows) != len(big.Identities) {
+		t.Errorf("%d rows in the data, want %d", len(d.Rows), len(big.Identities))
+	}
 	if len(d.Graphs) != DefaultGraphs+1 || d.Focus != DefaultGraphs+10 || d.Rows[DefaultGraphs+10].Graph != DefaultGraphs {
 		t.Errorf("%d graphs, focus row %d", len(d.Graphs), d.Focus)
 	}

@@ -43,11 +43,21 @@ type pageRow struct {
 	NonHuman bool    `json:"h,omitempty"`
 	Rank     int     `json:"r,omitempty"`
 	Score    float64 `json:"sc"`
-	// Admin and Cond count the admin and conditional admin scopes.
-	Admin      int `json:"a,omitempty"`
-	Cond       int `json:"c,omitempty"`
-	Identities int `json:"ni,omitempty"`
-	Resources  int `json:"nr,omitempty"`
+	// Admin and Cond count the admin and conditional admin scopes;
+	// AdminFirst and CondFirst are the first of each (string indices).
+	Admin      int   `json:"a,omitempty"`
+	Cond       int   `json:"c,omitempty"`
+	AdminFirst []int `json:"ao,omitempty"`
+	CondFirst  []int `json:"co,omitempty"`
+	Identities int   `json:"ni,omitempty"`
+	Resources  int   `json:"nr,omitempty"`
+	// Breakdown is [identities, resources, admin scopes, conditional
+	// admin scopes] of the score (analysis only).
+	Breakdown []float64 `json:"b,omitempty"`
+	// Truncated: the identity's lists were cut (--detail summary).
+	Truncated bool `json:"cut,omitempty"`
+	// Partial: a diff finding may be incomplete.
+	Partial bool `json:"pt,omitempty"`
 	// Graph is the index of the row's graph, -1 when none is embedded.
 	Graph int `json:"g"`
 	// Diff rows: severity, finding kind, detail and target (string indices).
@@ -68,9 +78,6 @@ type pageGraph struct {
 	Edges [][6]int `json:"e"`
 	// Paths are the escalations in the analysis's order.
 	Paths []pagePath `json:"p"`
-	// Breakdown is [identities, resources, admin scopes, conditional admin
-	// scopes] of the score (analysis only).
-	Breakdown []float64 `json:"b,omitempty"`
 	// AdminOf and CondAdminOf list the admin scopes (string indices).
 	AdminOf     []int `json:"ao,omitempty"`
 	CondAdminOf []int `json:"co,omitempty"`
@@ -344,9 +351,6 @@ func identityGraph(t *strtab, d *describer, id *analysis.Identity) pageGraph {
 		}
 		b.resource(r.ID, r.Access, r.Via, flags)
 	}
-	br := id.BlastRadius.Breakdown
-	b.g.Breakdown = []float64{finite(br[analysis.BreakdownIdentities]), finite(br[analysis.BreakdownResources]),
-		finite(br[analysis.BreakdownAdminScopes]), finite(br[analysis.BreakdownConditionalAdminScopes])}
 	b.g.AdminOf = t.ids(id.AdminOf)
 	b.g.CondAdminOf = t.ids(id.ConditionalAdminOf)
 	if id.Hygiene != nil {

@@ -41,13 +41,75 @@
 
   var rows = data.rows;
   var table = byId('rows');
+  // The rows are drawn from the data (the static table may hold only the
+  // first ones), each when first shown.
   var trs = [];
-  table.querySelectorAll('tr[data-row]').forEach(function (tr) { trs[+tr.getAttribute('data-row')] = tr; });
   var tbody = null;
   if (rows.length > 0) {
     table.querySelectorAll('tbody').forEach(function (t) { t.parentNode.removeChild(t); });
     tbody = document.createElement('tbody');
     table.appendChild(tbody);
+    tbody.addEventListener('click', function (ev) {
+      var tr = ev.target.closest('tr[data-row]');
+      if (tr) { select(+tr.getAttribute('data-row'), false); }
+    });
+    tbody.addEventListener('keydown', function (ev) {
+      var tr = ev.target.closest('tr[data-row]');
+      if (tr && ev.key === 'Enter') { select(+tr.getAttribute('data-row'), false); }
+    });
+  }
+
+  function td(cls, children) { return el('td', cls, children); }
+
+  function scopeCodes(list, more, cond) {
+    var out = [];
+    (list || []).forEach(function (s) {
+      out.push(el('code', cond ? 'scope cond' : 'scope', [S[s] + (cond ? '?' : '')]), ' ');
+    });
+    if (more > 0) { out.push(el('span', 'muted', ['+' + more + ' more' + (cond ? '?' : '')]), ' '); }
+    return out;
+  }
+
+  // rowElement draws row i as the page's template does.
+  function rowElement(i) {
+    if (trs[i]) { return trs[i]; }
+    var r = rows[i];
+    var tr;
+    if (diffMode) {
+      tr = el('tr', null, [
+        td('num', [String(i + 1)]),
+        td(null, [el('span', 'sev sev-' + S[r.sv], [S[r.sv]])]),
+        td(null, [el('code', null, [S[r.fk]])]),
+        td(null, [el('span', 'name', [S[r.n]]), el('br'), el('code', 'id', [S[r.i]])]),
+        td(null, [S[r.m], r.pt ? ' ' : null, r.pt ? el('span', 'muted', ['(partial)']) : null])
+      ]);
+    } else {
+      var name = [el('span', 'name', [S[r.n]])];
+      if (r.h) { name.push(' ', el('span', 'tag nh', ['non-human'])); }
+      name.push(el('br'), el('code', 'id', [S[r.i]]), el('br'), el('span', 'tag', [S[r.p]]), ' ', el('span', 'tag', [S[r.k]]));
+      var b = r.b || [0, 0, 0, 0];
+      var brk = 'identities ' + b[0] + ' + resources ' + b[1] + ' + admin scopes ' + b[2];
+      if (b[3] > 0) { brk += ' (' + b[3] + ' conditional admin scopes, not scored)'; }
+      var admin = scopeCodes(r.ao, (r.a || 0) - (r.ao ? r.ao.length : 0), false)
+        .concat(scopeCodes(r.co, (r.c || 0) - (r.co ? r.co.length : 0), true));
+      if (admin.length === 0) { admin = [el('span', 'muted', ['-'])]; }
+      var ni = r.ni || 0;
+      var nr = r.nr || 0;
+      var reach = [ni + ' ' + plural(ni, 'identity', 'identities'), el('br'), nr + ' ' + plural(nr, 'resource', 'resources')];
+      if (r.cut) { reach.push(el('br'), el('span', 'muted', ['lists cut'])); }
+      tr = el('tr', null, [
+        td('num', [String(r.r)]),
+        td(null, name),
+        td('num', [el('b', null, [r.sc.toFixed(1)]), el('div', 'brk', [brk])]),
+        td(null, admin),
+        td(null, reach),
+        td(null, [])
+      ]);
+    }
+    tr.setAttribute('data-row', String(i));
+    tr.tabIndex = 0;
+    trs[i] = tr;
+    return tr;
   }
 
   var q = byId('q');
@@ -139,7 +201,7 @@
     clear(tbody);
     var frag = document.createDocumentFragment();
     var n = Math.min(shown, view.length);
-    for (var k = 0; k < n; k++) { frag.appendChild(trs[view[k]]); }
+    for (var k = 0; k < n; k++) { frag.appendChild(rowElement(view[k])); }
     if (view.length > n) {
       var more = el('button', 'more', ['show ' + Math.min(PAGE, view.length - n) + ' more']);
       more.type = 'button';
@@ -178,11 +240,6 @@
     th.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { sort(); } });
   });
 
-  trs.forEach(function (tr, i) {
-    tr.addEventListener('click', function () { select(i, false); });
-    tr.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { select(i, false); } });
-  });
-
   // ---- detail and graph -------------------------------------------------
 
   var head = byId('d-head');
@@ -216,7 +273,7 @@
     if (i < 0 || i >= rows.length) { return; }
     if (selected >= 0 && trs[selected]) { trs[selected].classList.remove('sel'); }
     selected = i;
-    var tr = trs[i];
+    var tr = rowElement(i);
     tr.classList.add('sel');
     if (scroll) {
       var pos = view.indexOf(i);
@@ -259,11 +316,13 @@
       head.appendChild(ul);
     } else {
       var line = ['score ', el('b', null, [fmt(r.sc)])];
-      if (g && g.b) {
-        line.push(' = identities ' + fmt(g.b[0]) + ' + resources ' + fmt(g.b[1]) + ' + admin scopes ' + fmt(g.b[2]));
-        if (g.b[3] > 0) { line.push(' (' + g.b[3] + ' conditional admin scopes, not scored)'); }
+      if (r.b) {
+        line.push(' = identities ' + fmt(r.b[0]) + ' + resources ' + fmt(r.b[1]) + ' + admin scopes ' + fmt(r.b[2]));
+        if (r.b[3] > 0) { line.push(' (' + r.b[3] + ' conditional admin scopes, not scored)'); }
       }
-      line.push(' · ' + r.ni + ' ' + plural(r.ni, 'identity', 'identities') + ', ' + r.nr + ' ' + plural(r.nr, 'resource', 'resources'));
+      var ni = r.ni || 0;
+      var nr = r.nr || 0;
+      line.push(' · ' + ni + ' ' + plural(ni, 'identity', 'identities') + ', ' + nr + ' ' + plural(nr, 'resource', 'resources'));
       head.appendChild(el('p', null, line));
       if (g && (g.ao || g.co)) {
         head.appendChild(el('div', null, ['administrator of:']));
@@ -336,14 +395,14 @@
   var STYLE = [
     { selector: 'node', style: {
       'background-color': 'data(color)', 'shape': 'data(shape)', 'label': 'data(label)', 'width': 26, 'height': 26,
-      'border-width': 1, 'border-color': '#374151', 'font-size': 9, 'text-wrap': 'wrap', 'text-max-width': 160,
+      'border-width': 1, 'border-color': '#374151', 'font-size': 11, 'text-wrap': 'wrap', 'text-max-width': 160,
       'text-valign': 'bottom', 'text-margin-y': 3, 'color': '#111827', 'text-background-color': '#ffffff',
       'text-background-opacity': 0.75, 'text-background-padding': 1 } },
     { selector: 'node.root', style: { 'border-width': 4, 'border-color': '#111827', 'width': 34, 'height': 34 } },
     { selector: 'node.scope', style: { 'width': 34, 'height': 30 } },
     { selector: 'edge', style: {
       'width': 1.6, 'line-color': 'data(color)', 'target-arrow-color': 'data(color)', 'target-arrow-shape': 'triangle',
-      'curve-style': 'bezier', 'label': 'data(label)', 'font-size': 8, 'color': '#374151', 'text-rotation': 'autorotate',
+      'curve-style': 'bezier', 'label': 'data(label)', 'font-size': 10, 'color': '#374151', 'text-rotation': 'autorotate',
       'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 1 } },
     { selector: 'edge.admin', style: { 'width': 3 } },
     { selector: 'edge.cond', style: { 'line-style': 'dashed' } },
@@ -358,7 +417,7 @@
   function layout() {
     if (!cy) { return; }
     cy.elements().not('.hidden').layout({
-      name: 'dagre', rankDir: 'LR', nodeSep: 14, edgeSep: 8, rankSep: 110, fit: true, padding: 18, animate: false
+      name: 'dagre', rankDir: 'LR', nodeSep: 40, edgeSep: 10, rankSep: 125, fit: true, padding: 18, animate: false
     }).run();
   }
 
