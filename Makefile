@@ -1,19 +1,22 @@
 # blastradius build, test and maintenance targets.
 #
 #   make build       build ./build/blastradius
-#   make test        everything CI runs: go vet, gofmt check, go test ./...
-#                    with a moto server and a Neo4j for the integration tests,
-#                    Chromium and Graphviz for the report's browser tests
+#   make test        everything CI runs: go vet, gofmt check, the import rules,
+#                    staticcheck, go test ./... with a moto server and a
+#                    Neo4j for the integration tests, Chromium and Graphviz
+#                    for the report's browser and DOT tests
 #   make test-unit   go vet, gofmt check, go test ./... (moto tests skipped)
 #   make test-neo4j  test-moto with a local Neo4j 5.26 (scripts/neo4j-local) for the export tests
 #   make viz-tools   install Chromium and Graphviz when missing (scripts/viz-tools)
-#   make lint        go vet, gofmt check, architecture import rules, staticcheck when installed
+#   make lint        go vet, gofmt check, architecture import rules, staticcheck
 #   make bench       benchmarks with allocations
 #   make fuzz        every fuzz target for FUZZTIME each (default 20s)
 #   make clean       remove ./build
 
 GO        ?= go
 GOFMT     ?= gofmt
+# STATICCHECK_VERSION is the staticcheck make installs into $(BUILD_DIR)/bin.
+STATICCHECK_VERSION ?= v0.8.2
 FUZZTIME  ?= 20s
 BUILD_DIR ?= build
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -22,7 +25,9 @@ LDFLAGS   := -X main.version=$(VERSION)
 # Go files of the module, without build output.
 GOFILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './$(BUILD_DIR)/*')
 
-.PHONY: all build test test-unit test-moto test-neo4j viz-tools vet fmt-check arch-check lint bench fuzz clean
+STATICCHECK = $(BUILD_DIR)/bin/staticcheck
+
+.PHONY: all build test test-unit test-moto test-neo4j viz-tools vet fmt-check arch-check staticcheck lint bench fuzz clean
 
 all: build
 
@@ -31,7 +36,7 @@ build:
 
 # test is what .ci/run executes: test-unit's checks, and go test ./... with
 # the services and programs the integration tests need.
-test: vet fmt-check viz-tools test-neo4j
+test: vet fmt-check arch-check staticcheck viz-tools test-neo4j
 
 # viz-tools installs what the visualization tests run when it is missing:
 # Chromium (the HTML report rendered headless, viz/browser_test.go) and
@@ -77,19 +82,22 @@ fmt-check:
 	@out="$$($(GOFMT) -l $(GOFILES))"; \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-# arch-check enforces the layering of ARCHITECTURE.md: graphmodel imports no
-# collector, analysis or sink; collectors never import analysis.
+# arch-check enforces the layering of ARCHITECTURE.md on every import
+# (internal/archcheck): graphmodel imports no other package of the module;
+# collectors/ imports graphmodel only; a provider's collector or analysis
+# never imports another provider, and analysis/<provider> never the
+# generic analysis; only cmd and providers/ import a provider.
 arch-check:
-	@fail=0; \
-	bad="$$($(GO) list -deps ./graphmodel/... | grep -E '^github.com/blastradius/blastradius/(collectors|analysis|report|viz|queries|cmd)(/|$$)' || true)"; \
-	if [ -n "$$bad" ]; then echo "graphmodel must not import:"; echo "$$bad"; fail=1; fi; \
-	bad="$$($(GO) list -deps ./collectors/... | grep -E '^github.com/blastradius/blastradius/(analysis|report|viz|cmd)(/|$$)' || true)"; \
-	if [ -n "$$bad" ]; then echo "collectors must not import:"; echo "$$bad"; fail=1; fi; \
-	exit $$fail
+	$(GO) test -count=1 ./internal/archcheck
 
-lint: vet fmt-check arch-check
-	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
-	else echo "staticcheck not installed; skipped"; fi
+# staticcheck runs the pinned staticcheck, installed on first use.
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	GOBIN="$(abspath $(BUILD_DIR))/bin" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: vet fmt-check arch-check staticcheck
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...

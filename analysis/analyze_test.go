@@ -634,14 +634,12 @@ func TestParseDetail(t *testing.T) {
 	}
 }
 
-// composingDeriver names sts-001 followed by iam-attach as "iam-014".
+// composingDeriver's catalogue names sts-001 followed by iam-attach as
+// "iam-014".
 type composingDeriver struct{ fakeDeriver }
 
-func (composingDeriver) Compose(first, second string) (string, bool) {
-	if first == "sts-001" && second == "iam-attach" {
-		return "iam-014", true
-	}
-	return "", false
+func (composingDeriver) Techniques() []graphmodel.Technique {
+	return []graphmodel.Technique{{ID: "iam-014", Provider: graphmodel.ProviderAWS, Steps: []string{"sts-001", "iam-attach"}}}
 }
 
 func TestEscalationTechniqueNaming(t *testing.T) {

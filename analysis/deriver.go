@@ -22,12 +22,13 @@ type Deriver interface {
 	Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error)
 }
 
-// TechniqueComposer is implemented by a Deriver whose catalogue names
-// two-step techniques: Compose returns the name of the technique made of a
-// hop of technique first followed by a grant of technique second performed
-// by the same attacker (sts-001 then iam-009 is iam-014).
-type TechniqueComposer interface {
-	Compose(first, second string) (string, bool)
+// TechniqueCatalog is implemented by a Deriver that describes the
+// techniques its edges name (every provider's should). A technique with two
+// Steps names the two-step escalation of a hop of the first followed by a
+// grant of the second performed by the same attacker (sts-001 then iam-009
+// is iam-014); escalation paths are named after it.
+type TechniqueCatalog interface {
+	Techniques() []graphmodel.Technique
 }
 
 // Options steer Analyze.
@@ -43,4 +44,11 @@ type Options struct {
 	// Workers bounds how many identities are analyzed at once; zero or less
 	// means runtime.GOMAXPROCS(0).
 	Workers int
+}
+
+// KindDefiner is implemented by a Deriver whose derived nodes are of kinds
+// it defines itself (analysis artefacts such as permission sets). Prepare
+// defines them (graphmodel.DefineKinds) before building the attack graph.
+type KindDefiner interface {
+	Kinds() []graphmodel.KindSpec
 }

@@ -38,35 +38,49 @@ const (
 	findingLongLived = "NHI7"
 )
 
-// hygieneOf reads the credential facts of n (properties the collectors set:
-// create_date, last_used, password_last_used, access_key_N_active,
-// access_key_N_last_rotated, access_key_N_last_used_date, oidc_sub).
+// hygieneOf reads the provider-neutral credential facts of n: its creation
+// and own last use (PropCreated, PropLastUsed), its credentials
+// (Node.Credentials), whether its source tracks every use
+// (PropUsageTracked), and, on federated principals the analysis derived, the
+// subject their trust admits (PropFederatedSubject).
+//
+// The last use is the latest of the node's own, its passwords' and its active
+// keys' and tokens'. Keys and tokens are counted in ActiveAccessKeys when
+// active, unused when never used or not for UnusedAfterDays, and their age
+// (since the last rotation) in OldestAccessKeyDays.
 func hygieneOf(n *graphmodel.Node, now time.Time, admin bool) *Hygiene {
-	h := &Hygiene{CreatedAt: n.Prop("create_date")}
+	h := &Hygiene{CreatedAt: n.Prop(graphmodel.PropCreated)}
 	var last time.Time
 	use := func(s string) {
 		if t, ok := parseTime(s); ok && t.After(last) {
 			last = t
 		}
 	}
-	use(n.Prop("last_used"))
-	use(n.Prop("password_last_used"))
-	active, unused, oldest := 0, 0, -1
-	for _, k := range []string{"1", "2"} {
-		if n.Prop("access_key_"+k+"_active") != "true" {
+	use(n.Prop(graphmodel.PropLastUsed))
+	active, unused, oldest, keys := 0, 0, -1, 0
+	for _, c := range n.Credentials {
+		if !c.Kind.Long() {
+			use(c.LastUsedAt)
+			continue
+		}
+		keys++
+		if !c.Active {
 			continue
 		}
 		active++
-		used := n.Prop("access_key_" + k + "_last_used_date")
-		use(used)
-		if t, ok := parseTime(used); !ok || days(now, t) > UnusedAfterDays {
+		use(c.LastUsedAt)
+		if t, ok := parseTime(c.LastUsedAt); !ok || days(now, t) > UnusedAfterDays {
 			unused++
 		}
-		if t, ok := parseTime(n.Prop("access_key_" + k + "_last_rotated")); ok {
+		rotated := c.LastRotatedAt
+		if rotated == "" {
+			rotated = c.CreatedAt
+		}
+		if t, ok := parseTime(rotated); ok {
 			oldest = max(oldest, days(now, t))
 		}
 	}
-	if n.Prop("access_key_1_active") != "" || n.Prop("access_key_2_active") != "" {
+	if keys > 0 {
 		h.ActiveAccessKeys, h.UnusedAccessKeys = &active, &unused
 	}
 	if oldest >= 0 {
@@ -83,15 +97,15 @@ func hygieneOf(n *graphmodel.Node, now time.Time, admin bool) *Hygiene {
 		h.LastUsedAt = last.UTC().Format(time.RFC3339)
 		d := days(now, last)
 		h.DaysUnused = &d
-	case ok && n.Prop("password_enabled") != "":
-		// The credential report tracks this user's use: none recorded is none.
+	case ok && n.Prop(graphmodel.PropUsageTracked) == "true":
+		// The source tracks this identity's use: none recorded is none.
 		d := days(now, created)
 		h.DaysUnused = &d
 	}
 	if h.DaysUnused != nil && *h.DaysUnused > UnusedAfterDays {
 		h.Findings = append(h.Findings, fmt.Sprintf("%s: unused for %d days", findingUnused, *h.DaysUnused))
 	}
-	switch sub := n.Prop("oidc_sub"); {
+	switch sub := n.Prop(graphmodel.PropFederatedSubject); {
 	case sub == "*":
 		h.Findings = append(h.Findings, findingOIDCTrust+": OIDC trust without a subject condition admits every repository")
 	case strings.Contains(sub, "*"):

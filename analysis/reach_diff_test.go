@@ -18,6 +18,17 @@ import (
 // scope, nodes in two scopes (a fact contains edge), groups, resources,
 // can_become cycles, conditional edges, admin_of, grants and arcs out of a
 // scope node. size scales the node count.
+// testSetKind is a transparent kind the random estates use for their
+// permission sets, defined here as a provider's analysis would define its own.
+const testSetKind graphmodel.NodeKind = "test.permission_set"
+
+func init() {
+	// Tests only: the random estates need the kind before any analysis.
+	if err := graphmodel.DefineKinds(graphmodel.KindSpec{Kind: testSetKind, KindInfo: graphmodel.KindInfo{Provider: "test", Class: graphmodel.ClassGroup, Transparent: true}}); err != nil {
+		panic(err)
+	}
+}
+
 func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 	rng := rand.New(rand.NewSource(seed))
 	snap := &graphmodel.Snapshot{SchemaVersion: graphmodel.SchemaVersion}
@@ -59,7 +70,7 @@ func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 	for i := 0; i < size/20+1; i++ {
 		id := fmt.Sprintf("set%03d", i)
 		sets = append(sets, id)
-		snap.Nodes = append(snap.Nodes, graphmodel.Node{ID: id, Kind: graphmodel.KindAWSPermissionSet, Scope: scopeOf()})
+		snap.Nodes = append(snap.Nodes, graphmodel.Node{ID: id, Kind: testSetKind, Scope: scopeOf()})
 	}
 	all := append(append(append([]string{}, ids...), res...), groups...)
 	var d fakeDeriver

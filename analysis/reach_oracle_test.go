@@ -137,9 +137,6 @@ func (r *oracleReacher) has(v int32) bool { return r.stamp[v] == r.gen }
 // reused by the next run.
 func (r *oracleReacher) members() []int32 { return r.order }
 
-// distance is the number of hops of the path to v (v must be a member).
-func (r *oracleReacher) distance(v int32) int { return int(r.dist[v]) }
-
 // path returns the hops from the source to v (v must be a member).
 func (r *oracleReacher) path(v int32) []step {
 	var steps []step
@@ -356,4 +353,12 @@ func oracleSortByDist(cands, out []oracleCandidate, counts *[]int) []oracleCandi
 	}
 	*counts = cnt
 	return out
+}
+
+// nonNil returns list, or an empty list for nil, as the report writes it.
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }

@@ -21,10 +21,13 @@ import (
 //  2. the highest rating any of its tags gives (Tags: tag key, matched
 //     without regard to case, then tag value, likewise);
 //  3. the Types entry for "<service>/<type>", else for "<service>" (the
-//     node's "service" and "type" properties, which every collector sets);
-//  4. 1.0.
+//     node's PropService and PropType, in the provider's own words);
+//  4. the Classes entry for its provider-neutral resource class
+//     (PropResourceClass: "secret", "object-store", …);
+//  5. 1.0.
 type Sensitivity struct {
 	Types     map[string]float64            `yaml:"types" json:"types"`
+	Classes   map[string]float64            `yaml:"classes" json:"classes"`
 	Tags      map[string]map[string]float64 `yaml:"tags" json:"tags"`
 	Resources map[string]float64            `yaml:"resources" json:"resources"`
 }
@@ -43,18 +46,20 @@ func DefaultSensitivityModel() *Sensitivity {
 		"public": 0.5, "internal": 1, "confidential": 3, "pii": 4, "restricted": 5, "secret": 5, "critical": 5,
 	}
 	return &Sensitivity{
-		Types: map[string]float64{
-			"secretsmanager/secret": 5,
-			"kms/key":               5,
-			"ssm/parameter":         2,
-			"rds/db":                4,
-			"dynamodb/table":        3,
-			"s3/bucket":             3,
-			"ecr/repository":        2,
-			"lambda/function":       2,
-			"ec2/instance":          2,
-			"sqs/queue":             1.5,
-			"sns/topic":             1,
+		Types: map[string]float64{},
+		Classes: map[string]float64{
+			string(graphmodel.ResourceSecret):            5,
+			string(graphmodel.ResourceEncryptionKey):     5,
+			string(graphmodel.ResourceSecretParameter):   4,
+			string(graphmodel.ResourceDatabase):          4,
+			string(graphmodel.ResourceTable):             3,
+			string(graphmodel.ResourceObjectStore):       3,
+			string(graphmodel.ResourceParameter):         2,
+			string(graphmodel.ResourceContainerRegistry): 2,
+			string(graphmodel.ResourceFunction):          2,
+			string(graphmodel.ResourceComputeInstance):   2,
+			string(graphmodel.ResourceQueue):             1.5,
+			string(graphmodel.ResourceTopic):             1,
 		},
 		Tags: map[string]map[string]float64{
 			"data-classification": classification,
@@ -97,21 +102,14 @@ func (s *Sensitivity) Rate(n *graphmodel.Node) float64 {
 	if found {
 		return tagged
 	}
-	service, typ := n.Prop("service"), n.Prop("type")
-	if service == "ssm" && typ == "parameter" && n.Prop("parameter_type") == "SecureString" {
-		if v, ok := s.Types["ssm/parameter:SecureString"]; ok {
-			return v
-		}
-		return 2 * s.typeRating(service, typ)
-	}
-	return s.typeRating(service, typ)
-}
-
-func (s *Sensitivity) typeRating(service, typ string) float64 {
-	if v, ok := s.Types[service+"/"+typ]; ok {
+	service, typ := n.Prop(graphmodel.PropService), n.Prop(graphmodel.PropType)
+	if v, ok := s.Types[service+"/"+typ]; ok && service != "" {
 		return v
 	}
-	if v, ok := s.Types[service]; ok {
+	if v, ok := s.Types[service]; ok && service != "" {
+		return v
+	}
+	if v, ok := s.Classes[n.Prop(graphmodel.PropResourceClass)]; ok {
 		return v
 	}
 	return 1
@@ -137,6 +135,12 @@ func LoadSensitivity(name string, data []byte) (*Sensitivity, error) {
 			return nil, badinput.Newf(name, "types: "+k, "sensitivity must not be negative (%g)", v)
 		}
 		s.Types[k] = v
+	}
+	for k, v := range file.Classes {
+		if v < 0 {
+			return nil, badinput.Newf(name, "classes: "+k, "sensitivity must not be negative (%g)", v)
+		}
+		s.Classes[k] = v
 	}
 	for key, values := range file.Tags {
 		for value, v := range values {

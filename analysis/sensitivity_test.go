@@ -8,14 +8,25 @@ import (
 	"github.com/blastradius/blastradius/internal/badinput"
 )
 
+// testClasses are the classes a collector would set on these test nodes.
+var testClasses = map[string]graphmodel.ResourceClass{
+	"secretsmanager/secret": graphmodel.ResourceSecret, "s3/bucket": graphmodel.ResourceObjectStore,
+	"sqs/queue": graphmodel.ResourceQueue, "ssm/parameter": graphmodel.ResourceParameter,
+	"kms/key": graphmodel.ResourceEncryptionKey,
+}
+
 func res(id, service, typ string, tags map[string]string) *graphmodel.Node {
-	return &graphmodel.Node{ID: id, Kind: graphmodel.KindAWSResource, Tags: tags,
+	n := &graphmodel.Node{ID: id, Kind: graphmodel.KindAWSResource, Tags: tags,
 		Properties: map[string]string{"service": service, "type": typ}}
+	n.SetProp(graphmodel.PropResourceClass, string(testClasses[service+"/"+typ]))
+	return n
 }
 
 func TestDefaultSensitivity(t *testing.T) {
 	secure := res("arn:aws:ssm:us-east-1:1:parameter/db", "ssm", "parameter", nil)
-	secure.SetProp("parameter_type", "SecureString")
+	secure.SetProp(graphmodel.PropResourceClass, string(graphmodel.ResourceSecretParameter))
+	gcpSecret := &graphmodel.Node{ID: "//secretmanager.googleapis.com/projects/p/secrets/s", Kind: graphmodel.KindGCPResource,
+		Properties: map[string]string{graphmodel.PropResourceClass: string(graphmodel.ResourceSecret)}}
 	tests := []struct {
 		name string
 		node *graphmodel.Node
@@ -29,6 +40,7 @@ func TestDefaultSensitivity(t *testing.T) {
 		{"a SecureString parameter", secure, 4},
 		{"a plain parameter", res("arn:aws:ssm:us-east-1:1:parameter/p", "ssm", "parameter", nil), 2},
 		{"anything else", res("arn:aws:glue:us-east-1:1:job/j", "glue", "job", nil), 1},
+		{"another provider's secret, by its class", gcpSecret, 5},
 	}
 	for _, tc := range tests {
 		if got := DefaultSensitivity(tc.node); got != tc.want {
@@ -42,6 +54,8 @@ func TestLoadSensitivity(t *testing.T) {
 types:
   s3/bucket: 4
   glue: 2
+classes:
+  queue: 2.5
 tags:
   Owner-Team:
     payments: 6
@@ -65,6 +79,7 @@ resources:
 		{res("arn:aws:glue:us-east-1:1:job/j", "glue", "job", nil), 2}, // service from the file
 		{res("arn:aws:kms:us-east-1:1:key/k", "kms", "key", nil), 5},   // default kept
 		{res("arn:aws:sqs:us-east-1:1:q", "sqs", "queue", map[string]string{"owner-team": "PAYMENTS"}), 6},
+		{res("arn:aws:sqs:us-east-1:1:q2", "sqs", "queue", nil), 2.5}, // class from the file
 	}
 	for _, tc := range tests {
 		if got := s.Rate(tc.node); got != tc.want {

@@ -1,5 +1,9 @@
-// Package collectors defines what a collector is and lists every collector
-// blastradius has, explicitly (no init-time registration).
+// Package collectors defines what a collector is and holds the plumbing
+// collectors share: running them (Run), paging through listings (Pages),
+// running tasks a few at a time with panic recovery (Parallel) and the
+// progress events they publish (Progress). It imports graphmodel and the
+// standard library only, never a provider: the list of collectors lives
+// where providers may be imported.
 //
 // A collector reads one source (a live API or an offline export) and returns
 // a graphmodel.Fragment. It never touches shared state: merging fragments

@@ -9,7 +9,16 @@ import (
 	"time"
 
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/internal/badinput"
 )
+
+// MultiCollector is a Collector whose source yields several fragments (an
+// AWS organization: one per account). Run calls CollectAll instead of
+// Collect.
+type MultiCollector interface {
+	Collector
+	CollectAll(ctx context.Context) ([]graphmodel.Fragment, error)
+}
 
 // PanicError is a collector that panicked. Run turns the panic into this
 // error so that one faulty collector cannot crash the program.
@@ -27,10 +36,14 @@ func (e *PanicError) Error() string {
 }
 
 // Run runs the collectors one after another and merges their fragments
-// into one snapshot (graphmodel.NewSnapshot). It stops at the first
-// collector that fails, returning its error wrapped with the collector's
-// name (a *badinput.Error inside stays visible to errors.As); a panic
-// becomes a *PanicError.
+// into one snapshot (graphmodel.NewSnapshot).
+//
+// Bad input (a *badinput.Error: a malformed export file) and a cancelled
+// context stop the run: the error names the collector and nothing is
+// returned. Any other failure, a panic included (as a *PanicError), stops
+// the run when the collector is the only one; in a run of several it
+// becomes a gap of its own source ("collect <name>: <error>") and the
+// others go on.
 func Run(ctx context.Context, cs ...Collector) (*graphmodel.Snapshot, error) {
 	fragments := make([]graphmodel.Fragment, 0, len(cs))
 	for i, c := range cs {
@@ -42,20 +55,43 @@ func Run(ctx context.Context, cs ...Collector) (*graphmodel.Snapshot, error) {
 		}
 		name := collectorName(c)
 		start := time.Now()
-		f, err := runOne(ctx, name, c)
+		fs, err := runOne(ctx, name, c)
 		if err != nil {
+			reason := err
 			var p *PanicError
-			if errors.As(err, &p) {
+			if !errors.As(err, &p) {
+				err = fmt.Errorf("collect %s: %w", name, err)
+			}
+			if len(cs) == 1 || badinput.Is(err) || ctx.Err() != nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("collect %s: %w", name, err)
+			slog.WarnContext(ctx, "collector failed; recorded as a gap", "collector", name, "error", err)
+			fragments = append(fragments, failed(name, c, reason))
+			continue
 		}
-		slog.DebugContext(ctx, "collected", "collector", name,
-			"nodes", len(f.Nodes), "edges", len(f.Edges), "gaps", len(f.Source.Gaps),
-			"duration", time.Since(start))
-		fragments = append(fragments, f)
+		for _, f := range fs {
+			slog.DebugContext(ctx, "collected", "collector", name, "scope", f.Source.Scope,
+				"nodes", len(f.Nodes), "edges", len(f.Edges), "gaps", len(f.Source.Gaps),
+				"duration", time.Since(start))
+		}
+		fragments = append(fragments, fs...)
 	}
 	return graphmodel.NewSnapshot(fragments...), nil
+}
+
+// failed is the fragment of a collector that failed in a run of several:
+// a source with one gap saying why.
+func failed(name string, c Collector, err error) graphmodel.Fragment {
+	where := ""
+	if o, ok := c.(interface{ Origin() string }); ok {
+		where = o.Origin()
+	}
+	return graphmodel.Fragment{Source: graphmodel.Source{
+		Collector: name,
+		Provider:  graphmodel.Provider(name),
+		Origin:    where,
+		Gaps:      []graphmodel.Gap{{What: "collect " + name, Reason: err.Error(), Where: where}},
+	}}
 }
 
 // collectorName returns c.Name(), or a placeholder when Name itself panics.
@@ -68,14 +104,22 @@ func collectorName(c Collector) (name string) {
 	return c.Name()
 }
 
-// runOne calls c.Collect, turning a panic into a *PanicError.
-func runOne(ctx context.Context, name string, c Collector) (f graphmodel.Fragment, err error) {
+// runOne calls c.CollectAll or c.Collect, turning a panic into a
+// *PanicError.
+func runOne(ctx context.Context, name string, c Collector) (fs []graphmodel.Fragment, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			stack := debug.Stack()
 			slog.DebugContext(ctx, "collector panicked", "collector", name, "panic", r, "stack", string(stack))
-			f, err = graphmodel.Fragment{}, &PanicError{Collector: name, Value: r, Stack: stack}
+			fs, err = nil, &PanicError{Collector: name, Value: r, Stack: stack}
 		}
 	}()
-	return c.Collect(ctx)
+	if m, ok := c.(MultiCollector); ok {
+		return m.CollectAll(ctx)
+	}
+	f, err := c.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []graphmodel.Fragment{f}, nil
 }

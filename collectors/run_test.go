@@ -91,9 +91,9 @@ func TestRunErrors(t *testing.T) {
 			},
 		},
 		{
-			name:    "panic becomes an error",
-			wantMsg: "collector boom panicked: index out of range",
-			wantRan: []string{"first", "boom"},
+			name:       "panic of a lone collector becomes an error",
+			collectors: []Collector{&fake{name: "boom", panic: "index out of range"}},
+			wantMsg:    "collector boom panicked: index out of range",
 			check: func(t *testing.T, err error) {
 				var p *PanicError
 				if !errors.As(err, &p) || p.Collector != "boom" || !strings.Contains(string(p.Stack), "runOne") {
@@ -139,6 +139,17 @@ func TestRunErrors(t *testing.T) {
 			if tc.ctx != nil {
 				ctx = tc.ctx()
 			}
+			for _, c := range cs {
+				if f, ok := c.(*fake); ok && f.ran == nil {
+					f.ran = &ran
+				}
+			}
+			if tc.wantRan == nil && tc.collectors != nil {
+				tc.wantRan = []string{"boom"}
+				if tc.name == "nil collector" {
+					tc.wantRan = nil
+				}
+			}
 			snap, err := Run(ctx, cs...)
 			if err == nil {
 				t.Fatalf("no error, snapshot %+v", snap)
@@ -179,5 +190,54 @@ func TestRunNone(t *testing.T) {
 	snap, err := Run(context.Background())
 	if err != nil || len(snap.Nodes) != 0 || len(snap.Sources) != 0 {
 		t.Errorf("Run() = %+v, %v", snap, err)
+	}
+}
+
+// TestRunFailureInSeveralIsAGap: in a run of several, a collector that
+// fails (not on bad input) or panics becomes a gap, and the others go on.
+func TestRunFailureInSeveralIsAGap(t *testing.T) {
+	var ran []string
+	cs := []Collector{
+		&fake{name: "first", frag: frag("first", "s:1", "a"), ran: &ran},
+		&fake{name: "down", err: errors.New("AccessDenied"), ran: &ran},
+		&fake{name: "boom", panic: "nil map", ran: &ran},
+		&fake{name: "last", frag: frag("last", "s:2", "b"), ran: &ran},
+	}
+	snap, err := Run(context.Background(), cs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ran, []string{"first", "down", "boom", "last"}) {
+		t.Errorf("ran %q", ran)
+	}
+	var gaps []string
+	for _, g := range snap.Gaps() {
+		gaps = append(gaps, g.What+": "+g.Reason)
+	}
+	want := []string{"collect down: AccessDenied", "collect boom: collector boom panicked: nil map"}
+	if !reflect.DeepEqual(gaps, want) {
+		t.Errorf("gaps %q, want %q", gaps, want)
+	}
+	if len(snap.Nodes) != 2 || len(snap.Sources) != 4 {
+		t.Errorf("snapshot holds %d nodes and %d sources, want both collected fragments and a source per failure", len(snap.Nodes), len(snap.Sources))
+	}
+}
+
+// multi yields several fragments, as an organization's collector does.
+type multi struct{ frags []graphmodel.Fragment }
+
+func (multi) Name() string { return "org" }
+func (m multi) Collect(context.Context) (graphmodel.Fragment, error) {
+	return graphmodel.Fragment{}, errors.New("Collect called on a MultiCollector")
+}
+func (m multi) CollectAll(context.Context) ([]graphmodel.Fragment, error) { return m.frags, nil }
+
+func TestRunMultiCollector(t *testing.T) {
+	snap, err := Run(context.Background(), multi{frags: []graphmodel.Fragment{frag("org", "s:a", "x"), frag("org", "s:b", "y")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Sources) != 2 || len(snap.Nodes) != 2 {
+		t.Errorf("snapshot %+v, want both fragments", snap)
 	}
 }

@@ -1,6 +1,12 @@
 package graphmodel
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
 
 // Provider names the system a node or a snapshot source belongs to.
 type Provider string
@@ -72,12 +78,6 @@ const (
 	KindAWSOrgUnit NodeKind = "aws.org_unit"
 	// KindAWSOrgPolicy is a service or resource control policy (SCP, RCP).
 	KindAWSOrgPolicy NodeKind = "aws.org_policy"
-	// KindAWSPermissionSet is a node the analysis derives: the principals of
-	// an account holding the same broad policies on one service, through
-	// which their shared access to that service's resources is recorded
-	// once. Like a group, it holds permissions for its members; unlike a
-	// group it is not a hop of its own (see NodeKind.Transparent).
-	KindAWSPermissionSet NodeKind = "aws.permission_set"
 	// KindAWSFederatedPrincipal is a web-identity or SAML subject set admitted by
 	// a trust policy (e.g. a GitHub Actions repository through an OIDC provider).
 	KindAWSFederatedPrincipal NodeKind = "aws.federated_principal"
@@ -113,8 +113,31 @@ const (
 	KindK8sRole NodeKind = "k8s.role"
 	// KindK8sClusterRole is a ClusterRole.
 	KindK8sClusterRole NodeKind = "k8s.cluster_role"
-	// KindK8sResource is any other Kubernetes object (secret, pod, node, …).
+	// KindK8sResource is any other Kubernetes object (a secret's metadata,
+	// the kube-system/aws-auth ConfigMap); its object_kind property says which.
 	KindK8sResource NodeKind = "k8s.resource"
+	// KindK8sNamespace is a namespace; its labels (Pod Security Admission
+	// levels among them) are its tags. It holds objects but is no
+	// administrative scope of its own: everything in a cluster is in the
+	// cluster's scope.
+	KindK8sNamespace NodeKind = "k8s.namespace"
+	// KindK8sNode is a node, as the identity its kubelet authenticates as
+	// (system:node:<name>): the Node authorizer lets it read what the pods
+	// bound to it use and mint their service accounts' tokens.
+	KindK8sNode NodeKind = "k8s.node"
+	// KindK8sPod is a pod: it runs as a service account, on a node, with
+	// the security settings of its spec.
+	KindK8sPod NodeKind = "k8s.pod"
+	// KindK8sWorkload is a pod-creating object (Deployment, DaemonSet,
+	// StatefulSet, ReplicaSet, ReplicationController, Job, CronJob); its
+	// pod template says what its pods run as.
+	KindK8sWorkload NodeKind = "k8s.workload"
+	// KindK8sRoleBinding is a RoleBinding: it grants a Role's or a
+	// ClusterRole's rules to its subjects in its namespace.
+	KindK8sRoleBinding NodeKind = "k8s.role_binding"
+	// KindK8sClusterRoleBinding is a ClusterRoleBinding: it grants a
+	// ClusterRole's rules to its subjects cluster-wide.
+	KindK8sClusterRoleBinding NodeKind = "k8s.cluster_role_binding"
 
 	// KindWorkspaceCustomer is a Google Workspace customer scope.
 	KindWorkspaceCustomer NodeKind = "workspace.customer"
@@ -127,70 +150,147 @@ const (
 	KindGitHubRepo NodeKind = "github.repo"
 )
 
-type kindInfo struct {
-	provider Provider
-	class    Class
-	nonHuman bool
+// KindInfo says what a node kind is: the provider that owns it, the role its
+// nodes play in the attack graph, and how the generic passes treat them.
+type KindInfo struct {
+	// Provider owns the kind.
+	Provider Provider
+	// Class is the role its nodes play (identity, group, scope, …).
+	Class Class
+	// NonHuman reports whether identities of the kind are machines by nature.
+	NonHuman bool
+	// Transparent marks a kind whose nodes only stand for what their members
+	// share (an analysis artefact such as a permission set): a member_of edge
+	// into one is no hop of its own, and exporters label it as derived.
+	Transparent bool
 }
 
-var kindTable = map[NodeKind]kindInfo{
-	KindAWSAccount:            {ProviderAWS, ClassScope, false},
-	KindAWSUser:               {ProviderAWS, ClassIdentity, false},
-	KindAWSRole:               {ProviderAWS, ClassIdentity, true},
-	KindAWSGroup:              {ProviderAWS, ClassGroup, false},
-	KindAWSManagedPolicy:      {ProviderAWS, ClassPolicy, false},
-	KindAWSInlinePolicy:       {ProviderAWS, ClassPolicy, false},
-	KindAWSInstanceProfile:    {ProviderAWS, ClassOther, false},
-	KindAWSResource:           {ProviderAWS, ClassResource, false},
-	KindAWSExternalAccount:    {ProviderExternal, ClassIdentity, true},
-	KindAWSServicePrincipal:   {ProviderAWS, ClassOther, true},
-	KindAWSFederatedPrincipal: {ProviderExternal, ClassIdentity, true},
-	KindAWSOrgUnit:            {ProviderAWS, ClassOther, false},
-	KindAWSOrgPolicy:          {ProviderAWS, ClassPolicy, false},
-	KindAWSPermissionSet:      {ProviderAWS, ClassGroup, false},
+// KindSpec defines one node kind, for DefineKinds.
+type KindSpec struct {
+	Kind NodeKind
+	KindInfo
+}
 
-	KindGCPOrganization:   {ProviderGCP, ClassScope, false},
-	KindGCPFolder:         {ProviderGCP, ClassScope, false},
-	KindGCPProject:        {ProviderGCP, ClassScope, false},
-	KindGCPServiceAccount: {ProviderGCP, ClassIdentity, true},
-	KindGCPUser:           {ProviderGCP, ClassIdentity, false},
-	KindGCPGroup:          {ProviderGCP, ClassGroup, false},
-	KindGCPPrincipalSet:   {ProviderGCP, ClassIdentity, true},
-	KindGCPRole:           {ProviderGCP, ClassPolicy, false},
-	KindGCPResource:       {ProviderGCP, ClassResource, false},
+// builtinKinds are the kinds of the providers this module ships.
+var builtinKinds = map[NodeKind]KindInfo{
+	KindAWSAccount:            {ProviderAWS, ClassScope, false, false},
+	KindAWSUser:               {ProviderAWS, ClassIdentity, false, false},
+	KindAWSRole:               {ProviderAWS, ClassIdentity, true, false},
+	KindAWSGroup:              {ProviderAWS, ClassGroup, false, false},
+	KindAWSManagedPolicy:      {ProviderAWS, ClassPolicy, false, false},
+	KindAWSInlinePolicy:       {ProviderAWS, ClassPolicy, false, false},
+	KindAWSInstanceProfile:    {ProviderAWS, ClassOther, false, false},
+	KindAWSResource:           {ProviderAWS, ClassResource, false, false},
+	KindAWSExternalAccount:    {ProviderExternal, ClassIdentity, true, false},
+	KindAWSServicePrincipal:   {ProviderAWS, ClassOther, true, false},
+	KindAWSFederatedPrincipal: {ProviderExternal, ClassIdentity, true, false},
+	KindAWSOrgUnit:            {ProviderAWS, ClassOther, false, false},
+	KindAWSOrgPolicy:          {ProviderAWS, ClassPolicy, false, false},
 
-	KindK8sCluster:        {ProviderKubernetes, ClassScope, false},
-	KindK8sServiceAccount: {ProviderKubernetes, ClassIdentity, true},
-	KindK8sUser:           {ProviderKubernetes, ClassIdentity, false},
-	KindK8sGroup:          {ProviderKubernetes, ClassGroup, false},
-	KindK8sRole:           {ProviderKubernetes, ClassPolicy, false},
-	KindK8sClusterRole:    {ProviderKubernetes, ClassPolicy, false},
-	KindK8sResource:       {ProviderKubernetes, ClassResource, false},
+	KindGCPOrganization:   {ProviderGCP, ClassScope, false, false},
+	KindGCPFolder:         {ProviderGCP, ClassScope, false, false},
+	KindGCPProject:        {ProviderGCP, ClassScope, false, false},
+	KindGCPServiceAccount: {ProviderGCP, ClassIdentity, true, false},
+	KindGCPUser:           {ProviderGCP, ClassIdentity, false, false},
+	KindGCPGroup:          {ProviderGCP, ClassGroup, false, false},
+	KindGCPPrincipalSet:   {ProviderGCP, ClassIdentity, true, false},
+	KindGCPRole:           {ProviderGCP, ClassPolicy, false, false},
+	KindGCPResource:       {ProviderGCP, ClassResource, false, false},
 
-	KindWorkspaceCustomer: {ProviderWorkspace, ClassScope, false},
-	KindWorkspaceUser:     {ProviderWorkspace, ClassIdentity, false},
-	KindWorkspaceOAuthApp: {ProviderWorkspace, ClassIdentity, true},
+	KindK8sCluster:            {ProviderKubernetes, ClassScope, false, false},
+	KindK8sServiceAccount:     {ProviderKubernetes, ClassIdentity, true, false},
+	KindK8sUser:               {ProviderKubernetes, ClassIdentity, false, false},
+	KindK8sGroup:              {ProviderKubernetes, ClassGroup, false, false},
+	KindK8sRole:               {ProviderKubernetes, ClassPolicy, false, false},
+	KindK8sClusterRole:        {ProviderKubernetes, ClassPolicy, false, false},
+	KindK8sResource:           {ProviderKubernetes, ClassResource, false, false},
+	KindK8sNamespace:          {ProviderKubernetes, ClassOther, false, false},
+	KindK8sNode:               {ProviderKubernetes, ClassIdentity, true, false},
+	KindK8sPod:                {ProviderKubernetes, ClassResource, false, false},
+	KindK8sWorkload:           {ProviderKubernetes, ClassResource, false, false},
+	KindK8sRoleBinding:        {ProviderKubernetes, ClassPolicy, false, false},
+	KindK8sClusterRoleBinding: {ProviderKubernetes, ClassPolicy, false, false},
 
-	KindGitHubRepo: {ProviderGitHub, ClassIdentity, true},
+	KindWorkspaceCustomer: {ProviderWorkspace, ClassScope, false, false},
+	KindWorkspaceUser:     {ProviderWorkspace, ClassIdentity, false, false},
+	KindWorkspaceOAuthApp: {ProviderWorkspace, ClassIdentity, true, false},
+
+	KindGitHubRepo: {ProviderGitHub, ClassIdentity, true, false},
+}
+
+// kindTable is the built-in kinds plus those DefineKinds added. It is
+// replaced, never changed, so that lookups need no lock.
+var (
+	kindTable   atomic.Pointer[map[NodeKind]KindInfo]
+	kindTableMu sync.Mutex
+)
+
+// kinds returns the current kind table.
+func kinds() map[NodeKind]KindInfo {
+	if t := kindTable.Load(); t != nil {
+		return *t
+	}
+	return builtinKinds
+}
+
+// DefineKinds adds node kinds a provider or an analysis defines outside this
+// package (a derived node kind, a provider built elsewhere). Defining a kind
+// again with the same information is allowed; with other information it is
+// an error, and nothing is defined. The provider list calls it once at
+// start; analysis.Prepare calls it for the kinds its derivers declare.
+func DefineKinds(specs ...KindSpec) error {
+	kindTableMu.Lock()
+	defer kindTableMu.Unlock()
+	cur := kinds()
+	var next map[NodeKind]KindInfo
+	for _, s := range specs {
+		if s.Kind == "" || !strings.Contains(string(s.Kind), ".") {
+			return fmt.Errorf("define kind %q: want <provider>.<kind>", s.Kind)
+		}
+		if old, ok := cur[s.Kind]; ok {
+			if old != s.KindInfo {
+				return fmt.Errorf("define kind %q: already defined as %+v", s.Kind, old)
+			}
+			continue
+		}
+		if next == nil {
+			next = make(map[NodeKind]KindInfo, len(cur)+len(specs))
+			for k, v := range cur {
+				next[k] = v
+			}
+		}
+		next[s.Kind] = s.KindInfo
+	}
+	if next != nil {
+		kindTable.Store(&next)
+	}
+	return nil
 }
 
 // Kinds returns every node kind the model knows, sorted.
 func Kinds() []NodeKind {
-	list := make([]NodeKind, 0, len(kindTable))
-	for k := range kindTable {
+	t := kinds()
+	list := make([]NodeKind, 0, len(t))
+	for k := range t {
 		list = append(list, k)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
 	return list
 }
 
-// Known reports whether k is one of the kinds above.
-func (k NodeKind) Known() bool { _, ok := kindTable[k]; return ok }
+// Info returns what the model knows of k, and whether it knows k.
+func (k NodeKind) Info() (KindInfo, bool) {
+	info, ok := kinds()[k]
+	return info, ok
+}
+
+// Known reports whether k is a built-in or defined kind.
+func (k NodeKind) Known() bool { _, ok := kinds()[k]; return ok }
 
 // Class returns the class of k; unknown kinds are ClassOther.
 func (k NodeKind) Class() Class {
-	if info, ok := kindTable[k]; ok {
-		return info.class
+	if info, ok := kinds()[k]; ok {
+		return info.Class
 	}
 	return ClassOther
 }
@@ -198,15 +298,15 @@ func (k NodeKind) Class() Class {
 // Transparent reports whether nodes of kind k only stand for what their
 // members share: a member_of edge into one is no hop of its own, so the
 // node's edges count as its members' edges (same distance, one hop).
-func (k NodeKind) Transparent() bool { return k == KindAWSPermissionSet }
+func (k NodeKind) Transparent() bool { return kinds()[k].Transparent }
 
 // Provider returns the provider that owns kind k.
-func (k NodeKind) Provider() Provider { return kindTable[k].provider }
+func (k NodeKind) Provider() Provider { return kinds()[k].Provider }
 
 // NonHuman reports whether identities of kind k are machines by nature
 // (roles, service accounts, apps). A node may still be marked non-human
 // individually (an IAM user that only has access keys).
-func (k NodeKind) NonHuman() bool { return kindTable[k].nonHuman }
+func (k NodeKind) NonHuman() bool { return kinds()[k].NonHuman }
 
 // EdgeKind is the typed kind of an edge. Fact edges come from collectors;
 // derived edges are produced by analysis and never stored by a collector.
@@ -228,8 +328,21 @@ const (
 	// EdgeContains links a scope to what is inside it (account → principal).
 	EdgeContains EdgeKind = "contains"
 	// EdgeChildOf links a node of a hierarchy to its parent (an account to
-	// its organizational unit, a GCP project to its folder).
+	// its organizational unit, a GCP project to its folder, a pod to the
+	// workload that controls it).
 	EdgeChildOf EdgeKind = "child_of"
+	// EdgeSubjectOf links an identity or group to a binding that names it
+	// as a subject (a Kubernetes RoleBinding or ClusterRoleBinding).
+	EdgeSubjectOf EdgeKind = "subject_of"
+	// EdgeBindsRole links a binding to the role it grants.
+	EdgeBindsRole EdgeKind = "binds_role"
+	// EdgeRunsOn links a workload instance to the machine it runs on (a
+	// Kubernetes pod to its node).
+	EdgeRunsOn EdgeKind = "runs_on"
+	// EdgeHoldsCredential links a resource that stores a credential of an
+	// identity to that identity (a service-account token Secret to its
+	// service account): reading the resource is becoming the identity.
+	EdgeHoldsCredential EdgeKind = "holds_credential"
 )
 
 // Derived edge kinds, produced by analysis: the attack graph.

@@ -30,6 +30,9 @@ type Node struct {
 	Tags map[string]string `json:"tags,omitempty"`
 	// Properties are flat facts (path, creation date, last use, default policy version, …).
 	Properties map[string]string `json:"properties,omitempty"`
+	// Credentials are the node's own credentials (passwords, keys, tokens,
+	// grants): their kind and life, never their material.
+	Credentials []Credential `json:"credentials,omitempty"`
 	// Documents are policy-language documents carried by the node, keyed by
 	// their role: "trust" for a role's trust policy, a version id ("v1", "v2")
 	// for a managed policy, "policy" for an inline policy or resource policy.
@@ -218,6 +221,7 @@ func cloneNode(n Node) Node {
 	c.Tags = cloneMap(n.Tags)
 	c.Properties = cloneMap(n.Properties)
 	c.Documents = cloneMap(n.Documents)
+	c.Credentials = append([]Credential(nil), n.Credentials...)
 	return c
 }
 
@@ -256,6 +260,21 @@ func mergeNode(dst, src *Node) {
 	dst.Tags = unite(dst.Tags, src.Tags)
 	dst.Properties = unite(dst.Properties, src.Properties)
 	dst.Documents = unite(dst.Documents, src.Documents)
+	for _, c := range src.Credentials {
+		if !hasCredential(dst.Credentials, c) {
+			dst.Credentials = append(dst.Credentials, c)
+		}
+	}
+}
+
+// hasCredential reports whether list holds a credential of c's kind and ID.
+func hasCredential(list []Credential, c Credential) bool {
+	for _, x := range list {
+		if x.Kind == c.Kind && x.ID == c.ID {
+			return true
+		}
+	}
+	return false
 }
 
 func unite[V any](dst, src map[string]V) map[string]V {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -32,9 +31,22 @@ type Options struct {
 	// less means DefaultWorkers. Concurrent transactions that touch the
 	// same nodes wait for each other or deadlock and are retried.
 	Workers int
-	// Progress receives a one-line progress display, rewritten in place
-	// (carriage returns); nil writes none. Give it a terminal only.
-	Progress io.Writer
+	// Progress, when set, receives the export's progress events: one
+	// after each batch written, one Final when every node and
+	// relationship is written. They come one at a time, in order; an
+	// export that fails publishes no Final event.
+	Progress func(Progress)
+}
+
+// Progress is how far an export has come: what has been written of what
+// there is to write. The export publishes events; the command layer
+// renders them.
+type Progress struct {
+	Nodes, NodesTotal                 int
+	Relationships, RelationshipsTotal int
+	// Final marks the last event: the writes are done (the removal of
+	// stale nodes and relationships may follow).
+	Final bool
 }
 
 // Stats says what an export did.
@@ -89,13 +101,6 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 		driver: driver, database: database, run: runID, scope: g.Scope, batch: batch, workers: workers,
 		progress: opts.Progress, plan: p, graph: g,
 	}
-	defer func() {
-		// End a progress line an error interrupted, so the message that
-		// follows starts on its own line.
-		if err != nil && w.shown && !w.ended {
-			fmt.Fprintln(w.progress)
-		}
-	}()
 	if err := w.constraints(ctx); err != nil {
 		return st, err
 	}
@@ -142,9 +147,7 @@ type writer struct {
 	run, scope string
 	batch      int
 	workers    int
-	progress   io.Writer
-	shown      bool // a progress line was written
-	ended      bool // and ended
+	progress   func(Progress)
 	plan       *plan
 	graph      *Graph
 
@@ -557,18 +560,16 @@ func (w *writer) cleanup(ctx context.Context, st *Stats) error {
 	return nil
 }
 
-// show rewrites the progress line; last ends it.
+// show publishes a progress event; last marks the final one.
 func (w *writer) show(st Stats, last bool) {
 	if w.progress == nil {
 		return
 	}
-	fmt.Fprintf(w.progress, "\rneo4j export: nodes %d/%d, relationships %d/%d",
-		st.Nodes, w.plan.nNodes, st.Relationships, w.plan.nRels)
-	w.shown = true
-	if last {
-		fmt.Fprintln(w.progress)
-		w.ended = true
-	}
+	w.progress(Progress{
+		Nodes: st.Nodes, NodesTotal: w.plan.nNodes,
+		Relationships: st.Relationships, RelationshipsTotal: w.plan.nRels,
+		Final: last,
+	})
 }
 
 // write runs one statement in a managed write transaction (retried by the

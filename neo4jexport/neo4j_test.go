@@ -301,13 +301,24 @@ RETURN [r IN relationships(p) | startNode(r).id + ' ' + r.technique] + [b.id] AS
 	})
 
 	t.Run("progress", func(t *testing.T) {
-		var buf strings.Builder
-		if _, err := neo4jexport.Export(context.Background(), driver, "", "run-2", g, neo4jexport.Options{Progress: &buf}); err != nil {
+		var events []neo4jexport.Progress
+		progress := func(ev neo4jexport.Progress) { events = append(events, ev) }
+		if _, err := neo4jexport.Export(context.Background(), driver, "", "run-2", g, neo4jexport.Options{Progress: progress}); err != nil {
 			t.Fatal(err)
 		}
-		want := fmt.Sprintf("relationships %d/%d\n", st.Relationships, st.Relationships)
-		if !strings.HasPrefix(buf.String(), "\rneo4j export: nodes") || !strings.HasSuffix(buf.String(), want) {
-			t.Errorf("progress %q, want it to end with %q", buf.String(), want)
+		if len(events) < 2 {
+			t.Fatalf("events %+v, want one per batch and the final one", events)
+		}
+		for i, ev := range events {
+			if ev.NodesTotal != st.Nodes || ev.RelationshipsTotal != st.Relationships || ev.Final != (i == len(events)-1) {
+				t.Errorf("event %d = %+v, want totals %d nodes, %d relationships", i, ev, st.Nodes, st.Relationships)
+			}
+			if i > 0 && (ev.Nodes < events[i-1].Nodes || ev.Relationships < events[i-1].Relationships) {
+				t.Errorf("event %d = %+v went back from %+v", i, ev, events[i-1])
+			}
+		}
+		if last := events[len(events)-1]; last.Nodes != st.Nodes || last.Relationships != st.Relationships {
+			t.Errorf("final event %+v, want everything written", last)
 		}
 	})
 }

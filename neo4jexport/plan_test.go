@@ -39,7 +39,7 @@ func TestKindLabel(t *testing.T) {
 
 func TestKnownKindsHaveDistinctLabels(t *testing.T) {
 	seen := map[string]graphmodel.NodeKind{}
-	for _, k := range knownKinds {
+	for _, k := range graphmodel.Kinds() {
 		l := KindLabel(k)
 		if l == "" {
 			t.Errorf("kind %s: no label (not a known kind?)", k)
@@ -253,7 +253,7 @@ func TestNodeStatement(t *testing.T) {
 func TestStyleCoversLabels(t *testing.T) {
 	style := string(queries.Style())
 	labels := []string{LabelBlastAdmin, LabelBlastHigh, LabelBlastMedium, LabelScope, LabelUnknown}
-	for _, k := range knownKinds {
+	for _, k := range graphmodel.Kinds() {
 		labels = append(labels, KindLabel(k))
 	}
 	for _, l := range labels {

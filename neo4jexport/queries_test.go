@@ -81,8 +81,8 @@ func TestQueryPack(t *testing.T) {
 		"grant-then-become": func(_ string, rs []map[string]any) error {
 			return expectRow(rs, "granter", "arn:aws:iam::111122223333:role/data-pipeline-operator", "can_use_it", true)
 		},
-		"who-can-become": func(q string, rs []map[string]any) error {
-			rs = run(t, driver, q, map[string]any{"id": "arn:aws:iam::111122223333:role/terraform-apply"})
+		"who-can-become": func(q string, _ []map[string]any) error {
+			rs := run(t, driver, q, map[string]any{"id": "arn:aws:iam::111122223333:role/terraform-apply"})
 			return expectRow(rs, "who", "arn:aws:iam::111122223333:role/github-actions-deploy", "technique", "sts-001")
 		},
 		"policy-holders": func(_ string, rs []map[string]any) error {

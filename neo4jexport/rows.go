@@ -25,6 +25,11 @@ const (
 	// LabelUnknown marks a node that an edge or a scope names but the estate
 	// does not define.
 	LabelUnknown = "Unknown"
+	// LabelDerivedSet marks a node of a transparent kind, an analysis
+	// artefact (a permission set) that holds steps for its members: a path
+	// through one has a MEMBER_OF step that the analysis does not count as a
+	// hop.
+	LabelDerivedSet = "DerivedSet"
 	// LabelBlastAdmin, LabelBlastHigh and LabelBlastMedium band identities
 	// by blast radius, so that a Browser style can size them (styles cannot
 	// read properties): administrator of a scope through certain steps,
@@ -142,6 +147,9 @@ func labelsOf(n *graphmodel.Node, isScope bool, id *analysis.Identity) []string 
 	if class == graphmodel.ClassIdentity && n.IsNonHuman() {
 		labels = append(labels, LabelNonHuman)
 	}
+	if n.Kind.Transparent() {
+		labels = append(labels, LabelDerivedSet)
+	}
 	if b := band(id); b != "" {
 		labels = append(labels, b)
 	}
@@ -152,12 +160,12 @@ func labelsOf(n *graphmodel.Node, isScope bool, id *analysis.Identity) []string 
 // managedLabels are the labels an export may set; a node that carries one
 // its current label set lacks (its kind changed) loses it.
 func managedLabels() []string {
-	set := map[string]bool{LabelUnknown: true, LabelNonHuman: true,
+	set := map[string]bool{LabelUnknown: true, LabelNonHuman: true, LabelDerivedSet: true,
 		LabelBlastAdmin: true, LabelBlastHigh: true, LabelBlastMedium: true}
 	for _, l := range classLabels {
 		set[l] = true
 	}
-	for _, k := range knownKinds {
+	for _, k := range graphmodel.Kinds() {
 		set[KindLabel(k)] = true
 	}
 	list := make([]string, 0, len(set))
@@ -167,9 +175,6 @@ func managedLabels() []string {
 	sort.Strings(list)
 	return list
 }
-
-// knownKinds lists every node kind of graphmodel.
-var knownKinds = graphmodel.Kinds()
 
 // Node property names the exporter sets itself; a collected property or
 // figure with one of these names is written with the prefix "prop_".

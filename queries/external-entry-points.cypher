@@ -7,7 +7,7 @@
 //
 // Parameters: none
 MATCH (x:Identity)
-WHERE x.provider IN ['external', 'github'] OR x:AwsExternalAccount OR x:AwsFederatedPrincipal OR x:GithubRepo
+WHERE x.provider IN ['external', 'github']
 MATCH (x)-[r:CAN_BECOME|CAN_ACCESS|ADMIN_OF]->(y:Node)
 RETURN x.id AS outsider, x.kind AS kind, x.score AS score, x.admin_of AS admin_of,
        type(r) AS step, r.technique AS technique, r.conditional AS conditional, y.id AS lands_on

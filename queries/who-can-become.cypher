@@ -9,7 +9,7 @@
 //   $id  the full ID of the identity (a role ARN, …)
 MATCH (x:Node)-[r:CAN_BECOME]->(t:Node {id: $id})
 OPTIONAL MATCH (m:Node)-[mr:MEMBER_OF]->(x)
-WHERE x.kind = 'aws.permission_set'
+WHERE x:DerivedSet
 WITH coalesce(m, x) AS who, CASE WHEN m IS NULL THEN null ELSE x.id END AS through, r,
      r.conditional OR coalesce(mr.conditional, false) AS conditional
 RETURN who.id AS who, who.kind AS kind, r.technique AS technique, through,

@@ -30,6 +30,9 @@ type Analyzer struct {
 	// access classes or permission sets (the reference they are tested
 	// against).
 	perPrincipal bool
+	// observe, when set, is given the model before the rules run (tests
+	// watch how far a cancelled analysis goes).
+	observe func(*model)
 }
 
 // New returns an analyzer that evaluates date conditions against the current time.
@@ -54,6 +57,9 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	}
 	m.cancelled = func() bool { return ctx.Err() != nil }
 	m.perPrincipal = a.perPrincipal
+	if a.observe != nil {
+		a.observe(m)
+	}
 	out := &emitter{}
 	// Administrators first: the other families skip them. Then resource
 	// access, the largest family, runs beside the others, on the other

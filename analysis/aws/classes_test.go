@@ -60,7 +60,7 @@ func TestAccessClassesDecideAsPerPrincipal(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, n := range nodes {
-			if n.Kind == graphmodel.KindAWSPermissionSet {
+			if n.Kind == KindPermissionSet {
 				sets++
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -135,6 +136,9 @@ type model struct {
 	// cancelled reports whether the analysis was cancelled; the rules' outer
 	// loops stop early when it does.
 	cancelled func() bool
+	// checks counts the calls of stopped: each rule loop asks before a unit
+	// of work, so the count shows how far a cancelled analysis went.
+	checks atomic.Int64
 	// tagFacts caches each known resource's tag facts (targetFacts).
 	tagFacts map[string]*awspolicy.Facts
 	// byResource indexes the identity policies by the resources they may
@@ -232,7 +236,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 				inline[n.ID] = &policy{source: n.ID, doc: doc}
 			}
 		case graphmodel.KindAWSResource:
-			r := &resource{node: n, arn: n.ID, service: n.Prop("service"), typ: n.Prop("type"),
+			r := &resource{node: n, arn: n.ID, service: n.Prop(graphmodel.PropService), typ: n.Prop(graphmodel.PropType),
 				account: strings.TrimPrefix(n.Scope, "aws:account:")}
 			doc, err := parseDoc(n, "policy")
 			if err != nil {
@@ -253,7 +257,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 				}
 				mp.versions[v] = &policy{source: n.ID, doc: doc}
 			}
-			mp.current = mp.versions[n.Prop("default_version")]
+			mp.current = mp.versions[n.Prop(graphmodel.PropAWSDefaultVersion)]
 			if mp.current == nil && len(mp.versions) == 1 {
 				for _, only := range mp.versions {
 					mp.current = only
@@ -317,7 +321,7 @@ func buildModel(snap *graphmodel.Snapshot, now string) (*model, error) {
 	buildOrgChains(snap, m)
 	// A user holds its groups' policies.
 	for _, p := range m.principals {
-		if p.node.Prop("service_linked") != "true" {
+		if p.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
 			p.org = m.orgs[p.account]
 		}
 		for _, g := range p.groups {
@@ -375,7 +379,7 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 		f.Set("aws:PrincipalType", "User")
 		f.Set("aws:username", p.node.Name)
 	}
-	if id := p.node.Prop("user_id"); id != "" {
+	if id := p.node.Prop(graphmodel.PropAWSUserID); id != "" {
 		f.Set("aws:userid", id)
 	}
 	// The collector records every tag of a principal, so a tag it lacks is
@@ -411,4 +415,7 @@ func (m *model) warmTargetFacts() {
 }
 
 // stopped reports whether the analysis was cancelled.
-func (m *model) stopped() bool { return m.cancelled != nil && m.cancelled() }
+func (m *model) stopped() bool {
+	m.checks.Add(1)
+	return m.cancelled != nil && m.cancelled()
+}

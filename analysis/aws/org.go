@@ -61,13 +61,13 @@ func buildOrgChains(snap *graphmodel.Snapshot, m *model) {
 	m.orgs = map[string]*orgChain{}
 	for i := range snap.Nodes {
 		acct := &snap.Nodes[i]
-		if acct.Kind != graphmodel.KindAWSAccount || acct.Prop("management") == "true" {
+		if acct.Kind != graphmodel.KindAWSAccount || acct.Prop(graphmodel.PropAWSManagement) == "true" {
 			continue
 		}
 		if _, inTree := parent[acct.ID]; !inTree {
 			continue
 		}
-		chain := &orgChain{orgID: acct.Prop("organization")}
+		chain := &orgChain{orgID: acct.Prop(graphmodel.PropAWSOrganization)}
 		// Walk up to the root, then keep levels root first.
 		var levels []string
 		seen := map[string]bool{}
@@ -82,7 +82,7 @@ func buildOrgChains(snap *graphmodel.Snapshot, m *model) {
 				if p == nil {
 					continue
 				}
-				switch n.Prop("type") {
+				switch n.Prop(graphmodel.PropType) {
 				case scpType:
 					scps = append(scps, p)
 				case rcpType:

@@ -132,7 +132,7 @@ func (s *permissionSet) node(account, service string) graphmodel.Node {
 	}
 	return graphmodel.Node{
 		ID:         s.id,
-		Kind:       graphmodel.KindAWSPermissionSet,
+		Kind:       KindPermissionSet,
 		Provider:   graphmodel.ProviderAWS,
 		Name:       service + " permissions of " + kind + " holding " + strings.Join(names, ", "),
 		Scope:      graphmodel.AWSAccountScope(account),

@@ -54,7 +54,7 @@ func TestPermissionSet(t *testing.T) {
 	}
 	var set string
 	for _, n := range nodes {
-		if n.Kind == graphmodel.KindAWSPermissionSet {
+		if n.Kind == awsanalysis.KindPermissionSet {
 			if set != "" {
 				t.Fatalf("two permission sets: %s and %s", set, n.ID)
 			}
@@ -372,7 +372,7 @@ func TestTechniqueSet(t *testing.T) {
 	}
 	var sets []string
 	for _, n := range nodes {
-		if n.Kind == graphmodel.KindAWSPermissionSet {
+		if n.Kind == awsanalysis.KindPermissionSet {
 			sets = append(sets, n.ID)
 			if n.Properties["members"] != "9" || n.Properties["technique"] != "lambda-001" {
 				t.Errorf("set properties %v, want 9 members of lambda-001", n.Properties)
@@ -465,7 +465,7 @@ func TestAssumeRoleSet(t *testing.T) {
 	}
 	var set string
 	for _, n := range nodes {
-		if n.Kind == graphmodel.KindAWSPermissionSet {
+		if n.Kind == awsanalysis.KindPermissionSet {
 			if set != "" {
 				t.Fatalf("two permission sets: %s and %s", set, n.ID)
 			}

@@ -1,10 +1,12 @@
 package aws
 
 import (
+	"slices"
+	"strconv"
+	"strings"
+
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
-	"slices"
-	"strings"
 )
 
 // accessRule is a permission on another principal that lets its holder
@@ -74,7 +76,7 @@ func deriveAccess(m *model, out *emitter) {
 				// say): only those are decided.
 				for _, arn := range arns {
 					if t := m.byARN[arn]; t != nil && t != p && t.account == p.account && t.node.Kind == rule.target &&
-						t.node.Prop("service_linked") != "true" {
+						t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
 						technique, v := credentialVerdict(p, t, rule)
 						out.add(graphmodel.EdgeCanBecome, p.arn, t.arn, technique, v)
 					}
@@ -90,7 +92,7 @@ func deriveAccess(m *model, out *emitter) {
 			if m.stopped() {
 				return
 			}
-			if t.node.Kind != rule.target || t.node.Prop("service_linked") == "true" {
+			if t.node.Kind != rule.target || t.node.Prop(graphmodel.PropAWSServiceLinked) == "true" {
 				continue
 			}
 			var relevant relevance
@@ -134,7 +136,7 @@ func deriveAccess(m *model, out *emitter) {
 		rule := rules[s.technique]
 		var list []setTarget
 		for _, t := range m.principals {
-			if t.account == s.account && t.node.Kind == rule.target && t.node.Prop("service_linked") != "true" && sharedAccessTarget(t, rule) {
+			if t.account == s.account && t.node.Kind == rule.target && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" && sharedAccessTarget(t, rule) {
 				list = append(list, setTarget{id: t.arn, v: verdict{t: awspolicy.Yes}})
 			}
 		}
@@ -197,10 +199,10 @@ func memberOf(p *principal, g *group) bool {
 // (the holder's iam:DeleteAccessKey decides), and not where the credential
 // report rules the login-profile action out.
 func sharedAccessTarget(t *principal, rule accessRule) bool {
-	password := t.node.Prop("password_enabled")
+	password := passwordState(t.node)
 	switch rule.technique {
 	case TechCreateAccessKey:
-		return t.node.Prop("active_access_keys") != "2"
+		return activeAccessKeys(t.node) != 2
 	case TechCreateLoginProfile:
 		return password != "true"
 	case TechUpdateLoginProfile:
@@ -219,10 +221,10 @@ func credentialVerdict(p, t *principal, rule accessRule) (string, verdict) {
 	if v.t == awspolicy.No {
 		return rule.technique, v
 	}
-	password := t.node.Prop("password_enabled")
+	password := passwordState(t.node)
 	switch rule.technique {
 	case TechCreateAccessKey:
-		if t.node.Prop("active_access_keys") == "2" {
+		if activeAccessKeys(t.node) == 2 {
 			return TechCreateAccessKeyRotate, v.and(identityAllows(p, "iam:DeleteAccessKey", t.arn, nil))
 		}
 	case TechCreateLoginProfile:
@@ -235,4 +237,28 @@ func credentialVerdict(p, t *principal, rule accessRule) (string, verdict) {
 		}
 	}
 	return rule.technique, v
+}
+
+// passwordState returns "true" when the credential report shows a user's
+// console password enabled, "false" when it shows none, and "" without a
+// credential report.
+func passwordState(n *graphmodel.Node) string {
+	for _, c := range n.Credentials {
+		if c.Kind == graphmodel.CredentialPassword {
+			return strconv.FormatBool(c.Active)
+		}
+	}
+	return ""
+}
+
+// activeAccessKeys counts a user's active access keys as the credential
+// report shows them (0 without one).
+func activeAccessKeys(n *graphmodel.Node) int {
+	keys := 0
+	for _, c := range n.Credentials {
+		if c.Kind == graphmodel.CredentialAccessKey && c.Active {
+			keys++
+		}
+	}
+	return keys
 }

@@ -144,7 +144,7 @@ func deriveExisting(m *model, out *emitter) {
 			relevant = classes.byResource.relevant(r.arn)
 		}
 		for i, rule := range existingRules {
-			if r.service != rule.service || r.typ != rule.typ || (rule.ssmManaged && r.node.Prop("ssm_managed") != "true") {
+			if r.service != rule.service || r.typ != rule.typ || (rule.ssmManaged && r.node.Prop(graphmodel.PropAWSSSMManaged) != "true") {
 				continue
 			}
 			on, anywhere := servicesOf(rule.onResource), servicesOf(rule.anywhere)
@@ -232,7 +232,7 @@ func emitExistingSets(m *model, sets *techniqueSets, out *emitter) {
 		var list []setTarget
 		for _, r := range m.resources {
 			if r.account != s.account || r.service != rule.service || r.typ != rule.typ || !m.identityDecides(r) ||
-				(rule.ssmManaged && r.node.Prop("ssm_managed") != "true") {
+				(rule.ssmManaged && r.node.Prop(graphmodel.PropAWSSSMManaged) != "true") {
 				continue
 			}
 			for _, role := range r.roles {

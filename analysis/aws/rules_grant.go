@@ -217,7 +217,7 @@ func grantTargets(m *model, p *principal, kind graphmodel.NodeKind, groups []*gr
 		return list
 	}
 	for _, t := range m.principals {
-		if t.account == p.account && t.node.Kind == kind && t.node.Prop("service_linked") != "true" {
+		if t.account == p.account && t.node.Kind == kind && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
 			list = append(list, t.arn)
 		}
 	}

@@ -62,9 +62,3 @@ var composites = map[[2]string]string{
 	{TechUpdateAssumeRolePolicy, TechCreatePolicyVersion}: "iam-020",
 	{TechUpdateAssumeRolePolicy, TechPutRolePolicy}:       "iam-021",
 }
-
-// Compose names a two-step technique (analysis.TechniqueComposer).
-func (a *Analyzer) Compose(first, second string) (string, bool) {
-	id, ok := composites[[2]string{first, second}]
-	return id, ok
-}

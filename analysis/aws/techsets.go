@@ -47,7 +47,7 @@ func (s *techniqueSet) id() string {
 func (s *techniqueSet) node() graphmodel.Node {
 	return graphmodel.Node{
 		ID:       s.id(),
-		Kind:     graphmodel.KindAWSPermissionSet,
+		Kind:     KindPermissionSet,
 		Provider: graphmodel.ProviderAWS,
 		Name:     "principals of " + s.account + " that can " + s.what + " (" + s.technique + ")",
 		Scope:    graphmodel.AWSAccountScope(s.account),

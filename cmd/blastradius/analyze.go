@@ -13,16 +13,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/analysis"
-	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
 	"github.com/blastradius/blastradius/collectors"
-	awscollect "github.com/blastradius/blastradius/collectors/aws"
-	"github.com/blastradius/blastradius/fixtures"
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/report"
 )
-
-// demoOrigin names the embedded demo estate in snapshots and messages.
-const demoOrigin = "demo/aws"
 
 // analyzeOptions are the options of "analyze".
 type analyzeOptions struct {
@@ -30,6 +25,9 @@ type analyzeOptions struct {
 	Snapshots []string
 	// Demo analyzes the embedded demo estate instead of Snapshots.
 	Demo bool
+	// Providers are the providers whose analyses run, whose demo data
+	// --demo reads and which upgrade snapshots of earlier builds.
+	Providers []providers.Provider
 	// Format is the report format.
 	Format report.Format
 	// Output is the report path; "" or "-" is stdout.
@@ -101,6 +99,7 @@ file and the place) or an option is wrong; nothing is written then.`,
 // analyzeOptionsFrom parses and validates the command line of "analyze".
 func analyzeOptionsFrom(cCtx *cli.Context) (analyzeOptions, error) {
 	opts := analyzeOptions{
+		Providers:   providerList(cCtx),
 		Snapshots:   cCtx.Args().Slice(),
 		Demo:        cCtx.Bool("demo"),
 		Output:      cCtx.String("output"),
@@ -140,11 +139,6 @@ func formatNames() string {
 	return strings.Join(names, ", ")
 }
 
-// derivers are the provider analyses analyze runs, in order.
-func derivers() []analysis.Deriver {
-	return []analysis.Deriver{awsanalysis.New()}
-}
-
 // runAnalyze loads the snapshots (or the demo), analyzes them and writes the report.
 func runAnalyze(ctx context.Context, opts analyzeOptions) error {
 	snap, err := loadSnapshots(ctx, opts)
@@ -155,7 +149,7 @@ func runAnalyze(ctx context.Context, opts analyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: derivers(), Detail: opts.Detail, Now: opts.Now, Sensitivity: sens})
+	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Providers), Detail: opts.Detail, Now: opts.Now, Sensitivity: sens})
 	if err != nil {
 		err = fmt.Errorf("analyze: %w", err)
 		if isInputError(err) {
@@ -181,7 +175,7 @@ func runAnalyze(ctx context.Context, opts analyzeOptions) error {
 // Unreadable or malformed files are bad input (exit 2) named in the error.
 func loadSnapshots(ctx context.Context, opts analyzeOptions) (*graphmodel.Snapshot, error) {
 	if opts.Demo {
-		snap, err := collectors.Run(ctx, awscollect.NewOffline(fixtures.DemoAWS(), demoOrigin))
+		snap, err := collectors.Run(ctx, providers.Demo(opts.Providers)...)
 		if err != nil {
 			return nil, fmt.Errorf("analyze --demo: %w", err)
 		}
@@ -197,6 +191,7 @@ func loadSnapshots(ctx context.Context, opts analyzeOptions) (*graphmodel.Snapsh
 		if err != nil {
 			return nil, usageError(fmt.Errorf("analyze: %w", err))
 		}
+		providers.Upgrade(opts.Providers, snap)
 		slog.InfoContext(ctx, "snapshot loaded", "file", name, "nodes", len(snap.Nodes), "edges", len(snap.Edges))
 		parts = append(parts, snap)
 	}

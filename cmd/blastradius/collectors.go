@@ -9,12 +9,13 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/blastradius/blastradius/collectors"
+	"github.com/blastradius/blastradius/providers"
 )
 
 // collectorsListOptions are the options of "collectors list".
 type collectorsListOptions struct {
-	Stdout io.Writer
+	Providers []providers.Provider
+	Stdout    io.Writer
 }
 
 func collectorsCommand() *cli.Command {
@@ -31,7 +32,7 @@ func collectorsCommand() *cli.Command {
 				if cCtx.Args().Present() {
 					return usageErrorf("collectors list: unexpected argument %q", cCtx.Args().First())
 				}
-				return runCollectorsList(cCtx.Context, collectorsListOptions{Stdout: cCtx.App.Writer})
+				return runCollectorsList(cCtx.Context, collectorsListOptions{Providers: providerList(cCtx), Stdout: cCtx.App.Writer})
 			},
 		}},
 		Action: func(cCtx *cli.Context) error {
@@ -47,8 +48,15 @@ func collectorsCommand() *cli.Command {
 func runCollectorsList(_ context.Context, opts collectorsListOptions) error {
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTAGS\tMODES\tSUMMARY")
-	for _, e := range collectors.Registry() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Tags, ","), strings.Join(e.Modes, ","), e.Summary)
+	for _, p := range opts.Providers {
+		if p.Live == nil && p.Offline == nil {
+			continue
+		}
+		var modes []string
+		for _, m := range p.Modes() {
+			modes = append(modes, string(m))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, strings.Join(p.Tags, ","), strings.Join(modes, ","), p.Summary)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("collectors list: %w", err)

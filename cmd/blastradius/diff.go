@@ -18,11 +18,14 @@ import (
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/analysis/diff"
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/report"
 )
 
 // diffOptions are the options of "diff".
 type diffOptions struct {
+	// Providers are the providers whose analyses run.
+	Providers []providers.Provider
 	// Baseline and Current are the snapshot files compared; one may be "-" (stdin).
 	Baseline, Current string
 	// Rules are the --fail-on rules; any that fires makes the run exit 1.
@@ -109,7 +112,7 @@ func diffFormatNames() string {
 
 // diffOptionsFrom parses and validates the command line of "diff".
 func diffOptionsFrom(cCtx *cli.Context) (diffOptions, error) {
-	opts := diffOptions{Output: cCtx.String("output"), Sensitivity: cCtx.String("sensitivity"), Stdin: os.Stdin, Stdout: cCtx.App.Writer}
+	opts := diffOptions{Providers: providerList(cCtx), Output: cCtx.String("output"), Sensitivity: cCtx.String("sensitivity"), Stdin: os.Stdin, Stdout: cCtx.App.Writer}
 	args := cCtx.Args().Slice()
 	if len(args) != 2 {
 		return opts, usageErrorf("diff: want two snapshots, BASELINE and CURRENT, got %d (run 'blastradius diff --help')", len(args))
@@ -193,7 +196,8 @@ func analyzeSnapshotFile(ctx context.Context, label, path string, sens analysis.
 	if err != nil {
 		return nil, nil, usageError(fmt.Errorf("diff: %s: %w", label, err))
 	}
-	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: derivers(), Detail: analysis.DetailFull, Now: opts.Now, Sensitivity: sens})
+	providers.Upgrade(opts.Providers, snap)
+	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Providers), Detail: analysis.DetailFull, Now: opts.Now, Sensitivity: sens})
 	if err != nil {
 		err = fmt.Errorf("diff: analyze %s %s: %w", label, name, err)
 		if isInputError(err) {

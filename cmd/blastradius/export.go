@@ -13,8 +13,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/analysis"
-	awscollect "github.com/blastradius/blastradius/collectors/aws"
 	"github.com/blastradius/blastradius/neo4jexport"
+	"github.com/blastradius/blastradius/providers"
 )
 
 // neo4jPasswordEnv names the environment variable that holds the Neo4j
@@ -71,7 +71,7 @@ Examples:
 			),
 			Action: func(cCtx *cli.Context) error {
 				opts := exportNeo4jOptions{
-					Source:      analyzeOptions{Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
+					Source:      analyzeOptions{Providers: providerList(cCtx), Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
 					URI:         cCtx.String("uri"),
 					User:        cCtx.String("user"),
 					Password:    os.Getenv(neo4jPasswordEnv),
@@ -132,7 +132,7 @@ func runExportNeo4j(ctx context.Context, opts exportNeo4jOptions) error {
 	if err != nil {
 		return err
 	}
-	g, err := neo4jexport.Build(ctx, snap, analysis.Options{Derivers: derivers(), Sensitivity: sens})
+	g, err := neo4jexport.Build(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Source.Providers), Sensitivity: sens})
 	if err != nil {
 		return fmt.Errorf("export neo4j: %w", err)
 	}
@@ -154,8 +154,9 @@ func runExportNeo4j(ctx context.Context, opts exportNeo4jOptions) error {
 
 	run := neo4jexport.NewRunID(time.Now())
 	eo := neo4jexport.Options{BatchSize: opts.BatchSize}
-	if awscollect.IsTerminal(opts.Stderr) {
-		eo.Progress = opts.Stderr
+	if p := newProgress(opts.Stderr); p != nil {
+		eo.Progress = p.export
+		defer p.end()
 	}
 	slog.InfoContext(ctx, "exporting to neo4j", "uri", opts.URI, "database", opts.Database, "scope", g.Scope, "run", run)
 	st, err := neo4jexport.Export(ctx, driver, opts.Database, run, g, eo)

@@ -18,6 +18,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/internal/memlimit"
+	"github.com/blastradius/blastradius/providers"
 )
 
 func main() {
@@ -31,8 +32,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	return runWith(ctx, args, stdout, stderr, providers.All())
+}
+
+// runWith is run with a provider list of the caller's (a test's own
+// provider beside the real ones).
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, list []providers.Provider) int {
 	setupLogging(stderr, false, false)
-	app := newApp(stdout, stderr)
+	app := newAppWith(stdout, stderr, list)
 	err := app.RunContext(ctx, reorderArgs(app, args))
 	if err == nil {
 		return exitOK
@@ -55,6 +62,7 @@ Examples:
    blastradius diff base.snap.json pr.snap.json --fail-on new-admin --format sarif -o results.sarif
    blastradius collect aws --from-dir ./export -o aws.snap.json
    blastradius analyze aws.snap.json --format json -o report.json
+   blastradius techniques list          # what every hop of a path may cite
 
 Exit codes:
    0  success
@@ -69,10 +77,18 @@ Memory:
    nothing fails. GOMEMLIMIT overrides it (e.g. GOMEMLIMIT=8GiB for speed
    on a large machine).`
 
-// newApp builds the command tree. Output goes to stdout, help to stdout,
-// diagnostics to stderr.
+// newApp builds the command tree with every provider of this build.
 func newApp(stdout, stderr io.Writer) *cli.App {
+	return newAppWith(stdout, stderr, providers.All())
+}
+
+// newAppWith builds the command tree for the providers of list: their
+// collect commands, analyses and demo data. Output goes to stdout, help to
+// stdout, diagnostics to stderr.
+func newAppWith(stdout, stderr io.Writer, list []providers.Provider) *cli.App {
+	mustDefineKinds(list)
 	app := &cli.App{
+		Metadata:  map[string]any{providersKey: list},
 		Name:      "blastradius",
 		Usage:     "rank identities by what an attacker reaches when they are compromised",
 		UsageText: "blastradius [--verbose|--debug] COMMAND [options] [arguments...]",
@@ -84,7 +100,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Flags:                logFlags(),
 		EnableBashCompletion: false,
 		Commands: []*cli.Command{
-			collectCommand(),
+			collectCommand(list),
 			analyzeCommand(),
 			pathsCommand(),
 			whoCanCommand(),
@@ -93,6 +109,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			exportCommand(),
 			queriesCommand(),
 			collectorsCommand(),
+			techniquesCommand(),
 			versionCommand(),
 		},
 		Before: configureLogging,

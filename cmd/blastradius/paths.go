@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/analysis"
+	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/report"
 )
 
@@ -47,7 +48,7 @@ Examples:
 		),
 		Action: func(cCtx *cli.Context) error {
 			opts := pathsOptions{
-				Source: analyzeOptions{Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
+				Source: analyzeOptions{Providers: providerList(cCtx), Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
 				From:   cCtx.String("from"), To: cCtx.String("to"), ToAdmin: cCtx.Bool("to-admin"),
 				Output: cCtx.String("output"),
 			}
@@ -73,7 +74,7 @@ func runPaths(ctx context.Context, opts pathsOptions) error {
 	if err != nil {
 		return err
 	}
-	g, err := analysis.Prepare(ctx, snap, analysis.Options{Derivers: derivers()})
+	g, err := analysis.Prepare(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Source.Providers)})
 	if err != nil {
 		return fmt.Errorf("paths: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/viz"
 )
 
@@ -79,7 +80,7 @@ the estate does not have.`,
 		),
 		Action: func(cCtx *cli.Context) error {
 			opts := vizOptions{
-				Source: analyzeOptions{Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
+				Source: analyzeOptions{Providers: providerList(cCtx), Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
 				Format: cCtx.String("format"), Focus: cCtx.String("focus"), Depth: cCtx.Int("depth"),
 				Output: cCtx.String("output"), Sensitivity: cCtx.String("sensitivity"),
 			}
@@ -112,7 +113,7 @@ func runViz(ctx context.Context, opts vizOptions) error {
 	if err != nil {
 		return err
 	}
-	g, err := analysis.Prepare(ctx, snap, analysis.Options{Derivers: derivers(), Sensitivity: sens, Now: opts.Source.Now})
+	g, err := analysis.Prepare(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Source.Providers), Sensitivity: sens, Now: opts.Source.Now})
 	if err != nil {
 		err = fmt.Errorf("viz: %w", err)
 		if isInputError(err) {

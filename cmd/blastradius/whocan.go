@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/blastradius/blastradius/analysis"
+	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/report"
 )
 
@@ -46,7 +47,7 @@ Examples:
 		),
 		Action: func(cCtx *cli.Context) error {
 			opts := whoCanOptions{
-				Source:   analyzeOptions{Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
+				Source:   analyzeOptions{Providers: providerList(cCtx), Snapshots: cCtx.Args().Slice(), Demo: cCtx.Bool("demo"), Stdin: os.Stdin, Stdout: cCtx.App.Writer},
 				Action:   cCtx.String("action"),
 				Resource: cCtx.String("resource"),
 				Output:   cCtx.String("output"),
@@ -75,7 +76,7 @@ func runWhoCan(ctx context.Context, opts whoCanOptions) error {
 	if err != nil {
 		return err
 	}
-	list, err := analysis.WhoCan(ctx, snap, analysis.Options{Derivers: derivers()}, opts.Action, opts.Resource)
+	list, err := analysis.WhoCan(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Source.Providers)}, opts.Action, opts.Resource)
 	if err != nil {
 		return queryError("who-can", err)
 	}

@@ -283,9 +283,9 @@ func (c *converter) users(d *AuthorizationDetails) error {
 			return c.bad(place, "UserName is empty")
 		}
 		n := graphmodel.Node{ID: u.Arn, Kind: graphmodel.KindAWSUser, Name: u.UserName, Tags: tags(u.Tags)}
-		n.SetProp("path", u.Path)
-		n.SetProp("user_id", u.UserID)
-		n.SetProp("create_date", u.CreateDate)
+		n.SetProp(graphmodel.PropAWSPath, u.Path)
+		n.SetProp(graphmodel.PropAWSUserID, u.UserID)
+		n.SetProp(graphmodel.PropCreated, u.CreateDate)
 		if err := c.add(n, c.scope); err != nil {
 			return err
 		}
@@ -311,9 +311,9 @@ func (c *converter) groupNodes(d *AuthorizationDetails) error {
 	for i, g := range d.GroupDetailList {
 		place := at("GroupDetailList", i, "group", g.GroupName)
 		n := graphmodel.Node{ID: g.Arn, Kind: graphmodel.KindAWSGroup, Name: g.GroupName}
-		n.SetProp("path", g.Path)
-		n.SetProp("group_id", g.GroupID)
-		n.SetProp("create_date", g.CreateDate)
+		n.SetProp(graphmodel.PropAWSPath, g.Path)
+		n.SetProp(graphmodel.PropAWSGroupID, g.GroupID)
+		n.SetProp(graphmodel.PropCreated, g.CreateDate)
 		if err := c.add(n, c.scope); err != nil {
 			return err
 		}
@@ -338,14 +338,14 @@ func (c *converter) roles(d *AuthorizationDetails) error {
 			ID: r.Arn, Kind: graphmodel.KindAWSRole, Name: r.RoleName, Tags: tags(r.Tags),
 			Documents: map[string]json.RawMessage{"trust": trust},
 		}
-		n.SetProp("path", r.Path)
-		n.SetProp("role_id", r.RoleID)
-		n.SetProp("create_date", r.CreateDate)
+		n.SetProp(graphmodel.PropAWSPath, r.Path)
+		n.SetProp(graphmodel.PropAWSRoleID, r.RoleID)
+		n.SetProp(graphmodel.PropCreated, r.CreateDate)
 		if r.RoleLastUsed != nil {
-			n.SetProp("last_used", r.RoleLastUsed.LastUsedDate)
-			n.SetProp("last_used_region", r.RoleLastUsed.Region)
+			n.SetProp(graphmodel.PropLastUsed, r.RoleLastUsed.LastUsedDate)
+			n.SetProp(graphmodel.PropAWSLastUsedRegion, r.RoleLastUsed.Region)
 		}
-		n.SetProp("service_linked", strconv.FormatBool(strings.HasPrefix(r.Path, serviceRolePath)))
+		n.SetProp(graphmodel.PropAWSServiceLinked, strconv.FormatBool(strings.HasPrefix(r.Path, serviceRolePath)))
 		if err := c.add(n, c.scope); err != nil {
 			return err
 		}
@@ -440,17 +440,17 @@ func (c *converter) managedPolicies(d *AuthorizationDetails) error {
 		}
 		awsManaged := isAWSManaged(p.Arn)
 		n := graphmodel.Node{ID: p.Arn, Kind: graphmodel.KindAWSManagedPolicy, Name: p.PolicyName}
-		n.SetProp("path", p.Path)
-		n.SetProp("policy_id", p.PolicyID)
+		n.SetProp(graphmodel.PropAWSPath, p.Path)
+		n.SetProp(graphmodel.PropAWSPolicyID, p.PolicyID)
 		if p.AttachmentCount != nil {
-			n.SetProp("attachment_count", strconv.Itoa(*p.AttachmentCount))
+			n.SetProp(graphmodel.PropAWSAttachmentCount, strconv.Itoa(*p.AttachmentCount))
 		}
 		if p.IsAttachable != nil {
-			n.SetProp("is_attachable", strconv.FormatBool(*p.IsAttachable))
+			n.SetProp(graphmodel.PropAWSIsAttachable, strconv.FormatBool(*p.IsAttachable))
 		}
-		n.SetProp("aws_managed", strconv.FormatBool(awsManaged))
-		n.SetProp("create_date", p.CreateDate)
-		n.SetProp("update_date", p.UpdateDate)
+		n.SetProp(graphmodel.PropAWSManaged, strconv.FormatBool(awsManaged))
+		n.SetProp(graphmodel.PropCreated, p.CreateDate)
+		n.SetProp(graphmodel.PropAWSUpdated, p.UpdateDate)
 		def := p.DefaultVersionID
 		for j, v := range p.PolicyVersionList {
 			vPlace := place + " " + at("PolicyVersionList", j, "version", v.VersionID)
@@ -472,7 +472,7 @@ func (c *converter) managedPolicies(d *AuthorizationDetails) error {
 				def = v.VersionID
 			}
 		}
-		n.SetProp("default_version", def)
+		n.SetProp(graphmodel.PropAWSDefaultVersion, def)
 		if _, ok := n.Documents[def]; !ok {
 			what := "default version of managed policy " + p.Arn
 			if def != "" {

@@ -24,9 +24,9 @@ type IAMGetCredentialReportOutput struct {
 // rootAccountUser is the user column of the root account's row.
 const rootAccountUser = "<root_account>"
 
-// credentialColumns are the columns of the credential report copied, as
-// they are, to user properties of the same name ("N/A" dropped). Nothing
-// else of the report is stored.
+// credentialColumns are the columns of the credential report read: the
+// user's password and its two access keys, and whether it uses MFA.
+// Nothing else of the report is stored, and the report holds no secret.
 var credentialColumns = []string{
 	"password_enabled", "password_last_used", "password_last_changed", "mfa_active",
 	"access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
@@ -69,24 +69,61 @@ func (c *converter) credentialRow(row map[string]string) {
 		}
 		c.ensureAccount(account)
 		n := c.nodes[graphmodel.AWSAccountScope(account)]
-		n.SetProp("root_mfa_active", row["mfa_active"])
-		n.SetProp("root_access_keys_active", strconv.FormatBool(keys > 0))
+		n.SetProp(graphmodel.PropAWSRootMFAActive, row["mfa_active"])
+		n.SetProp(graphmodel.PropAWSRootAccessKeysActive, strconv.FormatBool(keys > 0))
 		return
 	}
 	n, ok := c.nodes[row["arn"]]
 	if !ok || n.Kind != graphmodel.KindAWSUser {
 		return
 	}
-	for _, col := range credentialColumns {
-		if v := row[col]; v != "N/A" {
-			n.SetProp(col, v)
+	applyCredentialRow(n, row)
+}
+
+// applyCredentialRow sets what a credential report row says of user n: its
+// password and access keys, its MFA, and that its use is tracked.
+func applyCredentialRow(n *graphmodel.Node, row map[string]string) {
+	keys := 0
+	for _, col := range []string{"access_key_1_active", "access_key_2_active"} {
+		if row[col] == "true" {
+			keys++
 		}
 	}
-	n.SetProp("active_access_keys", strconv.Itoa(keys))
+	n.SetProp(graphmodel.PropUsageTracked, "true")
+	n.SetProp(graphmodel.PropAWSMFAActive, reported(row["mfa_active"]))
+	n.Credentials = append(n.Credentials[:0], graphmodel.Credential{
+		Kind:          graphmodel.CredentialPassword,
+		Active:        row["password_enabled"] == "true",
+		LastUsedAt:    reported(row["password_last_used"]),
+		LastRotatedAt: reported(row["password_last_changed"]),
+	})
+	for _, slot := range []string{"1", "2"} {
+		active := row["access_key_"+slot+"_active"]
+		if reported(active) == "" {
+			continue
+		}
+		n.Credentials = append(n.Credentials, graphmodel.Credential{
+			Kind:          graphmodel.CredentialAccessKey,
+			ID:            slot,
+			Active:        active == "true",
+			LastUsedAt:    reported(row["access_key_"+slot+"_last_used_date"]),
+			LastRotatedAt: reported(row["access_key_"+slot+"_last_rotated"]),
+		})
+	}
 	if row["password_enabled"] == "false" && keys > 0 {
 		nonHuman := true
 		n.NonHuman = &nonHuman
 	}
+}
+
+// reported returns a credential report value, "" for the report's markers of
+// nothing ("N/A", "no_information", "not_supported").
+func reported(v string) string {
+	switch v {
+	case "N/A", "no_information", "not_supported":
+		return ""
+	}
+	return v
 }
 
 // readCredentialReport parses the CSV of a credential report into one map

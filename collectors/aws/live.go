@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -91,25 +91,33 @@ func CheckEndpointURL(s string) error {
 	return nil
 }
 
-// newRetryer returns the adaptive retry mode with the collector's bounds.
-// The retry quota of the standard mode is lifted (ratelimit.None): a batch
-// collection would rather wait than turn throttled calls into gaps; the
-// attempts stay bounded by maxAttempts.
+// newRetryer returns the adaptive retry mode (standard retries, and a
+// client-side rate that slows down while AWS throttles) with the
+// collector's bounds (retryBounds).
 func newRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, retryBounds(maxAttempts, maxBackoff))
+	})
+}
+
+// retryBounds sets the attempts of a call (0 means DefaultMaxAttempts)
+// and the longest wait between two (0 means DefaultMaxBackoff), with an
+// exponential backoff and jitter. The retry quota of the standard mode is
+// lifted (ratelimit.None): a batch collection would rather wait than turn
+// throttled calls into gaps; the attempts stay bounded.
+func retryBounds(maxAttempts int, maxBackoff time.Duration) func(*retry.StandardOptions) {
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
 	}
 	if maxBackoff <= 0 {
 		maxBackoff = DefaultMaxBackoff
 	}
-	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-		o.StandardOptions = append(o.StandardOptions, func(s *retry.StandardOptions) {
-			s.MaxAttempts = maxAttempts
-			s.MaxBackoff = maxBackoff
-			s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
-			s.RateLimiter = ratelimit.None
-		})
-	})
+	return func(s *retry.StandardOptions) {
+		s.MaxAttempts = maxAttempts
+		s.MaxBackoff = maxBackoff
+		s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
+		s.RateLimiter = ratelimit.None
+	}
 }
 
 // AllRegions asks LiveOptions for every region enabled in the account.
@@ -126,9 +134,10 @@ type LiveOptions struct {
 	// (gaad.json and <service>-<operation>.json files), so that
 	// NewOffline can replay the collection.
 	SaveDir string
-	// Progress, when set, receives a progress line (calls done) that is
-	// rewritten in place; give it a terminal only.
-	Progress io.Writer
+	// Progress, when set, receives the collection's progress events
+	// (Stage ProgressStage: calls made, accounts done), the last one
+	// Final, whether the collection succeeded or not.
+	Progress collectors.ProgressFunc
 	// ReportWait bounds the wait for the credential report to be generated;
 	// 0 means two minutes. PollInterval is the wait between two checks; 0
 	// means two seconds.
@@ -154,12 +163,19 @@ type Live struct {
 	cfg  aws.Config
 	opts LiveOptions
 	now  func() time.Time
+	// member collects a member account of CollectOrg with its assumed
+	// role's configuration: collectAccount, or a test's stand-in.
+	member func(ctx context.Context, cfg aws.Config, opts LiveOptions, p *progress) (graphmodel.Fragment, error)
 }
 
 // NewLive returns a live collector using the configuration cfg (see
 // LoadConfig).
 func NewLive(cfg aws.Config, opts LiveOptions) *Live {
-	return &Live{cfg: cfg, opts: opts, now: time.Now}
+	l := &Live{cfg: cfg, opts: opts, now: time.Now}
+	l.member = func(ctx context.Context, cfg aws.Config, opts LiveOptions, p *progress) (graphmodel.Fragment, error) {
+		return l.collectAccount(ctx, cfg, opts, p, nil)
+	}
+	return l
 }
 
 // Name returns the registry name, "aws".
@@ -290,8 +306,12 @@ func (r *liveRun) place(region string) string {
 // ("lambda:ListFunctions"), Reason the error code, Where the account, the
 // region and, for a per-item call, the item. A cancelled context is
 // returned instead: the collection stops. A call whose endpoint host does
-// not exist (a service AWS does not offer in the region) is no gap.
+// not exist (a service AWS does not offer in the region) is no gap, nor
+// is a nil err (a listing read whole).
 func (r *liveRun) failed(ctx context.Context, call, region, item string, err error) error {
+	if err == nil {
+		return nil
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -314,8 +334,13 @@ func (r *liveRun) failed(ctx context.Context, call, region, item string, err err
 }
 
 // errorReason is the AWS error code of err ("AccessDenied"), or its text
-// when it is no API error (a network failure).
+// when it is no API error (a network failure); "panicked: <value>" for a
+// task that panicked (the stack is in the debug log).
 func errorReason(err error) string {
+	var pe *collectors.PanicError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("panicked: %v", pe.Value)
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) && ae.ErrorCode() != "" {
 		return ae.ErrorCode()
@@ -369,27 +394,32 @@ func (r *liveRun) regions() ([]string, error) {
 	return out, nil
 }
 
+// concurrency is LiveOptions.Concurrency, else 4.
+func (o LiveOptions) concurrency() int {
+	if o.Concurrency <= 0 {
+		return 4
+	}
+	return o.Concurrency
+}
+
 // collectRegions collects the regional resources of every region, a few
-// regions at a time, and appends them to res in region order.
+// regions at a time, and appends them to res in region order. A region
+// whose collection panics becomes a gap (what it read before is kept).
 func (r *liveRun) collectRegions(ctx context.Context, regions []string, res *Resources) error {
-	limit := r.opts.Concurrency
-	if limit <= 0 {
-		limit = 4
-	}
 	results := make([]Resources, len(regions))
-	errs := make([]error, len(regions))
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
+	tasks := make([]collectors.Task, len(regions))
 	for i, region := range regions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			errs[i] = r.collectRegion(withGapSlot(ctx, i+1), region, &results[i])
-		}()
+		tasks[i] = collectors.Task{Name: r.place(region), Do: func(ctx context.Context) error {
+			return r.collectRegion(withGapSlot(ctx, i+1), region, &results[i])
+		}}
 	}
-	wg.Wait()
+	errs := collectors.Parallel(ctx, r.opts.concurrency(), tasks)
+	for i, err := range errs {
+		var p *collectors.PanicError
+		if errors.As(err, &p) {
+			errs[i] = r.failed(withGapSlot(ctx, i+1), "collect region", regions[i], "", err)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -412,18 +442,6 @@ func (r *liveRun) collectRegion(ctx context.Context, region string, res *Resourc
 		}
 		if err := step(ctx, region, res); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-// eachPage reads a listing page by page: next fetches and keeps one page
-// while more reports pages left. A page that fails becomes a gap (call,
-// region, item) and ends the listing; what the earlier pages gave is kept.
-func (r *liveRun) eachPage(ctx context.Context, call, region, item string, more func() bool, next func(context.Context) error) error {
-	for more() {
-		if err := next(ctx); err != nil {
-			return r.failed(ctx, call, region, item, err)
 		}
 	}
 	return nil

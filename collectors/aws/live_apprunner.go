@@ -16,16 +16,13 @@ func (r *liveRun) appRunner(ctx context.Context, region string, res *Resources) 
 	c := apprunner.NewFromConfig(r.cfg, func(o *apprunner.Options) { o.Region = region })
 	var arns []string
 	p := apprunner.NewListServicesPaginator(c, &apprunner.ListServicesInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range page.ServiceSummaryList {
-			arns = append(arns, str(s.ServiceArn))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *apprunner.ListServicesOutput) *string { return o.NextToken },
+		func(page *apprunner.ListServicesOutput) {
+			for _, s := range page.ServiceSummaryList {
+				arns = append(arns, str(s.ServiceArn))
+			}
+		}); err != nil {
 		return err
 	}
 	for _, arn := range arns {

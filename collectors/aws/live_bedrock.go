@@ -16,16 +16,13 @@ func (r *liveRun) bedrockAgentCore(ctx context.Context, region string, res *Reso
 	c := bedrockagentcorecontrol.NewFromConfig(r.cfg, func(o *bedrockagentcorecontrol.Options) { o.Region = region })
 	var ids []string
 	p := bedrockagentcorecontrol.NewListCodeInterpretersPaginator(c, &bedrockagentcorecontrol.ListCodeInterpretersInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range page.CodeInterpreterSummaries {
-			ids = append(ids, str(s.CodeInterpreterId))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *bedrockagentcorecontrol.ListCodeInterpretersOutput) *string { return o.NextToken },
+		func(page *bedrockagentcorecontrol.ListCodeInterpretersOutput) {
+			for _, s := range page.CodeInterpreterSummaries {
+				ids = append(ids, str(s.CodeInterpreterId))
+			}
+		}); err != nil {
 		return err
 	}
 	for _, id := range ids {

@@ -17,16 +17,13 @@ func (r *liveRun) cloudFormation(ctx context.Context, region string, res *Resour
 	c := cloudformation.NewFromConfig(r.cfg, func(o *cloudformation.Options) { o.Region = region })
 	sv := CloudFormationDescribeStacksOutput{Stacks: []CloudFormationStack{}}
 	sp := cloudformation.NewDescribeStacksPaginator(c, &cloudformation.DescribeStacksInput{})
-	if err := r.eachPage(ctx, stacks, region, "", sp.HasMorePages, func(ctx context.Context) error {
-		page, err := sp.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range page.Stacks {
-			sv.Stacks = append(sv.Stacks, liveStack(s))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, stacks, region, "", sp.HasMorePages, sp.NextPage,
+		func(o *cloudformation.DescribeStacksOutput) *string { return o.NextToken },
+		func(page *cloudformation.DescribeStacksOutput) {
+			for _, s := range page.Stacks {
+				sv.Stacks = append(sv.Stacks, liveStack(s))
+			}
+		}); err != nil {
 		return err
 	}
 	res.CloudFormationStacks = append(res.CloudFormationStacks, Output[CloudFormationDescribeStacksOutput]{
@@ -35,19 +32,16 @@ func (r *liveRun) cloudFormation(ctx context.Context, region string, res *Resour
 
 	lv := CloudFormationListStackSetsOutput{Summaries: []CloudFormationStackSetSummary{}}
 	lp := cloudformation.NewListStackSetsPaginator(c, &cloudformation.ListStackSetsInput{})
-	if err := r.eachPage(ctx, list, region, "", lp.HasMorePages, func(ctx context.Context) error {
-		page, err := lp.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range page.Summaries {
-			lv.Summaries = append(lv.Summaries, CloudFormationStackSetSummary{
-				StackSetName: str(s.StackSetName), StackSetID: str(s.StackSetId), Description: str(s.Description),
-				Status: string(s.Status), PermissionModel: string(s.PermissionModel), DriftStatus: string(s.DriftStatus),
-			})
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, list, region, "", lp.HasMorePages, lp.NextPage,
+		func(o *cloudformation.ListStackSetsOutput) *string { return o.NextToken },
+		func(page *cloudformation.ListStackSetsOutput) {
+			for _, s := range page.Summaries {
+				lv.Summaries = append(lv.Summaries, CloudFormationStackSetSummary{
+					StackSetName: str(s.StackSetName), StackSetID: str(s.StackSetId), Description: str(s.Description),
+					Status: string(s.Status), PermissionModel: string(s.PermissionModel), DriftStatus: string(s.DriftStatus),
+				})
+			}
+		}); err != nil {
 		return err
 	}
 	res.CloudFormationStackSets = append(res.CloudFormationStackSets, Output[CloudFormationListStackSetsOutput]{

@@ -20,13 +20,11 @@ func (r *liveRun) codeBuild(ctx context.Context, region string, res *Resources) 
 	c := codebuild.NewFromConfig(r.cfg, func(o *codebuild.Options) { o.Region = region })
 	var names []string
 	p := codebuild.NewListProjectsPaginator(c, &codebuild.ListProjectsInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *codebuild.ListProjectsOutput) *string { return o.NextToken },
+		func(page *codebuild.ListProjectsOutput) {
 			names = append(names, page.Projects...)
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	for len(names) > 0 {

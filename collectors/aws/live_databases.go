@@ -16,13 +16,11 @@ func (r *liveRun) dynamoDB(ctx context.Context, region string, res *Resources) e
 	c := dynamodb.NewFromConfig(r.cfg, func(o *dynamodb.Options) { o.Region = region })
 	v := DynamoDBListTablesOutput{TableNames: []string{}}
 	p := dynamodb.NewListTablesPaginator(c, &dynamodb.ListTablesInput{})
-	if err := r.eachPage(ctx, call, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, call, region, "", p.HasMorePages, p.NextPage,
+		func(o *dynamodb.ListTablesOutput) *string { return o.LastEvaluatedTableName },
+		func(page *dynamodb.ListTablesOutput) {
 			v.TableNames = append(v.TableNames, page.TableNames...)
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	res.DynamoDBTables = append(res.DynamoDBTables, Output[DynamoDBListTablesOutput]{Where: r.where(call, region), Region: region, Value: v})
@@ -37,16 +35,13 @@ func (r *liveRun) rds(ctx context.Context, region string, res *Resources) error 
 	c := rds.NewFromConfig(r.cfg, func(o *rds.Options) { o.Region = region })
 	v := RDSDescribeDBInstancesOutput{DBInstances: []RDSDBInstance{}}
 	p := rds.NewDescribeDBInstancesPaginator(c, &rds.DescribeDBInstancesInput{})
-	if err := r.eachPage(ctx, call, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, db := range page.DBInstances {
-			v.DBInstances = append(v.DBInstances, liveDBInstance(db))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, call, region, "", p.HasMorePages, p.NextPage,
+		func(o *rds.DescribeDBInstancesOutput) *string { return o.Marker },
+		func(page *rds.DescribeDBInstancesOutput) {
+			for _, db := range page.DBInstances {
+				v.DBInstances = append(v.DBInstances, liveDBInstance(db))
+			}
+		}); err != nil {
 		return err
 	}
 	res.RDSInstances = append(res.RDSInstances, Output[RDSDescribeDBInstancesOutput]{Where: r.where(call, region), Region: region, Value: v})

@@ -37,17 +37,14 @@ func (r *liveRun) ec2Instances(ctx context.Context, region string, res *Resource
 	c := ec2.NewFromConfig(r.cfg, func(o *ec2.Options) { o.Region = region })
 	v := EC2DescribeInstancesOutput{Reservations: []EC2Reservation{}}
 	p := ec2.NewDescribeInstancesPaginator(c, &ec2.DescribeInstancesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, call, region, "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, call, region, "", p.HasMorePages, p.NextPage,
+		func(o *ec2.DescribeInstancesOutput) *string { return o.NextToken },
+		func(page *ec2.DescribeInstancesOutput) {
+			for _, rv := range page.Reservations {
+				v.Reservations = append(v.Reservations, liveReservation(rv))
 			}
-			break
-		}
-		for _, rv := range page.Reservations {
-			v.Reservations = append(v.Reservations, liveReservation(rv))
-		}
+		}); err != nil {
+		return err
 	}
 	res.EC2Instances = append(res.EC2Instances, Output[EC2DescribeInstancesOutput]{
 		Where: r.where(call, region), Region: region, Value: v,
@@ -111,22 +108,19 @@ func (r *liveRun) launchTemplates(ctx context.Context, region string, res *Resou
 	c := ec2.NewFromConfig(r.cfg, func(o *ec2.Options) { o.Region = region })
 	v := EC2DescribeLaunchTemplatesOutput{LaunchTemplates: []EC2LaunchTemplate{}}
 	p := ec2.NewDescribeLaunchTemplatesPaginator(c, &ec2.DescribeLaunchTemplatesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, list, region, "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *ec2.DescribeLaunchTemplatesOutput) *string { return o.NextToken },
+		func(page *ec2.DescribeLaunchTemplatesOutput) {
+			for _, t := range page.LaunchTemplates {
+				v.LaunchTemplates = append(v.LaunchTemplates, EC2LaunchTemplate{
+					LaunchTemplateID: str(t.LaunchTemplateId), LaunchTemplateName: str(t.LaunchTemplateName),
+					CreateTime: cliTime(t.CreateTime), CreatedBy: str(t.CreatedBy),
+					DefaultVersionNumber: aws.ToInt64(t.DefaultVersionNumber), LatestVersionNumber: aws.ToInt64(t.LatestVersionNumber),
+					Tags: liveTags(t.Tags, func(t ec2types.Tag) (*string, *string) { return t.Key, t.Value }),
+				})
 			}
-			break
-		}
-		for _, t := range page.LaunchTemplates {
-			v.LaunchTemplates = append(v.LaunchTemplates, EC2LaunchTemplate{
-				LaunchTemplateID: str(t.LaunchTemplateId), LaunchTemplateName: str(t.LaunchTemplateName),
-				CreateTime: cliTime(t.CreateTime), CreatedBy: str(t.CreatedBy),
-				DefaultVersionNumber: aws.ToInt64(t.DefaultVersionNumber), LatestVersionNumber: aws.ToInt64(t.LatestVersionNumber),
-				Tags: liveTags(t.Tags, func(t ec2types.Tag) (*string, *string) { return t.Key, t.Value }),
-			})
-		}
+		}); err != nil {
+		return err
 	}
 	res.EC2LaunchTemplates = append(res.EC2LaunchTemplates, Output[EC2DescribeLaunchTemplatesOutput]{
 		Where: r.where(list, region), Region: region, Value: v,
@@ -136,17 +130,14 @@ func (r *liveRun) launchTemplates(ctx context.Context, region string, res *Resou
 		p := ec2.NewDescribeLaunchTemplateVersionsPaginator(c, &ec2.DescribeLaunchTemplateVersionsInput{
 			LaunchTemplateId: aws.String(t.LaunchTemplateID),
 		})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				if err := r.failed(ctx, versions, region, "launch template "+t.LaunchTemplateID, err); err != nil {
-					return err
+		if err := listPages(ctx, r, versions, region, "launch template "+t.LaunchTemplateID, p.HasMorePages, p.NextPage,
+			func(o *ec2.DescribeLaunchTemplateVersionsOutput) *string { return o.NextToken },
+			func(page *ec2.DescribeLaunchTemplateVersionsOutput) {
+				for _, lv := range page.LaunchTemplateVersions {
+					out.LaunchTemplateVersions = append(out.LaunchTemplateVersions, liveLaunchTemplateVersion(lv))
 				}
-				break
-			}
-			for _, lv := range page.LaunchTemplateVersions {
-				out.LaunchTemplateVersions = append(out.LaunchTemplateVersions, liveLaunchTemplateVersion(lv))
-			}
+			}); err != nil {
+			return err
 		}
 		res.EC2LaunchTemplateVersions = append(res.EC2LaunchTemplateVersions, Output[EC2DescribeLaunchTemplateVersionsOutput]{
 			Where: r.where(versions, region), Region: region, Value: out,

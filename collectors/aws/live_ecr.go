@@ -16,26 +16,23 @@ func (r *liveRun) ecr(ctx context.Context, region string, res *Resources) error 
 	c := ecr.NewFromConfig(r.cfg, func(o *ecr.Options) { o.Region = region })
 	v := ECRDescribeRepositoriesOutput{Repositories: []ECRRepository{}}
 	p := ecr.NewDescribeRepositoriesPaginator(c, &ecr.DescribeRepositoriesInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, repo := range page.Repositories {
-			out := ECRRepository{
-				RepositoryArn: str(repo.RepositoryArn), RegistryID: str(repo.RegistryId), RepositoryName: str(repo.RepositoryName),
-				RepositoryURI: str(repo.RepositoryUri), CreatedAt: cliTime(repo.CreatedAt), ImageTagMutability: string(repo.ImageTagMutability),
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *ecr.DescribeRepositoriesOutput) *string { return o.NextToken },
+		func(page *ecr.DescribeRepositoriesOutput) {
+			for _, repo := range page.Repositories {
+				out := ECRRepository{
+					RepositoryArn: str(repo.RepositoryArn), RegistryID: str(repo.RegistryId), RepositoryName: str(repo.RepositoryName),
+					RepositoryURI: str(repo.RepositoryUri), CreatedAt: cliTime(repo.CreatedAt), ImageTagMutability: string(repo.ImageTagMutability),
+				}
+				if s := repo.ImageScanningConfiguration; s != nil {
+					out.ImageScanningConfiguration = &ECRImageScanningConfiguration{ScanOnPush: s.ScanOnPush}
+				}
+				if e := repo.EncryptionConfiguration; e != nil {
+					out.EncryptionConfiguration = &ECREncryptionConfiguration{EncryptionType: string(e.EncryptionType), KmsKey: str(e.KmsKey)}
+				}
+				v.Repositories = append(v.Repositories, out)
 			}
-			if s := repo.ImageScanningConfiguration; s != nil {
-				out.ImageScanningConfiguration = &ECRImageScanningConfiguration{ScanOnPush: s.ScanOnPush}
-			}
-			if e := repo.EncryptionConfiguration; e != nil {
-				out.EncryptionConfiguration = &ECREncryptionConfiguration{EncryptionType: string(e.EncryptionType), KmsKey: str(e.KmsKey)}
-			}
-			v.Repositories = append(v.Repositories, out)
-		}
-		return nil
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	res.ECRRepositories = append(res.ECRRepositories, Output[ECRDescribeRepositoriesOutput]{Where: r.where(list, region), Region: region, Value: v})

@@ -24,26 +24,22 @@ func (r *liveRun) ecs(ctx context.Context, region string, res *Resources) error 
 	seen := map[string]bool{}
 	var arns []string
 	p := ecs.NewListClustersPaginator(c, &ecs.ListClustersInput{})
-	if err := r.eachPage(ctx, clusters, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, clusters, region, "", p.HasMorePages, p.NextPage,
+		func(o *ecs.ListClustersOutput) *string { return o.NextToken },
+		func(page *ecs.ListClustersOutput) {
 			arns = append(arns, page.ClusterArns...)
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	for _, cluster := range arns {
 		item := "cluster " + cluster
 		var names []string
 		sp := ecs.NewListServicesPaginator(c, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
-		if err := r.eachPage(ctx, services, region, item, sp.HasMorePages, func(ctx context.Context) error {
-			page, err := sp.NextPage(ctx)
-			if err == nil {
+		if err := listPages(ctx, r, services, region, item, sp.HasMorePages, sp.NextPage,
+			func(o *ecs.ListServicesOutput) *string { return o.NextToken },
+			func(page *ecs.ListServicesOutput) {
 				names = append(names, page.ServiceArns...)
-			}
-			return err
-		}); err != nil {
+			}); err != nil {
 			return err
 		}
 		v := ECSDescribeServicesOutput{Services: []ECSService{}}

@@ -18,13 +18,11 @@ func (r *liveRun) eks(ctx context.Context, region string, res *Resources) error 
 	c := eks.NewFromConfig(r.cfg, func(o *eks.Options) { o.Region = region })
 	var names []string
 	p := eks.NewListClustersPaginator(c, &eks.ListClustersInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *eks.ListClustersOutput) *string { return o.NextToken },
+		func(page *eks.ListClustersOutput) {
 			names = append(names, page.Clusters...)
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	for _, name := range names {
@@ -84,13 +82,11 @@ func (r *liveRun) eksAccessEntries(ctx context.Context, c *eks.Client, region, c
 	const list, describe, policies = "eks:ListAccessEntries", "eks:DescribeAccessEntry", "eks:ListAssociatedAccessPolicies"
 	var principals []string
 	p := eks.NewListAccessEntriesPaginator(c, &eks.ListAccessEntriesInput{ClusterName: aws.String(cluster)})
-	if err := r.eachPage(ctx, list, region, "cluster "+cluster, p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, list, region, "cluster "+cluster, p.HasMorePages, p.NextPage,
+		func(o *eks.ListAccessEntriesOutput) *string { return o.NextToken },
+		func(page *eks.ListAccessEntriesOutput) {
 			principals = append(principals, page.AccessEntries...)
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	for _, principal := range principals {
@@ -112,26 +108,23 @@ func (r *liveRun) eksAccessEntries(ctx context.Context, c *eks.Client, region, c
 			})
 		}
 		v := EKSListAssociatedAccessPoliciesOutput{ClusterName: cluster, PrincipalArn: principal, AssociatedAccessPolicies: []EKSAssociatedAccessPolicy{}}
-		ok := true
 		pp := eks.NewListAssociatedAccessPoliciesPaginator(c, &eks.ListAssociatedAccessPoliciesInput{
 			ClusterName: aws.String(cluster), PrincipalArn: aws.String(principal),
 		})
-		for pp.HasMorePages() {
-			page, err := pp.NextPage(ctx)
-			if err != nil {
-				ok = false
-				if err := r.failed(ctx, policies, region, item, err); err != nil {
-					return err
+		err = sdkPages(ctx, pp.HasMorePages, pp.NextPage,
+			func(o *eks.ListAssociatedAccessPoliciesOutput) *string { return o.NextToken },
+			func(page *eks.ListAssociatedAccessPoliciesOutput) {
+				for _, a := range page.AssociatedAccessPolicies {
+					ap := EKSAssociatedAccessPolicy{PolicyArn: str(a.PolicyArn), AssociatedAt: cliTime(a.AssociatedAt), ModifiedAt: cliTime(a.ModifiedAt)}
+					if s := a.AccessScope; s != nil {
+						ap.AccessScope = &EKSAccessScope{Type: string(s.Type), Namespaces: s.Namespaces}
+					}
+					v.AssociatedAccessPolicies = append(v.AssociatedAccessPolicies, ap)
 				}
-				break
-			}
-			for _, a := range page.AssociatedAccessPolicies {
-				ap := EKSAssociatedAccessPolicy{PolicyArn: str(a.PolicyArn), AssociatedAt: cliTime(a.AssociatedAt), ModifiedAt: cliTime(a.ModifiedAt)}
-				if s := a.AccessScope; s != nil {
-					ap.AccessScope = &EKSAccessScope{Type: string(s.Type), Namespaces: s.Namespaces}
-				}
-				v.AssociatedAccessPolicies = append(v.AssociatedAccessPolicies, ap)
-			}
+			})
+		ok := err == nil
+		if err := r.failed(ctx, policies, region, item, err); err != nil {
+			return err
 		}
 		if ok || len(v.AssociatedAccessPolicies) > 0 {
 			res.EKSAccessPolicies = append(res.EKSAccessPolicies, Output[EKSListAssociatedAccessPoliciesOutput]{
@@ -150,15 +143,13 @@ func (r *liveRun) eksPodIdentities(ctx context.Context, c *eks.Client, region, c
 	const list, describe = "eks:ListPodIdentityAssociations", "eks:DescribePodIdentityAssociation"
 	var ids []string
 	p := eks.NewListPodIdentityAssociationsPaginator(c, &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(cluster)})
-	if err := r.eachPage(ctx, list, region, "cluster "+cluster, p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, list, region, "cluster "+cluster, p.HasMorePages, p.NextPage,
+		func(o *eks.ListPodIdentityAssociationsOutput) *string { return o.NextToken },
+		func(page *eks.ListPodIdentityAssociationsOutput) {
 			for _, a := range page.Associations {
 				ids = append(ids, str(a.AssociationId))
 			}
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	for _, id := range ids {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 )
 
 // fakeAWS is an httptest server answering the calls of the live collector
@@ -44,6 +45,10 @@ type fakeAWS struct {
 	// eksAuthMode is the EKS cluster's authentication mode; "" means
 	// API_AND_CONFIG_MAP.
 	eksAuthMode string
+	// handlers replace fakeHandlers' answers to some calls.
+	handlers map[string]fakeHandler
+	// backoff is the retry backoff of config's retryer.
+	backoff fakeBackoff
 }
 
 // fault makes a call fail: the attempts numbered 1..times (every attempt
@@ -57,7 +62,7 @@ type fault struct {
 const fakeAccount = "111122223333"
 
 func newFakeAWS(t *testing.T) *fakeAWS {
-	f := &fakeAWS{t: t, calls: map[string]int{}, faults: map[string]fault{}}
+	f := &fakeAWS{t: t, calls: map[string]int{}, faults: map[string]fault{}, handlers: map[string]fakeHandler{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -99,7 +104,10 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, service, flt.code, flt.status)
 		return
 	}
-	h, ok := fakeHandlers[call]
+	h, ok := f.handlers[call]
+	if !ok {
+		h, ok = fakeHandlers[call]
+	}
 	if !ok {
 		f.t.Errorf("fake AWS: unexpected call %s %s %s", call, r.Method, r.URL)
 		writeError(w, service, "InvalidAction", http.StatusBadRequest)
@@ -470,18 +478,47 @@ var fakeHandlers = map[string]fakeHandler{
 	},
 }
 
-// fakeConfig loads the SDK configuration the way the CLI does, pointed at
-// the fake server, with static credentials and short backoffs.
+// config loads the SDK configuration the way the CLI does, pointed at
+// the fake server, with static credentials and a retryer that never
+// waits: the collector's retry bounds (retryBounds) in the standard mode,
+// whose backoff is f.backoff. The adaptive mode of LoadConfig adds a
+// client-side rate limit whose waits, after a throttled call, run on the
+// SDK's real clock (a second or two per call) and cannot be injected;
+// TestRetryer checks that LoadConfig's retryer has the same bounds.
 func (f *fakeAWS) config(t *testing.T, maxAttempts int) aws.Config {
 	t.Helper()
 	isolateAWSEnv(t)
-	cfg, err := LoadConfig(context.Background(), ConfigOptions{
-		EndpointURL: f.srv.URL, MaxAttempts: maxAttempts, MaxBackoff: 20 * time.Millisecond,
-	})
+	cfg, err := LoadConfig(context.Background(), ConfigOptions{EndpointURL: f.srv.URL, MaxAttempts: maxAttempts})
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(retryBounds(maxAttempts, 0), func(o *retry.StandardOptions) { o.Backoff = &f.backoff })
+	}
 	return cfg
+}
+
+// fakeBackoff is a retry backoff that waits for nothing and records the
+// waits the retryer asked for: the retries a collection made.
+type fakeBackoff struct {
+	mu sync.Mutex
+	// attempts are the attempts numbers that failed and were retried.
+	attempts []int
+}
+
+// BackoffDelay records the attempt and returns no wait.
+func (b *fakeBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.attempts = append(b.attempts, attempt)
+	return 0, nil
+}
+
+// retried returns the attempt numbers retried so far.
+func (b *fakeBackoff) retried() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]int(nil), b.attempts...)
 }
 
 // isolateAWSEnv gives the SDK static credentials and no shared

@@ -15,32 +15,26 @@ func (r *liveRun) glue(ctx context.Context, region string, res *Resources) error
 	c := glue.NewFromConfig(r.cfg, func(o *glue.Options) { o.Region = region })
 	ev := GlueGetDevEndpointsOutput{DevEndpoints: []GlueDevEndpoint{}}
 	ep := glue.NewGetDevEndpointsPaginator(c, &glue.GetDevEndpointsInput{})
-	if err := r.eachPage(ctx, endpoints, region, "", ep.HasMorePages, func(ctx context.Context) error {
-		page, err := ep.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, e := range page.DevEndpoints {
-			ev.DevEndpoints = append(ev.DevEndpoints, liveDevEndpoint(e))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, endpoints, region, "", ep.HasMorePages, ep.NextPage,
+		func(o *glue.GetDevEndpointsOutput) *string { return o.NextToken },
+		func(page *glue.GetDevEndpointsOutput) {
+			for _, e := range page.DevEndpoints {
+				ev.DevEndpoints = append(ev.DevEndpoints, liveDevEndpoint(e))
+			}
+		}); err != nil {
 		return err
 	}
 	res.GlueDevEndpoints = append(res.GlueDevEndpoints, Output[GlueGetDevEndpointsOutput]{Where: r.where(endpoints, region), Region: region, Value: ev})
 
 	jv := GlueGetJobsOutput{Jobs: []GlueJob{}}
 	jp := glue.NewGetJobsPaginator(c, &glue.GetJobsInput{})
-	if err := r.eachPage(ctx, jobs, region, "", jp.HasMorePages, func(ctx context.Context) error {
-		page, err := jp.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, j := range page.Jobs {
-			jv.Jobs = append(jv.Jobs, liveGlueJob(j))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, jobs, region, "", jp.HasMorePages, jp.NextPage,
+		func(o *glue.GetJobsOutput) *string { return o.NextToken },
+		func(page *glue.GetJobsOutput) {
+			for _, j := range page.Jobs {
+				jv.Jobs = append(jv.Jobs, liveGlueJob(j))
+			}
+		}); err != nil {
 		return err
 	}
 	res.GlueJobs = append(res.GlueJobs, Output[GlueGetJobsOutput]{Where: r.where(jobs, region), Region: region, Value: jv})

@@ -21,12 +21,11 @@ import (
 func (r *liveRun) authorizationDetails(ctx context.Context) (*AuthorizationDetails, error) {
 	d := &AuthorizationDetails{}
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(r.iam, &iam.GetAccountAuthorizationDetailsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s (%s): %w", GAADCall, r.place(""), err)
-		}
-		mergeDetails(d, liveAuthorizationDetails(page))
+	err := sdkPages(ctx, p.HasMorePages, p.NextPage,
+		func(o *iam.GetAccountAuthorizationDetailsOutput) *string { return o.Marker },
+		func(page *iam.GetAccountAuthorizationDetailsOutput) { mergeDetails(d, liveAuthorizationDetails(page)) })
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", GAADCall, r.place(""), err)
 	}
 	return d, nil
 }

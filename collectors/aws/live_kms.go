@@ -16,17 +16,14 @@ func (r *liveRun) kms(ctx context.Context, region string, res *Resources) error 
 	c := kms.NewFromConfig(r.cfg, func(o *kms.Options) { o.Region = region })
 	v := KMSListKeysOutput{Keys: []KMSKeyListEntry{}}
 	p := kms.NewListKeysPaginator(c, &kms.ListKeysInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, list, region, "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *kms.ListKeysOutput) *string { return o.NextMarker },
+		func(page *kms.ListKeysOutput) {
+			for _, k := range page.Keys {
+				v.Keys = append(v.Keys, KMSKeyListEntry{KeyID: str(k.KeyId), KeyArn: str(k.KeyArn)})
 			}
-			break
-		}
-		for _, k := range page.Keys {
-			v.Keys = append(v.Keys, KMSKeyListEntry{KeyID: str(k.KeyId), KeyArn: str(k.KeyArn)})
-		}
+		}); err != nil {
+		return err
 	}
 	res.KMSKeys = append(res.KMSKeys, Output[KMSListKeysOutput]{Where: r.where(list, region), Region: region, Value: v})
 	for _, k := range v.Keys {

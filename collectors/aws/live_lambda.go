@@ -16,17 +16,14 @@ func (r *liveRun) lambda(ctx context.Context, region string, res *Resources) err
 	c := lambda.NewFromConfig(r.cfg, func(o *lambda.Options) { o.Region = region })
 	v := LambdaListFunctionsOutput{Functions: []LambdaFunctionConfiguration{}}
 	p := lambda.NewListFunctionsPaginator(c, &lambda.ListFunctionsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, list, region, "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *lambda.ListFunctionsOutput) *string { return o.NextMarker },
+		func(page *lambda.ListFunctionsOutput) {
+			for _, f := range page.Functions {
+				v.Functions = append(v.Functions, liveFunction(f))
 			}
-			break
-		}
-		for _, f := range page.Functions {
-			v.Functions = append(v.Functions, liveFunction(f))
-		}
+		}); err != nil {
+		return err
 	}
 	res.LambdaFunctions = append(res.LambdaFunctions, Output[LambdaListFunctionsOutput]{
 		Where: r.where(list, region), Region: region, Value: v,

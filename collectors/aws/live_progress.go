@@ -2,44 +2,31 @@ package aws
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
 	"sync"
-	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
-	"golang.org/x/term"
+
+	"github.com/blastradius/blastradius/collectors"
 )
 
-// IsTerminal reports whether w is a terminal, where a progress line may be
-// shown (LiveOptions.Progress).
-func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// progressEvery bounds how often the progress line is rewritten.
-const progressEvery = 100 * time.Millisecond
+// ProgressStage is the Stage of the progress events of a collection.
+const ProgressStage = "collecting"
 
 // progress counts the API calls of a collection (each page of a listing
-// is a call) and shows the count on w, rewriting one line in place. A nil
-// w shows nothing.
+// is a call) and the accounts of an organization, and publishes every
+// change as a collectors.Progress event to fn (LiveOptions.Progress),
+// one at a time. A nil fn publishes nothing.
 type progress struct {
-	w io.Writer
+	fn collectors.ProgressFunc
 
-	mu    sync.Mutex
-	calls int
-	// accounts and accountsDone count the accounts of an organization;
-	// accounts is 0 when one account is collected.
-	accounts, accountsDone int
-	last                   time.Time
-	shown                  bool
-	latest                 string
+	mu sync.Mutex
+	ev collectors.Progress
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w} }
+func newProgress(fn collectors.ProgressFunc) *progress {
+	return &progress{fn: fn, ev: collectors.Progress{Stage: ProgressStage, Unit: "accounts"}}
+}
 
 // middleware adds the call counter to an SDK client's stack.
 func (p *progress) middleware(stack *middleware.Stack) error {
@@ -53,55 +40,37 @@ func (p *progress) middleware(stack *middleware.Stack) error {
 		}), middleware.After)
 }
 
-// call counts one finished call and refreshes the line now and then.
+// call counts one finished call.
 func (p *progress) call(service, operation, region string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.calls++
-	p.latest = service + " " + operation + " " + region
-	if p.w == nil || time.Since(p.last) < progressEvery {
-		return
-	}
-	p.show()
-}
-
-func (p *progress) show() {
-	p.last = time.Now()
-	p.shown = true
-	fmt.Fprintf(p.w, "\r\033[Kcollecting: %s%d calls done (last: %s)", p.accountCount(), p.calls, p.latest)
-}
-
-// accountCount is "2/5 accounts, " for an organization, else "".
-func (p *progress) accountCount() string {
-	if p.accounts == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d/%d accounts, ", p.accountsDone, p.accounts)
+	p.update(func(ev *collectors.Progress) {
+		ev.Requests++
+		ev.Latest = service + " " + operation + " " + region
+	})
 }
 
 // setAccounts sets how many accounts the collection reads.
 func (p *progress) setAccounts(n int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.accounts = n
+	p.update(func(ev *collectors.Progress) { ev.Total = n })
 }
 
-// accountDone counts one account read (or given up) and shows it.
+// accountDone counts one account read (or given up).
 func (p *progress) accountDone() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.accountsDone++
-	if p.w != nil {
-		p.show()
-	}
+	p.update(func(ev *collectors.Progress) { ev.Done++ })
 }
 
-// done shows the final count and ends the line.
+// done publishes the final event.
 func (p *progress) done() {
+	p.update(func(ev *collectors.Progress) { ev.Final = true })
+}
+
+// update changes the event and publishes it. The lock keeps the events in
+// order and fn called one at a time; the deferred unlock keeps a
+// panicking fn from blocking the other goroutines.
+func (p *progress) update(change func(*collectors.Progress)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.w == nil {
-		return
+	change(&p.ev)
+	if p.fn != nil {
+		p.fn(p.ev)
 	}
-	fmt.Fprintf(p.w, "\r\033[Kcollecting: %s%d calls done\n", p.accountCount(), p.calls)
 }

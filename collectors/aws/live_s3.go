@@ -37,20 +37,17 @@ func (r *liveRun) s3(ctx context.Context, res *Resources) error {
 	c := r.s3Client(r.home)
 	v := S3ListBucketsOutput{Buckets: []S3Bucket{}}
 	p := s3.NewListBucketsPaginator(c, &s3.ListBucketsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, list, "", "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, list, "", "", p.HasMorePages, p.NextPage,
+		func(o *s3.ListBucketsOutput) *string { return o.ContinuationToken },
+		func(page *s3.ListBucketsOutput) {
+			if page.Owner != nil && v.Owner == nil {
+				v.Owner = &S3Owner{DisplayName: str(page.Owner.DisplayName), ID: str(page.Owner.ID)}
 			}
-			break
-		}
-		if page.Owner != nil && v.Owner == nil {
-			v.Owner = &S3Owner{DisplayName: str(page.Owner.DisplayName), ID: str(page.Owner.ID)}
-		}
-		for _, b := range page.Buckets {
-			v.Buckets = append(v.Buckets, S3Bucket{Name: str(b.Name), CreationDate: cliTime(b.CreationDate), BucketRegion: str(b.BucketRegion)})
-		}
+			for _, b := range page.Buckets {
+				v.Buckets = append(v.Buckets, S3Bucket{Name: str(b.Name), CreationDate: cliTime(b.CreationDate), BucketRegion: str(b.BucketRegion)})
+			}
+		}); err != nil {
+		return err
 	}
 	res.S3Buckets = append(res.S3Buckets, Output[S3ListBucketsOutput]{Where: r.where(list, ""), Value: v})
 	for _, b := range v.Buckets {

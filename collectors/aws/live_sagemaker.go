@@ -15,16 +15,13 @@ func (r *liveRun) sageMaker(ctx context.Context, region string, res *Resources) 
 	c := sagemaker.NewFromConfig(r.cfg, func(o *sagemaker.Options) { o.Region = region })
 	var names []string
 	p := sagemaker.NewListNotebookInstancesPaginator(c, &sagemaker.ListNotebookInstancesInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, nb := range page.NotebookInstances {
-			names = append(names, str(nb.NotebookInstanceName))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *sagemaker.ListNotebookInstancesOutput) *string { return o.NextToken },
+		func(page *sagemaker.ListNotebookInstancesOutput) {
+			for _, nb := range page.NotebookInstances {
+				names = append(names, str(nb.NotebookInstanceName))
+			}
+		}); err != nil {
 		return err
 	}
 	for _, name := range names {

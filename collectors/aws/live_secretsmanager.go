@@ -16,17 +16,14 @@ func (r *liveRun) secretsManager(ctx context.Context, region string, res *Resour
 	c := secretsmanager.NewFromConfig(r.cfg, func(o *secretsmanager.Options) { o.Region = region })
 	v := SecretsManagerListSecretsOutput{SecretList: []SecretsManagerSecretListEntry{}}
 	p := secretsmanager.NewListSecretsPaginator(c, &secretsmanager.ListSecretsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, list, region, "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *secretsmanager.ListSecretsOutput) *string { return o.NextToken },
+		func(page *secretsmanager.ListSecretsOutput) {
+			for _, s := range page.SecretList {
+				v.SecretList = append(v.SecretList, liveSecret(s))
 			}
-			break
-		}
-		for _, s := range page.SecretList {
-			v.SecretList = append(v.SecretList, liveSecret(s))
-		}
+		}); err != nil {
+		return err
 	}
 	res.Secrets = append(res.Secrets, Output[SecretsManagerListSecretsOutput]{Where: r.where(list, region), Region: region, Value: v})
 	for _, s := range v.SecretList {

@@ -14,17 +14,14 @@ func (r *liveRun) sns(ctx context.Context, region string, res *Resources) error 
 	c := sns.NewFromConfig(r.cfg, func(o *sns.Options) { o.Region = region })
 	v := SNSListTopicsOutput{Topics: []SNSTopic{}}
 	p := sns.NewListTopicsPaginator(c, &sns.ListTopicsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if err := r.failed(ctx, list, region, "", err); err != nil {
-				return err
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *sns.ListTopicsOutput) *string { return o.NextToken },
+		func(page *sns.ListTopicsOutput) {
+			for _, t := range page.Topics {
+				v.Topics = append(v.Topics, SNSTopic{TopicArn: str(t.TopicArn)})
 			}
-			break
-		}
-		for _, t := range page.Topics {
-			v.Topics = append(v.Topics, SNSTopic{TopicArn: str(t.TopicArn)})
-		}
+		}); err != nil {
+		return err
 	}
 	res.SNSTopics = append(res.SNSTopics, Output[SNSListTopicsOutput]{Where: r.where(list, region), Region: region, Value: v})
 	for _, t := range v.Topics {

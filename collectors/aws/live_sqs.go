@@ -22,13 +22,11 @@ func (r *liveRun) sqs(ctx context.Context, region string, res *Resources) error 
 	c := sqs.NewFromConfig(r.cfg, func(o *sqs.Options) { o.Region = region })
 	var urls []string
 	p := sqs.NewListQueuesPaginator(c, &sqs.ListQueuesInput{})
-	if err := r.eachPage(ctx, list, region, "", p.HasMorePages, func(ctx context.Context) error {
-		page, err := p.NextPage(ctx)
-		if err == nil {
+	if err := listPages(ctx, r, list, region, "", p.HasMorePages, p.NextPage,
+		func(o *sqs.ListQueuesOutput) *string { return o.NextToken },
+		func(page *sqs.ListQueuesOutput) {
 			urls = append(urls, page.QueueUrls...)
-		}
-		return err
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	v := SQSListQueuesOutput{QueueUrls: []string{}}

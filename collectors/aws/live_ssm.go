@@ -16,36 +16,30 @@ func (r *liveRun) ssm(ctx context.Context, region string, res *Resources) error 
 	c := ssm.NewFromConfig(r.cfg, func(o *ssm.Options) { o.Region = region })
 	iv := SSMDescribeInstanceInformationOutput{InstanceInformationList: []SSMInstanceInformation{}}
 	ip := ssm.NewDescribeInstanceInformationPaginator(c, &ssm.DescribeInstanceInformationInput{})
-	if err := r.eachPage(ctx, instances, region, "", ip.HasMorePages, func(ctx context.Context) error {
-		page, err := ip.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, i := range page.InstanceInformationList {
-			iv.InstanceInformationList = append(iv.InstanceInformationList, liveInstanceInformation(i))
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, instances, region, "", ip.HasMorePages, ip.NextPage,
+		func(o *ssm.DescribeInstanceInformationOutput) *string { return o.NextToken },
+		func(page *ssm.DescribeInstanceInformationOutput) {
+			for _, i := range page.InstanceInformationList {
+				iv.InstanceInformationList = append(iv.InstanceInformationList, liveInstanceInformation(i))
+			}
+		}); err != nil {
 		return err
 	}
 	res.SSMInstances = append(res.SSMInstances, Output[SSMDescribeInstanceInformationOutput]{Where: r.where(instances, region), Region: region, Value: iv})
 
 	pv := SSMDescribeParametersOutput{Parameters: []SSMParameterMetadata{}}
 	pp := ssm.NewDescribeParametersPaginator(c, &ssm.DescribeParametersInput{})
-	if err := r.eachPage(ctx, params, region, "", pp.HasMorePages, func(ctx context.Context) error {
-		page, err := pp.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range page.Parameters {
-			pv.Parameters = append(pv.Parameters, SSMParameterMetadata{
-				Name: str(p.Name), ARN: str(p.ARN), Type: string(p.Type), KeyID: str(p.KeyId),
-				LastModifiedDate: cliTime(p.LastModifiedDate), LastModifiedUser: str(p.LastModifiedUser),
-				Description: str(p.Description), Version: p.Version, Tier: string(p.Tier), DataType: str(p.DataType),
-			})
-		}
-		return nil
-	}); err != nil {
+	if err := listPages(ctx, r, params, region, "", pp.HasMorePages, pp.NextPage,
+		func(o *ssm.DescribeParametersOutput) *string { return o.NextToken },
+		func(page *ssm.DescribeParametersOutput) {
+			for _, p := range page.Parameters {
+				pv.Parameters = append(pv.Parameters, SSMParameterMetadata{
+					Name: str(p.Name), ARN: str(p.ARN), Type: string(p.Type), KeyID: str(p.KeyId),
+					LastModifiedDate: cliTime(p.LastModifiedDate), LastModifiedUser: str(p.LastModifiedUser),
+					Description: str(p.Description), Version: p.Version, Tier: string(p.Tier), DataType: str(p.DataType),
+				})
+			}
+		}); err != nil {
 		return err
 	}
 	res.SSMParameters = append(res.SSMParameters, Output[SSMDescribeParametersOutput]{Where: r.where(params, region), Region: region, Value: pv})

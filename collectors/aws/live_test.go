@@ -13,6 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -135,7 +139,7 @@ func TestLiveCollectsTheFakeAccount(t *testing.T) {
 	if got := nodes[fakeARN("user", "auditor")].Tags["team"]; got != "security" {
 		t.Errorf("auditor tags: %v", nodes[fakeARN("user", "auditor")].Tags)
 	}
-	if !bot.IsNonHuman() || bot.Properties["active_access_keys"] != "1" {
+	if keys := bot.Credentials; !bot.IsNonHuman() || len(keys) != 3 || !keys[1].Active || keys[2].Active {
 		t.Errorf("ci-bot from the credential report: %+v", bot)
 	}
 	if got := nodes["aws:account:"+fakeAccount].Properties["root_mfa_active"]; got != "true" {
@@ -344,10 +348,6 @@ func TestLiveThrottlingIsRetried(t *testing.T) {
 	if _, err := collectFake(t, baseline, 0, LiveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// The subtests run in parallel: after a throttle, the adaptive retry
-	// mode makes the client wait for its slowed rate (a second or two).
-	// Their configurations are loaded here, since a parallel test cannot
-	// set the environment.
 	for _, tc := range []struct {
 		call, code string
 		status     int
@@ -361,17 +361,18 @@ func TestLiveThrottlingIsRetried(t *testing.T) {
 		{"secretsmanager:ListSecrets", "ThrottlingException", 400},
 		{"sns:GetTopicAttributes", "Throttling", 400},
 	} {
-		f := newFakeAWS(t)
-		f.fail(tc.call, tc.code, tc.status, 2)
-		cfg := f.config(t, 0)
 		t.Run(tc.call, func(t *testing.T) {
-			t.Parallel()
-			frag, err := NewLive(cfg, LiveOptions{Regions: []string{"us-east-1"}, PollInterval: time.Millisecond}).Collect(context.Background())
+			f := newFakeAWS(t)
+			f.fail(tc.call, tc.code, tc.status, 2)
+			frag, err := collectFake(t, f, 0, LiveOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got, want := f.count(tc.call), baseline.count(tc.call)+2; got != want {
 				t.Errorf("%s answered %d times, want %d (two throttled attempts retried)", tc.call, got, want)
+			}
+			if got := f.backoff.retried(); !reflect.DeepEqual(got, []int{1, 2}) {
+				t.Errorf("backoffs asked after attempts %v, want after attempts 1 and 2", got)
 			}
 			if len(frag.Source.Gaps) != 0 {
 				t.Errorf("gaps after retries: %+v", frag.Source.Gaps)
@@ -404,6 +405,9 @@ func TestLiveThrottlingExhaustedIsAGap(t *testing.T) {
 	}
 	if got := f.count("kms:ListKeys"); got != 3 {
 		t.Errorf("ListKeys tried %d times, want 3 (MaxAttempts)", got)
+	}
+	if got := f.backoff.retried(); !reflect.DeepEqual(got, []int{1, 2}) {
+		t.Errorf("backoffs asked after attempts %v, want after attempts 1 and 2 (the third is the last)", got)
 	}
 	want := []graphmodel.Gap{{What: "kms:ListKeys", Reason: "ThrottlingException", Where: "account " + fakeAccount + " region us-east-1"}}
 	if !reflect.DeepEqual(frag.Source.Gaps, want) {
@@ -675,10 +679,12 @@ func TestLiveRegions(t *testing.T) {
 	})
 }
 
+// TestLiveProgress: every call is published, in order, and the last
+// event is the final one, with every call counted.
 func TestLiveProgress(t *testing.T) {
 	f := newFakeAWS(t)
-	var out bytes.Buffer
-	if _, err := collectFake(t, f, 0, LiveOptions{Progress: &out}); err != nil {
+	var events []collectors.Progress
+	if _, err := collectFake(t, f, 0, LiveOptions{Progress: func(ev collectors.Progress) { events = append(events, ev) }}); err != nil {
 		t.Fatal(err)
 	}
 	total := 0
@@ -687,11 +693,44 @@ func TestLiveProgress(t *testing.T) {
 		total += n
 	}
 	f.mu.Unlock()
-	if want := "collecting: " + itoa(total) + " calls done\n"; !strings.HasSuffix(out.String(), want) {
-		t.Errorf("progress ends with %q, want %q", tail(out.String(), 60), want)
+	if len(events) != total+1 {
+		t.Fatalf("%d events for %d calls, want one per call and the final one", len(events), total)
 	}
-	if IsTerminal(&out) {
-		t.Error("a buffer is not a terminal")
+	for i, ev := range events[:total] {
+		if ev.Stage != ProgressStage || ev.Requests != i+1 || ev.Final || ev.Total != 0 {
+			t.Fatalf("event %d = %+v, want call %d of stage %q", i, ev, i+1, ProgressStage)
+		}
+	}
+	if last := events[total]; !last.Final || last.Requests != total {
+		t.Errorf("last event %+v, want the final one with %d calls", last, total)
+	}
+	if !strings.HasPrefix(events[0].Latest, "STS GetCallerIdentity ") {
+		t.Errorf("first call %q, want sts:GetCallerIdentity", events[0].Latest)
+	}
+}
+
+// TestLiveRegionPanics: a region whose collection panics (here in the
+// progress function, on a Lambda call of that region) becomes a gap; the other
+// regions and the account are collected.
+func TestLiveRegionPanics(t *testing.T) {
+	f := newFakeAWS(t)
+	panicked := false
+	progress := func(ev collectors.Progress) {
+		if !panicked && ev.Latest == "Lambda ListFunctions eu-west-1" {
+			panicked = true
+			panic("renderer bug")
+		}
+	}
+	frag, err := collectFake(t, f, 0, LiveOptions{Regions: []string{"us-east-1", "eu-west-1"}, Concurrency: 1, Progress: progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []graphmodel.Gap{{What: "collect region", Reason: "panicked: renderer bug", Where: "account " + fakeAccount + " region eu-west-1"}}
+	if !reflect.DeepEqual(frag.Source.Gaps, want) {
+		t.Errorf("gaps:\n got %+v\nwant %+v", frag.Source.Gaps, want)
+	}
+	if _, ok := nodeIndex(frag)[fakeFnA]; !ok {
+		t.Error("region us-east-1 was not collected")
 	}
 }
 
@@ -714,11 +753,61 @@ func TestLoadConfigRejectsBadEndpoint(t *testing.T) {
 	}
 }
 
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
+// TestRetryer checks the retryer LoadConfig gives every client, without
+// waiting on it: the adaptive mode, the attempts and the longest backoff
+// asked for (or the defaults), the throttling errors retried, and no
+// retry quota to run out of.
+func TestRetryer(t *testing.T) {
+	isolateAWSEnv(t)
+	throttles := []string{"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"}
+	for _, tc := range []struct {
+		name        string
+		opts        ConfigOptions
+		maxAttempts int
+		maxBackoff  time.Duration
+	}{
+		{name: "defaults", maxAttempts: DefaultMaxAttempts, maxBackoff: DefaultMaxBackoff},
+		{name: "bounds", opts: ConfigOptions{MaxAttempts: 3, MaxBackoff: 50 * time.Millisecond}, maxAttempts: 3, maxBackoff: 50 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := LoadConfig(context.Background(), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := cfg.Retryer()
+			if _, ok := r.(*retry.AdaptiveMode); !ok {
+				t.Fatalf("retryer %T, want the adaptive mode", r)
+			}
+			if r.MaxAttempts() != tc.maxAttempts {
+				t.Errorf("max attempts %d, want %d", r.MaxAttempts(), tc.maxAttempts)
+			}
+			for _, code := range throttles {
+				if !r.IsErrorRetryable(&smithy.GenericAPIError{Code: code}) {
+					t.Errorf("%s is not retried", code)
+				}
+			}
+			if r.IsErrorRetryable(&smithy.GenericAPIError{Code: "AccessDenied"}) {
+				t.Error("AccessDenied is retried")
+			}
+			var longest time.Duration
+			for attempt := 1; attempt <= 50; attempt++ {
+				d, err := r.RetryDelay(attempt, &smithy.GenericAPIError{Code: "Throttling"})
+				if err != nil || d < 0 || d > tc.maxBackoff {
+					t.Fatalf("attempt %d: delay %v, %v; want at most %v", attempt, d, err, tc.maxBackoff)
+				}
+				longest = max(longest, d)
+			}
+			if longest == 0 {
+				t.Error("the backoff never waits")
+			}
+			// The standard mode's quota (500, 5 per retry) would refuse
+			// the 101st retry never released.
+			for i := range 1000 {
+				if _, err := r.GetRetryToken(context.Background(), &smithy.GenericAPIError{Code: "Throttling"}); err != nil {
+					t.Fatalf("retry %d refused: %v", i+1, err)
+				}
+			}
+		})
 	}
-	return s[len(s)-n:]
 }

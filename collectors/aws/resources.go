@@ -52,10 +52,10 @@ func (c *converter) resource(l loc, s resourceSpec) (*graphmodel.Node, error) {
 		region = f.Region
 	}
 	if n, ok := c.nodes[s.arn]; ok {
-		if n.Kind != graphmodel.KindAWSResource || n.Prop("service") != s.service || n.Prop("type") != s.typ {
+		if n.Kind != graphmodel.KindAWSResource || n.Prop(graphmodel.PropService) != s.service || n.Prop(graphmodel.PropType) != s.typ {
 			return nil, l.bad("%s is already defined as %s at %s", s.arn, describe(n), c.nodePlace[s.arn].relativeTo(l))
 		}
-		n.SetProp("region", mergeProp(n.Prop("region"), region))
+		n.SetProp(graphmodel.PropRegion, mergeProp(n.Prop(graphmodel.PropRegion), region))
 		for k, v := range s.tags {
 			if n.Tags == nil {
 				n.Tags = map[string]string{}
@@ -79,9 +79,10 @@ func (c *converter) resource(l loc, s resourceSpec) (*graphmodel.Node, error) {
 		ID: s.arn, Kind: graphmodel.KindAWSResource, Provider: graphmodel.ProviderAWS,
 		Name: name, Scope: graphmodel.AWSAccountScope(account), Tags: s.tags,
 	}
-	n.SetProp("service", s.service)
-	n.SetProp("type", s.typ)
-	n.SetProp("region", region)
+	n.SetProp(graphmodel.PropService, s.service)
+	n.SetProp(graphmodel.PropType, s.typ)
+	n.SetProp(graphmodel.PropRegion, region)
+	n.SetProp(graphmodel.PropResourceClass, string(resourceClass(s.service, s.typ)))
 	c.nodes[s.arn] = n
 	c.nodePlace[s.arn] = l
 	key := nameKey(s.service, s.typ, name)
@@ -100,7 +101,7 @@ func mergeProp(old, v string) string {
 // describe names a node for messages: "aws.role arn:…" or "lambda function arn:…".
 func describe(n *graphmodel.Node) string {
 	if n.Kind == graphmodel.KindAWSResource {
-		return n.Prop("service") + " " + n.Prop("type") + " " + n.ID
+		return n.Prop(graphmodel.PropService) + " " + n.Prop(graphmodel.PropType) + " " + n.ID
 	}
 	return string(n.Kind) + " " + n.ID
 }
@@ -112,7 +113,7 @@ func nameKey(service, typ, name string) string { return service + "\x00" + typ +
 func (c *converter) byName(service, typ, name, region string) (*graphmodel.Node, bool) {
 	var found *graphmodel.Node
 	for _, n := range c.named[nameKey(service, typ, name)] {
-		if region != "" && n.Prop("region") != region {
+		if region != "" && n.Prop(graphmodel.PropRegion) != region {
 			continue
 		}
 		if found != nil {

@@ -106,7 +106,7 @@ func (c *converter) cloudFormation(r *Resources) error {
 		if s.StackSetID != "" {
 			byID[s.StackSetID] = n
 		}
-		n.SetProp("execution_role_name", s.ExecutionRoleName)
+		n.SetProp(graphmodel.PropAWSExecutionRoleName, s.ExecutionRoleName)
 		if err := c.carriesRole(l.field("AdministrationRoleARN"), n.ID, s.AdministrationRoleARN); err != nil {
 			return err
 		}

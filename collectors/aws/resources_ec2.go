@@ -171,7 +171,7 @@ func (c *converter) ec2Instances(r *Resources) error {
 					continue
 				}
 				profile := inst.IamInstanceProfile.Arn
-				n.SetProp("instance_profile", profile)
+				n.SetProp(graphmodel.PropAWSInstanceProfile, profile)
 				for _, role := range c.profileRolesOf(l.field("IamInstanceProfile Arn"), n.ID, profile, "") {
 					c.edge(n.ID, graphmodel.EdgeCarriesRole, role)
 				}
@@ -209,7 +209,7 @@ func (c *converter) launchTemplates(r *Resources) error {
 				return err
 			}
 			if t.DefaultVersionNumber != 0 {
-				n.SetProp("default_version", strconv.FormatInt(t.DefaultVersionNumber, 10))
+				n.SetProp(graphmodel.PropAWSDefaultVersion, strconv.FormatInt(t.DefaultVersionNumber, 10))
 			}
 			byID[t.LaunchTemplateID] = n
 		}
@@ -237,7 +237,7 @@ func (c *converter) launchTemplates(r *Resources) error {
 			}
 			version := strconv.FormatInt(v.VersionNumber, 10)
 			if v.DefaultVersion {
-				n.SetProp("default_version", mergeProp(n.Prop("default_version"), version))
+				n.SetProp(graphmodel.PropAWSDefaultVersion, mergeProp(n.Prop(graphmodel.PropAWSDefaultVersion), version))
 			}
 			p := v.LaunchTemplateData.IamInstanceProfile
 			if p == nil {
@@ -248,8 +248,8 @@ func (c *converter) launchTemplates(r *Resources) error {
 			for _, role := range roles {
 				c.edge(n.ID, graphmodel.EdgeCarriesRole, role)
 			}
-			if len(roles) > 0 && (v.DefaultVersion || n.Prop("default_version") == version) {
-				n.SetProp("default_role", roles[0])
+			if len(roles) > 0 && (v.DefaultVersion || n.Prop(graphmodel.PropAWSDefaultVersion) == version) {
+				n.SetProp(graphmodel.PropAWSDefaultRole, roles[0])
 			}
 		}
 	}

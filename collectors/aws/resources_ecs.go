@@ -92,7 +92,7 @@ func (c *converter) ecs(r *Resources) error {
 		if err != nil {
 			return err
 		}
-		n.SetProp("execution_role", td.ExecutionRoleArn)
+		n.SetProp(graphmodel.PropAWSExecutionRole, td.ExecutionRoleArn)
 		if err := c.carriesRole(l.field("taskRoleArn"), n.ID, td.TaskRoleArn); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (c *converter) ecs(r *Resources) error {
 			if err := c.carriesRole(l.field("roleArn"), n.ID, s.RoleArn); err != nil {
 				return err
 			}
-			n.SetProp("task_definition", s.TaskDefinition)
+			n.SetProp(graphmodel.PropAWSTaskDefinition, s.TaskDefinition)
 			if role, ok := taskRoles[s.TaskDefinition]; ok {
 				// The task definition's gap, if any, already reports the role.
 				c.edge(n.ID, graphmodel.EdgeCarriesRole, role)

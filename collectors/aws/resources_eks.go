@@ -1,5 +1,7 @@
 package aws
 
+import "github.com/blastradius/blastradius/graphmodel"
+
 // EKSDescribeClusterOutput is the output of aws eks describe-cluster, one
 // per cluster.
 type EKSDescribeClusterOutput struct {
@@ -64,7 +66,7 @@ func (c *converter) eks(r *Resources) error {
 			return err
 		}
 		if cl.Identity != nil && cl.Identity.OIDC != nil {
-			n.SetProp("oidc_issuer", cl.Identity.OIDC.Issuer)
+			n.SetProp(graphmodel.PropAWSOIDCIssuer, cl.Identity.OIDC.Issuer)
 		}
 		if err := c.carriesRole(l.field("roleArn"), n.ID, cl.RoleArn); err != nil {
 			return err

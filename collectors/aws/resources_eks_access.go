@@ -113,12 +113,12 @@ func (c *converter) eksAccessEntries(r *Resources) (map[string]*graphmodel.Node,
 		if e.ClusterName == "" || e.PrincipalArn == "" {
 			return nil, l.bad("clusterName and principalArn are required")
 		}
-		n.SetProp("cluster", e.ClusterName)
-		n.SetProp("principal_arn", e.PrincipalArn)
-		n.SetProp("kubernetes_username", e.Username)
-		n.SetProp("kubernetes_groups", strings.Join(sorted(e.KubernetesGroups), ","))
-		n.SetProp("entry_type", e.Type)
-		entries[entryKey(n.Prop("region"), e.ClusterName, e.PrincipalArn)] = n
+		n.SetProp(graphmodel.PropAWSCluster, e.ClusterName)
+		n.SetProp(graphmodel.PropAWSPrincipalARN, e.PrincipalArn)
+		n.SetProp(graphmodel.PropAWSKubernetesUsername, e.Username)
+		n.SetProp(graphmodel.PropAWSKubernetesGroups, strings.Join(sorted(e.KubernetesGroups), ","))
+		n.SetProp(graphmodel.PropAWSEntryType, e.Type)
+		entries[entryKey(n.Prop(graphmodel.PropRegion), e.ClusterName, e.PrincipalArn)] = n
 	}
 	return entries, nil
 }
@@ -142,7 +142,7 @@ func (c *converter) eksAccessPolicies(r *Resources, entries map[string]*graphmod
 			continue
 		}
 		var list []string
-		if old := n.Prop("access_policies"); old != "" {
+		if old := n.Prop(graphmodel.PropAWSAccessPolicies); old != "" {
 			list = strings.Split(old, " ")
 		}
 		for j, p := range v.AssociatedAccessPolicies {
@@ -152,7 +152,7 @@ func (c *converter) eksAccessPolicies(r *Resources, entries map[string]*graphmod
 			}
 			list = append(list, entry)
 		}
-		n.SetProp("access_policies", strings.Join(dedupeSorted(list), " "))
+		n.SetProp(graphmodel.PropAWSAccessPolicies, strings.Join(dedupeSorted(list), " "))
 	}
 	return nil
 }
@@ -194,13 +194,13 @@ func (c *converter) eksPodIdentities(r *Resources) error {
 			return l.bad("clusterName, namespace and serviceAccount are required")
 		}
 		sa, _ := graphmodel.K8sServiceAccount(a.ClusterName, a.Namespace, a.ServiceAccount)
-		n.SetProp("cluster", a.ClusterName)
-		n.SetProp("namespace", a.Namespace)
-		n.SetProp("service_account", a.ServiceAccount)
-		n.SetProp("k8s_service_account", sa)
-		n.SetProp("role_arn", a.RoleArn)
-		n.SetProp("target_role_arn", a.TargetRoleArn)
-		n.SetProp("owner_arn", a.OwnerArn)
+		n.SetProp(graphmodel.PropAWSCluster, a.ClusterName)
+		n.SetProp(graphmodel.PropAWSNamespace, a.Namespace)
+		n.SetProp(graphmodel.PropAWSServiceAccount, a.ServiceAccount)
+		n.SetProp(graphmodel.PropAWSK8sServiceAccount, sa)
+		n.SetProp(graphmodel.PropAWSRoleARN, a.RoleArn)
+		n.SetProp(graphmodel.PropAWSTargetRoleARN, a.TargetRoleArn)
+		n.SetProp(graphmodel.PropAWSOwnerARN, a.OwnerArn)
 		if err := c.sessionPolicy(l.field("policy"), n, a.Policy); err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (c *converter) sessionPolicy(l loc, n *graphmodel.Node, text string) error 
 func onlyEntry(entries map[string]*graphmodel.Node, cluster, principal string) *graphmodel.Node {
 	var found *graphmodel.Node
 	for _, n := range entries {
-		if n.Prop("cluster") == cluster && n.Prop("principal_arn") == principal {
+		if n.Prop(graphmodel.PropAWSCluster) == cluster && n.Prop(graphmodel.PropAWSPrincipalARN) == principal {
 			if found != nil {
 				return nil
 			}

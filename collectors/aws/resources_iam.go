@@ -35,7 +35,7 @@ func (c *converter) oidcProviders(r *Resources) error {
 			if err != nil {
 				return err
 			}
-			n.SetProp("url", url)
+			n.SetProp(graphmodel.PropAWSURL, url)
 		}
 	}
 	return nil
@@ -82,12 +82,12 @@ func (c *converter) samlProviders(r *Resources) error {
 					ID: p.Arn, Kind: graphmodel.KindAWSFederatedPrincipal, Provider: graphmodel.KindAWSFederatedPrincipal.Provider(),
 					Name: "SAML users of " + p.Arn, Scope: graphmodel.AWSAccountScope(f.Account), Aliases: []string{p.Arn},
 				}
-				n.SetProp("federation", "saml")
+				n.SetProp(graphmodel.PropAWSFederation, "saml")
 				c.nodes[p.Arn] = n
 				c.nodePlace[p.Arn] = l
 			}
-			n.SetProp("create_date", mergeProp(n.Prop("create_date"), string(p.CreateDate)))
-			n.SetProp("valid_until", mergeProp(n.Prop("valid_until"), string(p.ValidUntil)))
+			n.SetProp(graphmodel.PropCreated, mergeProp(n.Prop(graphmodel.PropCreated), string(p.CreateDate)))
+			n.SetProp(graphmodel.PropAWSValidUntil, mergeProp(n.Prop(graphmodel.PropAWSValidUntil), string(p.ValidUntil)))
 		}
 	}
 	return nil

@@ -3,6 +3,8 @@ package aws
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/blastradius/blastradius/graphmodel"
 )
 
 // KMSListKeysOutput is the output of aws kms list-keys.
@@ -66,7 +68,7 @@ func (c *converter) kms(r *Resources) error {
 		if err != nil {
 			return err
 		}
-		n.SetProp("key_manager", m.KeyManager)
+		n.SetProp(graphmodel.PropAWSKeyManager, m.KeyManager)
 	}
 	for _, o := range r.KMSKeyPolicies {
 		p := o.Value

@@ -1,6 +1,10 @@
 package aws
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
 
 // SSMDescribeInstanceInformationOutput is the output of aws ssm
 // describe-instance-information: the nodes Systems Manager manages.
@@ -63,8 +67,8 @@ func (c *converter) ssmInstances(r *Resources) error {
 				}
 				continue // hybrid nodes (mi-…) are not EC2 instances
 			}
-			n.SetProp("ssm_managed", "true")
-			n.SetProp("ssm_ping_status", info.PingStatus)
+			n.SetProp(graphmodel.PropAWSSSMManaged, "true")
+			n.SetProp(graphmodel.PropAWSSSMPingStatus, info.PingStatus)
 		}
 	}
 	return nil
@@ -89,7 +93,8 @@ func (c *converter) ssmParameters(r *Resources) error {
 			if err != nil {
 				return err
 			}
-			n.SetProp("parameter_type", p.Type)
+			n.SetProp(graphmodel.PropAWSParameterType, p.Type)
+			n.SetProp(graphmodel.PropResourceClass, string(parameterClass(n.Prop(graphmodel.PropAWSParameterType))))
 		}
 	}
 	return nil

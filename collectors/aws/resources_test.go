@@ -69,13 +69,28 @@ func collectAdded(t *testing.T, files map[string]string) (nodes []graphmodel.Nod
 }
 
 // res builds an expected resource node of account 111111111111.
+// wantClasses are the resource classes the converter must give, written
+// out here rather than read from its own table.
+var wantClasses = map[string]string{
+	"secretsmanager/secret": "secret", "kms/key": "encryption-key", "ssm/parameter": "parameter",
+	"rds/db": "database", "dynamodb/table": "table", "s3/bucket": "object-store",
+	"ecr/repository": "container-registry", "lambda/function": "function",
+	"ec2/instance": "compute-instance", "sqs/queue": "queue", "sns/topic": "topic",
+}
+
 func res(arn, name, service, typ, region string, kv ...string) graphmodel.Node {
 	props := map[string]string{"service": service, "type": typ}
+	if c := wantClasses[service+"/"+typ]; c != "" {
+		props["resource_class"] = c
+	}
 	if region != "" {
 		props["region"] = region
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		props[kv[i]] = kv[i+1]
+		if kv[i] == "parameter_type" && kv[i+1] == "SecureString" {
+			props["resource_class"] = "secret-parameter"
+		}
 	}
 	return graphmodel.Node{ID: arn, Kind: graphmodel.KindAWSResource, Provider: graphmodel.ProviderAWS, Name: name, Scope: acct, Properties: props}
 }

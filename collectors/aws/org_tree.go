@@ -202,8 +202,8 @@ func (c *converter) orgUnit(l loc, id, arn, name, typ string) error {
 	if err != nil {
 		return err
 	}
-	n.SetProp("org_id", id)
-	n.SetProp("type", typ)
+	n.SetProp(graphmodel.PropAWSOrgID, id)
+	n.SetProp(graphmodel.PropType, typ)
 	c.orgs.units[id] = arn
 	return nil
 }
@@ -268,7 +268,7 @@ func (c *converter) orgAccounts(r *Resources) error {
 			if a.Name != "" {
 				n.Name = a.Name
 			}
-			n.SetProp("status", a.Status)
+			n.SetProp(graphmodel.PropAWSStatus, a.Status)
 			c.orgParent(l, n.ID, o.Value.ParentID)
 		}
 	}
@@ -288,8 +288,8 @@ func (c *converter) orgPolicy(l loc, s OrganizationsPolicySummary, filter string
 	if typ == "" {
 		typ = filter
 	}
-	n.SetProp("type", mergeProp(n.Prop("type"), typ))
-	n.SetProp("aws_managed", mergeProp(n.Prop("aws_managed"), strconv.FormatBool(s.AwsManaged)))
+	n.SetProp(graphmodel.PropType, mergeProp(n.Prop(graphmodel.PropType), typ))
+	n.SetProp(graphmodel.PropAWSManaged, mergeProp(n.Prop(graphmodel.PropAWSManaged), strconv.FormatBool(s.AwsManaged)))
 	c.orgs.policies[s.ID] = s.Arn
 	return n, nil
 }
@@ -309,7 +309,7 @@ func (c *converter) orgPolicies(r *Resources) error {
 		if err != nil {
 			return err
 		}
-		if t := n.Prop("type"); t != orgSCP && t != orgRCP {
+		if t := n.Prop(graphmodel.PropType); t != orgSCP && t != orgRCP {
 			continue // tag, backup, … policies are not IAM policy documents
 		}
 		if err := c.resourcePolicy(l.field("Content"), n, p.Content); err != nil {
@@ -378,10 +378,10 @@ func (c *converter) organization(r *Resources) error {
 		return nil
 	}
 	c.ensureAccount(org.MasterAccountID)
-	c.nodes[graphmodel.AWSAccountScope(org.MasterAccountID)].SetProp("management", "true")
+	c.nodes[graphmodel.AWSAccountScope(org.MasterAccountID)].SetProp(graphmodel.PropAWSManagement, "true")
 	for _, n := range c.nodes {
 		if n.Kind == graphmodel.KindAWSAccount {
-			n.SetProp("organization", org.ID)
+			n.SetProp(graphmodel.PropAWSOrganization, org.ID)
 		}
 	}
 	return nil

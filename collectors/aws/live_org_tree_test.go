@@ -3,12 +3,8 @@ package aws
 import (
 	"context"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/blastradius/blastradius/graphmodel"
 )
 
 // TestLiveOrganizationTree collects the fake management account: the
@@ -77,55 +73,5 @@ func TestLiveNoOrganization(t *testing.T) {
 	if f.count("organizations:DescribeOrganization") != 1 || f.count("organizations:ListRoots") != 0 {
 		t.Errorf("DescribeOrganization %d, ListRoots %d: an account in no organization lists no tree",
 			f.count("organizations:DescribeOrganization"), f.count("organizations:ListRoots"))
-	}
-}
-
-// TestLiveCollectOrgAssumeFails: the member account's role cannot be
-// assumed; it becomes a gap of the management account's fragment, which
-// is collected whole.
-func TestLiveCollectOrgAssumeFails(t *testing.T) {
-	f := newFakeAWS(t)
-	f.org = true
-	f.fail("sts:AssumeRole", "AccessDenied", 403, 0)
-	var progress strings.Builder
-	frags, err := NewLive(f.config(t, 0), LiveOptions{PollInterval: time.Millisecond, Progress: &progress}).CollectOrg(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(frags) != 1 || frags[0].Source.Scope != "aws:account:"+fakeAccount {
-		t.Fatalf("%d fragments, want the management account's alone", len(frags))
-	}
-	want := []graphmodel.Gap{{What: "sts:AssumeRole", Reason: "AccessDenied",
-		Where: "account " + fakeMember + " (role arn:aws:iam::" + fakeMember + ":role/" + DefaultAssumeRole + ")"}}
-	if !reflect.DeepEqual(frags[0].Source.Gaps, want) {
-		t.Errorf("gaps:\n got %+v\nwant %+v", frags[0].Source.Gaps, want)
-	}
-	if _, ok := nodeIndex(frags[0])[fakeFnA]; !ok {
-		t.Error("the management account was not collected")
-	}
-	if !strings.Contains(progress.String(), "collecting: 2/2 accounts, ") {
-		t.Errorf("progress %q does not count the accounts", tail(progress.String(), 80))
-	}
-}
-
-func TestLiveCollectOrgBadRole(t *testing.T) {
-	f := newFakeAWS(t)
-	_, err := NewLive(f.config(t, 0), LiveOptions{AssumeRole: "no spaces"}).CollectOrg(context.Background())
-	if err == nil || !strings.Contains(err.Error(), `"no spaces"`) {
-		t.Errorf("error %v, want one naming the bad role", err)
-	}
-	if f.count("sts:GetCallerIdentity") != 0 {
-		t.Error("calls made before the role name was checked")
-	}
-}
-
-// TestLiveCollectOrgNeedsListAccounts: without the account list there is
-// no organization to collect: an error, not a gap.
-func TestLiveCollectOrgNeedsListAccounts(t *testing.T) {
-	f := newFakeAWS(t)
-	f.fail("organizations:ListAccounts", "AccessDeniedException", 400, 0)
-	_, err := NewLive(f.config(t, 0), LiveOptions{}).CollectOrg(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "organizations:ListAccounts") || !strings.Contains(err.Error(), "AccessDeniedException") {
-		t.Errorf("error %v", err)
 	}
 }

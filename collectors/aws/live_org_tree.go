@@ -64,20 +64,17 @@ func (r *liveRun) orgTree(ctx context.Context, c *organizations.Client, res *Res
 	const roots, units, accounts = "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"
 	rv := OrganizationsListRootsOutput{Roots: []OrganizationsRoot{}}
 	rp := organizations.NewListRootsPaginator(c, &organizations.ListRootsInput{})
-	if err := r.eachPage(ctx, roots, "", "", rp.HasMorePages, func(ctx context.Context) error {
-		page, err := rp.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, ro := range page.Roots {
-			root := OrganizationsRoot{ID: str(ro.Id), Arn: str(ro.Arn), Name: str(ro.Name)}
-			for _, p := range ro.PolicyTypes {
-				root.PolicyTypes = append(root.PolicyTypes, OrganizationsPolicyTypeSummary{Type: string(p.Type), Status: string(p.Status)})
+	if err := listPages(ctx, r, roots, "", "", rp.HasMorePages, rp.NextPage,
+		func(o *organizations.ListRootsOutput) *string { return o.NextToken },
+		func(page *organizations.ListRootsOutput) {
+			for _, ro := range page.Roots {
+				root := OrganizationsRoot{ID: str(ro.Id), Arn: str(ro.Arn), Name: str(ro.Name)}
+				for _, p := range ro.PolicyTypes {
+					root.PolicyTypes = append(root.PolicyTypes, OrganizationsPolicyTypeSummary{Type: string(p.Type), Status: string(p.Status)})
+				}
+				rv.Roots = append(rv.Roots, root)
 			}
-			rv.Roots = append(rv.Roots, root)
-		}
-		return nil
-	}); err != nil {
+		}); err != nil {
 		return err
 	}
 	res.OrgRoots = append(res.OrgRoots, Output[OrganizationsListRootsOutput]{Where: r.where(roots, ""), Value: rv})
@@ -96,33 +93,27 @@ func (r *liveRun) orgTree(ctx context.Context, c *organizations.Client, res *Res
 		item := "parent " + parent
 		uv := OrganizationsUnitsForParent{ParentID: parent, OrganizationalUnits: []OrganizationalUnit{}}
 		up := organizations.NewListOrganizationalUnitsForParentPaginator(c, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
-		if err := r.eachPage(ctx, units, "", item, up.HasMorePages, func(ctx context.Context) error {
-			page, err := up.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, u := range page.OrganizationalUnits {
-				uv.OrganizationalUnits = append(uv.OrganizationalUnits, OrganizationalUnit{ID: str(u.Id), Arn: str(u.Arn), Name: str(u.Name)})
-				parents = append(parents, str(u.Id))
-			}
-			return nil
-		}); err != nil {
+		if err := listPages(ctx, r, units, "", item, up.HasMorePages, up.NextPage,
+			func(o *organizations.ListOrganizationalUnitsForParentOutput) *string { return o.NextToken },
+			func(page *organizations.ListOrganizationalUnitsForParentOutput) {
+				for _, u := range page.OrganizationalUnits {
+					uv.OrganizationalUnits = append(uv.OrganizationalUnits, OrganizationalUnit{ID: str(u.Id), Arn: str(u.Arn), Name: str(u.Name)})
+					parents = append(parents, str(u.Id))
+				}
+			}); err != nil {
 			return err
 		}
 		res.OrgUnits = append(res.OrgUnits, Output[OrganizationsUnitsForParent]{Where: r.where(units, ""), Value: uv})
 
 		av := OrganizationsAccountsForParent{ParentID: parent, Accounts: []OrganizationsAccount{}}
 		ap := organizations.NewListAccountsForParentPaginator(c, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
-		if err := r.eachPage(ctx, accounts, "", item, ap.HasMorePages, func(ctx context.Context) error {
-			page, err := ap.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, a := range page.Accounts {
-				av.Accounts = append(av.Accounts, liveOrgAccount(a))
-			}
-			return nil
-		}); err != nil {
+		if err := listPages(ctx, r, accounts, "", item, ap.HasMorePages, ap.NextPage,
+			func(o *organizations.ListAccountsForParentOutput) *string { return o.NextToken },
+			func(page *organizations.ListAccountsForParentOutput) {
+				for _, a := range page.Accounts {
+					av.Accounts = append(av.Accounts, liveOrgAccount(a))
+				}
+			}); err != nil {
 			return err
 		}
 		res.OrgAccounts = append(res.OrgAccounts, Output[OrganizationsAccountsForParent]{Where: r.where(accounts, ""), Value: av})
@@ -146,16 +137,13 @@ func (r *liveRun) orgPolicies(ctx context.Context, c *organizations.Client, res 
 		item := "filter " + string(filter)
 		pv := OrganizationsPoliciesForFilter{Filter: string(filter), Policies: []OrganizationsPolicySummary{}}
 		pp := organizations.NewListPoliciesPaginator(c, &organizations.ListPoliciesInput{Filter: filter})
-		if err := r.eachPage(ctx, list, "", item, pp.HasMorePages, func(ctx context.Context) error {
-			page, err := pp.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, p := range page.Policies {
-				pv.Policies = append(pv.Policies, liveOrgPolicySummary(p))
-			}
-			return nil
-		}); err != nil {
+		if err := listPages(ctx, r, list, "", item, pp.HasMorePages, pp.NextPage,
+			func(o *organizations.ListPoliciesOutput) *string { return o.NextToken },
+			func(page *organizations.ListPoliciesOutput) {
+				for _, p := range page.Policies {
+					pv.Policies = append(pv.Policies, liveOrgPolicySummary(p))
+				}
+			}); err != nil {
 			return err
 		}
 		res.OrgPolicies = append(res.OrgPolicies, Output[OrganizationsPoliciesForFilter]{Where: r.where(list, ""), Value: pv})
@@ -178,18 +166,15 @@ func (r *liveRun) orgPolicies(ctx context.Context, c *organizations.Client, res 
 			}
 			tv := OrganizationsTargetsForPolicy{PolicyID: p.ID, Targets: []OrganizationsPolicyTargetSummary{}}
 			tp := organizations.NewListTargetsForPolicyPaginator(c, &organizations.ListTargetsForPolicyInput{PolicyId: aws.String(p.ID)})
-			if err := r.eachPage(ctx, targets, "", item, tp.HasMorePages, func(ctx context.Context) error {
-				page, err := tp.NextPage(ctx)
-				if err != nil {
-					return err
-				}
-				for _, t := range page.Targets {
-					tv.Targets = append(tv.Targets, OrganizationsPolicyTargetSummary{
-						TargetID: str(t.TargetId), Arn: str(t.Arn), Name: str(t.Name), Type: string(t.Type),
-					})
-				}
-				return nil
-			}); err != nil {
+			if err := listPages(ctx, r, targets, "", item, tp.HasMorePages, tp.NextPage,
+				func(o *organizations.ListTargetsForPolicyOutput) *string { return o.NextToken },
+				func(page *organizations.ListTargetsForPolicyOutput) {
+					for _, t := range page.Targets {
+						tv.Targets = append(tv.Targets, OrganizationsPolicyTargetSummary{
+							TargetID: str(t.TargetId), Arn: str(t.Arn), Name: str(t.Name), Type: string(t.Type),
+						})
+					}
+				}); err != nil {
 				return err
 			}
 			res.OrgTargets = append(res.OrgTargets, Output[OrganizationsTargetsForPolicy]{Where: r.where(targets, ""), Value: tv})

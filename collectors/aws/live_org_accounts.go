@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -15,6 +14,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -88,27 +88,23 @@ func (l *Live) CollectOrg(ctx context.Context) ([]graphmodel.Fragment, error) {
 
 	frags := make([]*graphmodel.Fragment, len(members))
 	failed := make([]*graphmodel.Gap, len(members))
-	limit := opts.Concurrency
-	if limit <= 0 {
-		limit = 4
-	}
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
+	tasks := make([]collectors.Task, len(members))
 	for i, account := range members {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		tasks[i] = collectors.Task{Name: "account " + account, Do: func(ctx context.Context) error {
 			defer p.accountDone()
 			frags[i], failed[i] = l.collectMember(ctx, r.sts, opts, p, partition, account)
-		}()
+			return nil
+		}}
 	}
-	wg.Wait()
+	errs := collectors.Parallel(ctx, opts.concurrency(), tasks)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, g := range failed {
+	for i, g := range failed {
+		if errs[i] != nil { // a panic
+			account := members[i]
+			g = &graphmodel.Gap{What: "collect account", Reason: errorReason(errs[i]), Where: "account " + account + " (role " + memberRole(partition, account, opts.AssumeRole) + ")"}
+		}
 		if g != nil {
 			gaps = append(gaps, *g)
 		}
@@ -131,10 +127,15 @@ func (l *Live) CollectOrg(ctx context.Context) ([]graphmodel.Fragment, error) {
 	return out, nil
 }
 
+// memberRole is the ARN of the role CollectOrg assumes in account.
+func memberRole(partition, account, role string) string {
+	return "arn:" + partition + ":iam::" + account + ":role/" + trimSlashes(role)
+}
+
 // collectMember assumes the role in a member account and collects it;
 // a failure is returned as the gap that reports it.
 func (l *Live) collectMember(ctx context.Context, stsClient *sts.Client, opts LiveOptions, p *progress, partition, account string) (*graphmodel.Fragment, *graphmodel.Gap) {
-	role := "arn:" + partition + ":iam::" + account + ":role/" + trimSlashes(opts.AssumeRole)
+	role := memberRole(partition, account, opts.AssumeRole)
 	cfg := l.cfg.Copy()
 	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsClient, role, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = assumeSessionName
@@ -147,7 +148,7 @@ func (l *Live) collectMember(ctx context.Context, stsClient *sts.Client, opts Li
 	if opts.SaveDir != "" {
 		opts.SaveDir = filepath.Join(opts.SaveDir, account)
 	}
-	frag, err := l.collectAccount(ctx, cfg, opts, p, nil)
+	frag, err := l.member(ctx, cfg, opts, p)
 	if err != nil {
 		slog.InfoContext(ctx, "account not collected", "account", account, "err", err)
 		return nil, &graphmodel.Gap{What: "collect account", Reason: errorReason(err), Where: "account " + account + " (role " + role + ")"}
@@ -171,18 +172,19 @@ type orgAccount struct{ id, state string }
 func (r *liveRun) listAccounts(ctx context.Context) ([]orgAccount, error) {
 	var out []orgAccount
 	p := organizations.NewListAccountsPaginator(r.organizationsClient(), &organizations.ListAccountsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range page.Accounts {
-			state := string(a.State)
-			if state == "" {
-				state = string(a.Status)
+	err := sdkPages(ctx, p.HasMorePages, p.NextPage,
+		func(o *organizations.ListAccountsOutput) *string { return o.NextToken },
+		func(page *organizations.ListAccountsOutput) {
+			for _, a := range page.Accounts {
+				state := string(a.State)
+				if state == "" {
+					state = string(a.Status)
+				}
+				out = append(out, orgAccount{id: str(a.Id), state: state})
 			}
-			out = append(out, orgAccount{id: str(a.Id), state: state})
-		}
+		})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

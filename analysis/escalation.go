@@ -1,0 +1,105 @@
+package analysis
+
+import (
+	"sort"
+)
+
+// escalation renders a path as hops with their evidence. A hop is
+// conditional when its edge is; an applied grant is also conditional when
+// its grantor is outside the certain closure. A step into a permission set
+// is no hop: it joins the next step, whose edge the set holds for its
+// members, as that hop's first evidence.
+func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escalation {
+	g := a.g
+	esc := Escalation{Conditional: cond, Path: make([]Hop, 0, len(steps))}
+	froms := make([]int32, 0, len(steps)) // the node each hop leaves
+	// The escalation is named after its last hop that does something:
+	// holding an administrator policy, a group membership or a scope's
+	// contents only carry on what an earlier hop achieved.
+	named, grantedBy := -1, int32(-1)
+	via := int32(-1) // the member whose set the next step leaves
+	viaCond := false
+	for _, s := range steps {
+		h := Hop{From: g.nodes[s.from].ID, To: g.nodes[s.to].ID}
+		i := len(esc.Path)
+		if gi, ok := s.isGrant(); ok {
+			named, grantedBy = i, g.grants[gi].x
+			gr := g.grants[gi]
+			e := g.edges[gr.edge]
+			h.Technique = techniqueOf(e)
+			h.Evidence = g.evidenceOf(gr.edge) + " (granted by " + g.nodes[gr.x].ID + ")"
+			h.Conditional = gr.cond || !certain.has(gr.x)
+		} else {
+			ar := g.arcs[s.ref]
+			switch ar.kind {
+			case arcInherit:
+				via, viaCond = s.from, ar.cond
+				continue
+			case arcContains:
+				h.Technique = TechniqueAdminOfScope
+				h.Evidence = "administrator of " + h.From
+			case arcMember:
+				h.Technique = TechniqueGroupMembership
+				h.Evidence = "member of " + h.To
+			default:
+				h.Technique = techniqueOf(g.edges[ar.edge])
+				h.Evidence = g.evidenceOf(ar.edge)
+				if ar.kind != arcAdmin || named < 0 {
+					named, grantedBy = i, -1
+				}
+			}
+			h.Conditional = ar.cond
+		}
+		from := s.from
+		if via >= 0 {
+			h.Evidence = "as a member of " + h.From + ": " + h.Evidence
+			h.From, from = g.nodes[via].ID, via
+			h.Conditional = h.Conditional || viaCond
+			via = -1
+		}
+		esc.Conditional = esc.Conditional || h.Conditional
+		esc.Path = append(esc.Path, h)
+		froms = append(froms, from)
+	}
+	if len(esc.Path) == 0 {
+		return esc
+	}
+	esc.Target = esc.Path[len(esc.Path)-1].To
+	if named < 0 {
+		named = len(esc.Path) - 1
+	}
+	esc.Technique = esc.Path[named].Technique
+	// A grant whose grantor reached the grantee in the hop just before is a
+	// two-step technique the provider's catalogue may name (iam-014: attach
+	// an administrator policy to a role, then assume it).
+	if named > 0 && a.grantor(grantedBy, froms[named-1]) {
+		if id, ok := a.composites[[2]string{esc.Path[named-1].Technique, esc.Path[named].Technique}]; ok {
+			esc.Technique = id
+		}
+	}
+	return esc
+}
+
+// grantor reports whether the grant of x is one that member made: x is
+// member, or a permission set member belongs to.
+func (a *analyzer) grantor(x, member int32) bool {
+	if x == member {
+		return true
+	}
+	if x < 0 || !a.g.nodes[x].Kind.Transparent() {
+		return false
+	}
+	arcs, _ := a.g.arcsOf(member)
+	for i := sortSearchArcs(arcs, x); i < len(arcs) && arcs[i].to == x; i++ {
+		if arcs[i].kind == arcInherit {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedCopy(list []string) []string {
+	out := append([]string{}, list...)
+	sort.Strings(out)
+	return out
+}
