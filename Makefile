@@ -3,9 +3,11 @@
 #   make build       build ./build/blastradius
 #   make test        everything CI runs: go vet, gofmt check, the import rules,
 #                    staticcheck, go test ./... with a moto server and a
-#                    Neo4j for the integration tests
+#                    Neo4j for the integration tests, Chromium and Graphviz
+#                    for the report's browser and DOT tests
 #   make test-unit   go vet, gofmt check, go test ./... (moto tests skipped)
 #   make test-neo4j  test-moto with a local Neo4j 5.26 (scripts/neo4j-local) for the export tests
+#   make viz-tools   install Chromium and Graphviz when missing (scripts/viz-tools)
 #   make lint        go vet, gofmt check, architecture import rules, staticcheck
 #   make bench       benchmarks with allocations
 #   make fuzz        every fuzz target for FUZZTIME each (default 20s)
@@ -25,7 +27,7 @@ GOFILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './$(BUIL
 
 STATICCHECK = $(BUILD_DIR)/bin/staticcheck
 
-.PHONY: all build test test-unit test-moto test-neo4j vet fmt-check arch-check staticcheck lint bench fuzz clean
+.PHONY: all build test test-unit test-moto test-neo4j viz-tools vet fmt-check arch-check staticcheck lint bench fuzz clean
 
 all: build
 
@@ -33,8 +35,15 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BUILD_DIR)/blastradius ./cmd/blastradius
 
 # test is what .ci/run executes: test-unit's checks, and go test ./... with
-# the services the integration tests need.
-test: vet fmt-check arch-check staticcheck test-neo4j
+# the services and programs the integration tests need.
+test: vet fmt-check arch-check staticcheck viz-tools test-neo4j
+
+# viz-tools installs what the visualization tests run when it is missing:
+# Chromium (the HTML report rendered headless, viz/browser_test.go) and
+# Graphviz (dot -Tsvg on every DOT file). Debian's packages, with apt-get
+# as root or through sudo; with CI set, the tests fail without them.
+viz-tools:
+	@scripts/viz-tools ensure
 
 # test-moto runs go test ./... with a moto server (an AWS API emulator) for
 # the live AWS collector's integration tests: scripts/moto-server installs

@@ -138,8 +138,8 @@ func TestWriteDiffErrors(t *testing.T) {
 	if err := WriteDiff(&bytes.Buffer{}, nil, DiffOptions{}); err == nil || !strings.Contains(err.Error(), "no report") {
 		t.Errorf("nil report: %v", err)
 	}
-	err := WriteDiff(&bytes.Buffer{}, sampleDiff(), DiffOptions{Format: "html"})
-	if err == nil || !strings.Contains(err.Error(), `unknown format "html" (want table, json, markdown, sarif)`) {
+	err := WriteDiff(&bytes.Buffer{}, sampleDiff(), DiffOptions{Format: "pdf"})
+	if err == nil || !strings.Contains(err.Error(), `unknown format "pdf" (want table, json, markdown, sarif, html)`) {
 		t.Errorf("unknown format: %v", err)
 	}
 	bad := sampleDiff()
@@ -150,17 +150,17 @@ func TestWriteDiffErrors(t *testing.T) {
 }
 
 func TestParseDiffFormat(t *testing.T) {
-	for _, f := range []Format{FormatTable, FormatJSON, FormatMarkdown, FormatSARIF} {
+	for _, f := range []Format{FormatTable, FormatJSON, FormatMarkdown, FormatSARIF, FormatHTML} {
 		if got, err := ParseDiffFormat(string(f)); err != nil || got != f {
 			t.Errorf("ParseDiffFormat(%q) = %q, %v", f, got, err)
 		}
 	}
-	for _, bad := range []string{"", "html", "SARIF", "md"} {
+	for _, bad := range []string{"", "HTML", "SARIF", "md"} {
 		if _, err := ParseDiffFormat(bad); err == nil {
 			t.Errorf("ParseDiffFormat(%q) accepted", bad)
 		}
 	}
-	if got := DiffFormats(); len(got) != 4 || got[0] != FormatTable {
+	if got := DiffFormats(); len(got) != 5 || got[0] != FormatTable {
 		t.Errorf("DiffFormats() = %q", got)
 	}
 }

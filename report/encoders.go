@@ -5,6 +5,9 @@ package report
 var encoders = []encoder{
 	tableEncoder{},
 	jsonEncoder{},
+	markdownEncoder{},
+	sarifEncoder{},
+	htmlEncoder{},
 }
 
 // diffEncoders are every format WriteDiff knows, in the order DiffFormats
@@ -14,4 +17,5 @@ var diffEncoders = []diffEncoder{
 	diffJSONEncoder{},
 	diffMarkdownEncoder{},
 	diffSARIFEncoder{},
+	diffHTMLEncoder{},
 }

@@ -1,7 +1,8 @@
 // Package report writes an analysis result for people and tools: an aligned
-// text table (the default) or the JSON contract of analysis.schema.json.
-// Each format is one encoder behind a small interface; encoders.go lists
-// them, so a new format (markdown, sarif, html) is one file and one line.
+// text table (the default), the JSON contract of analysis.schema.json,
+// Markdown, SARIF, or the HTML page of package viz. Each format is one
+// encoder behind a small interface; encoders.go lists them, so a new format
+// is one file and one line.
 package report
 
 import (
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/blastradius/blastradius/analysis"
+	"github.com/blastradius/blastradius/viz"
 )
 
 // Format names an output format.
@@ -26,8 +28,10 @@ const (
 	// FormatMarkdown is GitHub-flavoured Markdown, e.g. a pull-request
 	// comment (diff reports).
 	FormatMarkdown Format = "markdown"
-	// FormatSARIF is SARIF 2.1.0, e.g. for GitHub code scanning (diff reports).
+	// FormatSARIF is SARIF 2.1.0, e.g. for GitHub code scanning.
 	FormatSARIF Format = "sarif"
+	// FormatHTML is one self-contained HTML page (package viz).
+	FormatHTML Format = "html"
 )
 
 // Options steer Write.
@@ -39,6 +43,21 @@ type Options struct {
 	// Detail is the detail level: under DetailFull the table prints every
 	// escalation path; the zero value means DetailSummary.
 	Detail analysis.Detail
+	// ToolVersion is the blastradius version (SARIF tool.driver.version,
+	// the HTML footer); "" means "dev".
+	ToolVersion string
+	// Locations place identities in snapshot files, for SARIF results; an
+	// identity not in it has only a logical location.
+	Locations map[string]Location
+	// Nodes describes the nodes on paths (name, kind, provider) for the
+	// HTML page; nil describes them from the result alone.
+	Nodes viz.NodeLookup
+}
+
+// Location is the line of a snapshot file that defines an identity.
+type Location struct {
+	File string
+	Line int
 }
 
 // encoder writes one format. res holds the identities to write (already
@@ -46,6 +65,13 @@ type Options struct {
 type encoder interface {
 	format() Format
 	encode(w io.Writer, res *analysis.Result, opts Options, total int) error
+}
+
+// wholeEncoder is an encoder that needs every identity of the result (to
+// summarize the estate) and applies Options.Top itself.
+type wholeEncoder interface {
+	encoder
+	whole()
 }
 
 // Formats returns the formats Write accepts, in a stable order.
@@ -92,7 +118,11 @@ func Write(w io.Writer, res *analysis.Result, opts Options) error {
 	opts.Detail = detail
 	for _, e := range encoders {
 		if e.format() == opts.Format {
-			if err := e.encode(w, top(res, opts.Top), opts, len(res.Identities)); err != nil {
+			cut := top(res, opts.Top)
+			if _, ok := e.(wholeEncoder); ok {
+				cut = res
+			}
+			if err := e.encode(w, cut, opts, len(res.Identities)); err != nil {
 				return fmt.Errorf("write %s report: %w", opts.Format, err)
 			}
 			return nil

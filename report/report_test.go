@@ -201,7 +201,7 @@ func TestWriteErrors(t *testing.T) {
 		want string
 	}{
 		{"nil result", nil, Options{}, "no result"},
-		{"unknown format", sample(), Options{Format: "yaml"}, `unknown format "yaml" (want table, json)`},
+		{"unknown format", sample(), Options{Format: "yaml"}, `unknown format "yaml" (want table, json, markdown, sarif, html)`},
 		{"negative top", sample(), Options{Top: -1}, "top must be"},
 		{"unknown detail", sample(), Options{Detail: "all"}, `unknown detail "all"`},
 	}
@@ -216,12 +216,12 @@ func TestWriteErrors(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for _, f := range []Format{FormatTable, FormatJSON} {
+	for _, f := range []Format{FormatTable, FormatJSON, FormatMarkdown, FormatSARIF, FormatHTML} {
 		if got, err := ParseFormat(string(f)); err != nil || got != f {
 			t.Errorf("ParseFormat(%q) = %q, %v", f, got, err)
 		}
 	}
-	for _, bad := range []string{"", "TABLE", "sarif"} {
+	for _, bad := range []string{"", "TABLE", "dot"} {
 		if _, err := ParseFormat(bad); err == nil {
 			t.Errorf("ParseFormat(%q) accepted", bad)
 		}

@@ -48,7 +48,7 @@ func analyzeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "analyze",
 		Usage:     "rank identities by blast radius, with the paths that prove it",
-		UsageText: "blastradius analyze SNAP... [--format table|json] [-o FILE] [--top N] [--detail summary|full]\nblastradius analyze --demo [options]",
+		UsageText: "blastradius analyze SNAP... [--format table|json|markdown|sarif|html] [-o FILE] [--top N] [--detail summary|full]\nblastradius analyze --demo [options]",
 		Description: `Reads one or more snapshots (written by "blastradius collect"), merges them,
 derives the attack graph (who can become whom, who can access what, who is
 administrator of which scope) and ranks every identity by blast radius.
@@ -62,8 +62,16 @@ and marked conditional; they are listed but not scored.
 the identity "truncated"; counts and scores are always exact. --detail full
 writes every entry, which grows quadratically in a large estate.
 
+Formats: table (default), json (the contract, schema_version 1), markdown
+(the ranking and the administrators with their paths, for a pull request or
+a wiki), sarif (SARIF 2.1.0: one result per identity that can obtain
+administrator of a scope, located in the snapshot file), html (one
+self-contained page: summary, ranking, and the graph of each identity's
+paths; opens offline).
+
 Examples:
    blastradius analyze --demo
+   blastradius analyze --demo --format html -o report.html
    blastradius analyze aws.snap.json --top 10
    blastradius analyze aws.snap.json other.snap.json --format json -o report.json
    blastradius collect aws --from-dir ./export | blastradius analyze -
@@ -152,7 +160,9 @@ func runAnalyze(ctx context.Context, opts analyzeOptions) error {
 	slog.InfoContext(ctx, "analyzed", "identities", len(res.Identities))
 
 	var buf bytes.Buffer
-	if err := report.Write(&buf, res, report.Options{Format: opts.Format, Top: opts.Top, Detail: opts.Detail}); err != nil {
+	ropts := report.Options{Format: opts.Format, Top: opts.Top, Detail: opts.Detail, ToolVersion: toolVersion()}
+	addReportContext(&ropts, opts.Snapshots, snap, res)
+	if err := report.Write(&buf, res, ropts); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
 	if err := writeOutput(opts.Output, buf.Bytes(), opts.Stdout); err != nil {

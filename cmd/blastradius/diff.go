@@ -47,7 +47,7 @@ func diffCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "diff",
 		Usage:     "compare two snapshots and gate on what grew",
-		UsageText: "blastradius diff BASELINE CURRENT [--fail-on RULE]... [--format table|json|markdown|sarif] [-o FILE]",
+		UsageText: "blastradius diff BASELINE CURRENT [--fail-on RULE]... [--format table|json|markdown|sarif|html] [-o FILE]",
 		Description: `Analyzes two snapshots of the same estate (written by "blastradius collect"),
 BASELINE (e.g. the default branch) and CURRENT (e.g. a pull request), and
 reports, identity by identity (matched by id), what grew:
@@ -72,7 +72,8 @@ the rule fires:
 
 Formats: table (default), json (schema_version 1), markdown (a pull-request
 comment), sarif (SARIF 2.1.0 for GitHub code scanning: results are located
-in the CURRENT file, at the line of the identity).
+in the CURRENT file, at the line of the identity), html (one self-contained
+page with the new paths drawn, to attach to a pull request).
 
 Examples:
    blastradius diff base.snap.json pr.snap.json

@@ -286,7 +286,7 @@ func TestDiffBadUsageExits2(t *testing.T) {
 		{"unknown rule", []string{"diff", base, cur, "--fail-on", "more-admin", "-o", "out.txt"}, []string{"--fail-on", "more-admin", "new-admin"}},
 		{"score-pct without N", []string{"diff", base, cur, "--fail-on", "score-pct", "-o", "out.txt"}, []string{"score-pct=N"}},
 		{"score-pct not positive", []string{"diff", base, cur, "--fail-on", "score-pct=-3", "-o", "out.txt"}, []string{"positive"}},
-		{"unknown format", []string{"diff", base, cur, "--format", "html", "-o", "out.txt"}, []string{"html", "sarif"}},
+		{"unknown format", []string{"diff", base, cur, "--format", "pdf", "-o", "out.txt"}, []string{"pdf", "sarif, html"}},
 		{"missing baseline", []string{"diff", "absent.snap.json", cur, "-o", "out.txt"}, []string{"baseline", "absent.snap.json"}},
 		{"malformed current", []string{"diff", base, "broken.snap.json", "--fail-on", "new-admin", "-o", "out.txt"}, []string{"current", "broken.snap.json", "line 3"}},
 		{"both from stdin", []string{"diff", "-", "-", "-o", "out.txt"}, []string{"standard input"}},
