@@ -753,7 +753,6 @@ func TestLoadConfigRejectsBadEndpoint(t *testing.T) {
 	}
 }
 
-
 // TestRetryer checks the retryer LoadConfig gives every client, without
 // waiting on it: the adaptive mode, the attempts and the longest backoff
 // asked for (or the defaults), the throttling errors retried, and no
