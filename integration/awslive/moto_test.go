@@ -479,10 +479,26 @@ func checkEstate(t *testing.T, snap *graphmodel.Snapshot, e estate) {
 	if alice.Tags["team"] != "platform" {
 		t.Errorf("alice tags: %v", alice.Tags)
 	}
-	prop(alice, "password_enabled", "true")
-	prop(alice, "active_access_keys", "0")
+	// The credential report: alice has a console password and no key,
+	// deploy-bot one active key and no password.
+	creds := func(n graphmodel.Node, password bool, keys int) {
+		t.Helper()
+		gotPassword, gotKeys, hasPassword := false, 0, false
+		for _, c := range n.Credentials {
+			switch {
+			case c.Kind == graphmodel.CredentialPassword:
+				hasPassword, gotPassword = true, c.Active
+			case c.Kind == graphmodel.CredentialAccessKey && c.Active:
+				gotKeys++
+			}
+		}
+		if !hasPassword || gotPassword != password || gotKeys != keys || n.Prop(graphmodel.PropUsageTracked) != "true" {
+			t.Errorf("%s: credentials %+v; want password %v, %d active keys, usage tracked", n.ID, n.Credentials, password, keys)
+		}
+	}
+	creds(alice, true, 0)
 	bot := node(arn("user", "deploy-bot"), graphmodel.KindAWSUser)
-	prop(bot, "active_access_keys", "1")
+	creds(bot, false, 1)
 	if !bot.IsNonHuman() {
 		t.Errorf("deploy-bot (no password, one active key) is not non-human")
 	}
