@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -65,6 +66,49 @@ func BenchmarkCollectAnalyzeMedium(b *testing.B) {
 	benchCollectAnalyze(b, medium())
 }
 
+// denseEstate writes a dense spec into a temporary directory of b,
+// outside the timer, and returns the directory.
+func denseEstate(b *testing.B, spec synth.DenseSpec) string {
+	b.Helper()
+	dir := b.TempDir()
+	start := time.Now()
+	sum, err := synth.WriteAWSDense(dir, spec)
+	if err != nil {
+		b.Fatalf("generate dense estate: %v", err)
+	}
+	info, err := os.Stat(filepath.Join(dir, synth.GAADFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated dense %d roles, %d users (%.1f MB of gaad.json; %d IAM write, %d sts wildcards; %d distinct managed-policy sets) in %v",
+		spec.Roles, spec.Users, float64(info.Size())/1e6, len(sum.IAMWrite), len(sum.STSWildcard), sum.PolicySets,
+		time.Since(start).Round(time.Millisecond))
+	return dir
+}
+
+// BenchmarkCollectAnalyzeDenseSmall is the dense shape at 1,250
+// principals (1,000 roles, 250 users), the smallest account of the scale
+// issue's table.
+func BenchmarkCollectAnalyzeDenseSmall(b *testing.B) {
+	spec := synth.DenseScaled(1250)
+	benchCollectAnalyzeDir(b, denseEstate(b, spec), spec.Principals())
+}
+
+// BenchmarkCollectAnalyzeDense is the dense shape at 5,000, 10,000 and
+// 25,000 principals (the growth curve the scale issue asks for); it runs
+// only with BLASTRADIUS_BENCH_LARGE=1.
+func BenchmarkCollectAnalyzeDense(b *testing.B) {
+	if os.Getenv(envLarge) != "1" {
+		b.Skipf("set %s=1 to run (dense shape, 5,000 to 25,000 principals; long)", envLarge)
+	}
+	for _, n := range []int{5000, 10000, synth.DensePrincipals} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			spec := synth.DenseScaled(n)
+			benchCollectAnalyzeDir(b, denseEstate(b, spec), spec.Principals())
+		})
+	}
+}
+
 // BenchmarkCollectAnalyzeLarge is the scale benchmark of the project
 // (25,000 principals); it runs only with BLASTRADIUS_BENCH_LARGE=1.
 func BenchmarkCollectAnalyzeLarge(b *testing.B) {
@@ -81,7 +125,12 @@ func BenchmarkCollectAnalyzeLarge(b *testing.B) {
 // Sys - HeapReleased of runtime.MemStats seen while timing (the memory the
 // Go runtime holds from the OS, close to the resident set).
 func benchCollectAnalyze(b *testing.B, spec synth.Spec) {
-	dir := estate(b, spec)
+	benchCollectAnalyzeDir(b, estate(b, spec), spec.Principals())
+}
+
+// benchCollectAnalyzeDir is benchCollectAnalyze on an estate written in
+// dir with principals roles and users.
+func benchCollectAnalyzeDir(b *testing.B, dir string, principals int) {
 	ctx := context.Background()
 	defer memlimit.Restore(memlimit.Apply()) // as the command runs
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -109,14 +158,14 @@ func benchCollectAnalyze(b *testing.B, spec synth.Spec) {
 		}
 		t3 := time.Now()
 		collectT, analyzeT, reportT = collectT+t1.Sub(t0), analyzeT+t2.Sub(t1), reportT+t3.Sub(t2)
-		if len(res.Identities) < spec.Principals() {
-			b.Fatalf("%d identities ranked, want at least the %d principals", len(res.Identities), spec.Principals())
+		if len(res.Identities) < principals {
+			b.Fatalf("%d identities ranked, want at least the %d principals", len(res.Identities), principals)
 		}
 		iterations++
 	}
 	peakBytes := peak()
 	n := float64(iterations)
-	b.ReportMetric(float64(spec.Principals())*n/b.Elapsed().Seconds(), "principals/s")
+	b.ReportMetric(float64(principals)*n/b.Elapsed().Seconds(), "principals/s")
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/n, "ms/op")
 	b.ReportMetric(float64(collectT.Milliseconds())/n, "collect-ms/op")
 	b.ReportMetric(float64(analyzeT.Milliseconds())/n, "analyze-ms/op")
@@ -165,22 +214,24 @@ func sampleMemory() func() uint64 {
 
 // BenchmarkJSONDecodeBaseline decodes gaad.json into any: the in-Go
 // baseline of what merely parsing the export costs (Python's json.load is
-// the other, in compare-json-load.sh). The large case runs only with
-// BLASTRADIUS_BENCH_LARGE=1.
+// the other, in compare-json-load.sh). The large and dense cases run only
+// with BLASTRADIUS_BENCH_LARGE=1.
 func BenchmarkJSONDecodeBaseline(b *testing.B) {
 	for _, c := range []struct {
 		name  string
-		spec  synth.Spec
+		write func(*testing.B) string
 		large bool
 	}{
-		{"small", synth.Small(), false},
-		{"large", synth.Large(), true},
+		{"small", func(b *testing.B) string { return estate(b, synth.Small()) }, false},
+		{"large", func(b *testing.B) string { return estate(b, synth.Large()) }, true},
+		{"dense", func(b *testing.B) string { return denseEstate(b, synth.Dense()) }, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			if c.large && os.Getenv(envLarge) != "1" {
 				b.Skipf("set %s=1 to run", envLarge)
 			}
-			data, err := os.ReadFile(filepath.Join(estate(b, c.spec), synth.GAADFile))
+			dir := c.write(b)
+			data, err := os.ReadFile(filepath.Join(dir, synth.GAADFile))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -7,6 +7,7 @@
 #
 #   DIR   an offline directory holding gaad.json, e.g. written by
 #         go run ./bench/gen-estate -size large -o DIR
+#         (the dense shape: go run ./bench/gen-estate -shape dense -o DIR)
 #   -t    time limit of each blastradius step in seconds (default 600); a
 #         step that runs longer is killed and reported as "timed out"
 #   -b    blastradius binary to run (default: built from this repository

@@ -74,4 +74,34 @@
 //
 // Large() is the scale benchmark of the project (25,000 principals, about
 // 25 MB of gaad.json); Small() is the same mix for tests.
+//
+// # The dense shape
+//
+// WriteAWSDense(dir, DenseSpec) writes the second benchmark shape: a
+// badly run account where policies are mixed at random, so that few
+// principals share a policy set (Dense() is 20,000 roles and 5,000 users,
+// DenseScaled(n) the same mix at n principals). Its knobs default to the
+// scale issue's account: 76% as many distinct combinations of directly
+// attached managed policies as principals (19,000 over 25,000; the
+// principals that share one share a few standard sets per kind of role or
+// user), 14% of the principals holding an IAM write wildcard (iam:*,
+// iam:Put*, iam:Create*, iam:Update*) on "*" and 6% sts:* on "*" (through
+// customer-managed policies, inline policies and operators groups, always
+// beside other statements), 40% of the roles trusting one to three other
+// roles by ARN, 10% trusting an outside account under sts:ExternalId,
+// three administrators (AdministratorAccess attached), 7% Deny statements
+// (region guard with NotAction, Deny iam:* on paths, Deny on named
+// buckets, secrets, roles and functions, Deny without MFA, Deny on tagged
+// resources) and 10% of the statements under aws:ResourceTag/<key>
+// conditions (StringEquals and StringLike on team, env, app and
+// classification, tags the instances, secrets, launch templates, roles
+// and users carry), 8% of the principals with a permissions boundary.
+// Shares of principals and roles are exact; shares of statements are
+// exact to a statement. Beside the files of WriteAWS it writes
+// secretsmanager-list-secrets.json, ec2-describe-launch-templates.json,
+// ec2-describe-launch-template-versions.json (instance profiles of EC2
+// roles) and glue-get-jobs.json (Glue service roles); the outputs whose
+// items carry no region are arrays of per-region outputs with "Region"
+// beside their fields, as "collect aws --save-dir" saves them.
+// DenseSummary says who holds what.
 package synth
