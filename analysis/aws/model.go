@@ -148,6 +148,11 @@ type model struct {
 	// blind memoizes documentBlind (techsets.go); blindMu guards it.
 	blind   blindness
 	blindMu sync.Mutex
+	// everything memoizes allowsEverythingDoc by document.
+	everything sync.Map
+	// atoms memoizes the target atoms of each account, action and kind
+	// (atoms.go).
+	atoms atomCache
 	// orgs maps an account ID to its Organizations chain.
 	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,

@@ -38,6 +38,7 @@ func deriveAccess(m *model, out *emitter) {
 	iam := []string{"iam"}
 	sets := newTechniqueSets(m)
 	rules := map[string]accessRule{}
+	setAtom := map[*techniqueSet][]string{} // an atom set's targets
 	for _, rule := range accessRules {
 		var holders []*principal
 		inSet := map[*principal]bool{}
@@ -88,6 +89,40 @@ func deriveAccess(m *model, out *emitter) {
 		if len(holders) == 0 {
 			continue
 		}
+		// Holders outside the blind sets are decided once per target atom
+		// (atoms.go) and join the atom's set of the rule, but on the
+		// targets their policy variables name (itself) and the targets
+		// whose credentials change the verdict, decided below one by one.
+		atomNamed := map[*principal][]string{}
+		targets := map[string][]string{} // by account
+		if !m.perPrincipal {
+			for _, p := range holders {
+				if inSet[p] {
+					continue
+				}
+				named, ok := selfNamed(p, []string{rule.action})
+				if !ok {
+					continue
+				}
+				prefix := iamPrefixes(p.account, iamType(rule.target))[0]
+				if _, ok := targets[p.account]; !ok {
+					targets[p.account] = accessTargets(m, p.account, rule)
+				}
+				at := m.atomsFor(p.account, []string{rule.action}, prefix, targets[p.account])
+				for i := range at.members {
+					rep := at.representative(i, []string{p.arn}, named)
+					if rep == "" {
+						continue
+					}
+					v := identityAllows(p, rule.action, rep, nil)
+					if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i], "act as another principal through "+rule.action, v); s != nil {
+						setAtom[s] = at.members[i]
+						rules[rule.technique] = rule
+					}
+				}
+				atomNamed[p] = named
+			}
+		}
 		for _, t := range m.principals {
 			if m.stopped() {
 				return
@@ -108,6 +143,9 @@ func deriveAccess(m *model, out *emitter) {
 			for _, p := range holders {
 				if t == p || t.account != p.account {
 					continue
+				}
+				if named, atomized := atomNamed[p]; atomized && shared && !slices.Contains(named, t.arn) {
+					continue // its atom's set holds the edge
 				}
 				if shared && inSet[p] {
 					if slices.Contains(alsoNamed[p], t.arn) {
@@ -135,6 +173,14 @@ func deriveAccess(m *model, out *emitter) {
 	sets.emit(out, graphmodel.EdgeCanBecome, true, func(s *techniqueSet) []setTarget {
 		rule := rules[s.technique]
 		var list []setTarget
+		if atom, ok := setAtom[s]; ok {
+			for _, arn := range atom {
+				if t := m.byARN[arn]; sharedAccessTarget(t, rule) {
+					list = append(list, setTarget{id: t.arn, v: verdict{t: awspolicy.Yes}})
+				}
+			}
+			return list
+		}
 		for _, t := range m.principals {
 			if t.account == s.account && t.node.Kind == rule.target && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" && sharedAccessTarget(t, rule) {
 				list = append(list, setTarget{id: t.arn, v: verdict{t: awspolicy.Yes}})
@@ -261,4 +307,16 @@ func activeAccessKeys(n *graphmodel.Node) int {
 		}
 	}
 	return keys
+}
+
+// accessTargets lists the targets of rule in account: its users or roles,
+// service-linked roles excepted, in ARN order.
+func accessTargets(m *model, account string, rule accessRule) []string {
+	var list []string
+	for _, t := range m.principals {
+		if t.account == account && t.node.Kind == rule.target && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
+			list = append(list, t.arn)
+		}
+	}
+	return list
 }

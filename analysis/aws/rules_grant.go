@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -42,6 +43,8 @@ func deriveGrants(m *model, out *emitter) {
 	groups, managed := sortedGroups(m), sortedManaged(m)
 	sets, versions := newTechniqueSets(m), newTechniqueSets(m)
 	rules := map[string]grantRule{}
+	setAtom := map[*techniqueSet][]string{}     // an atom set's targets
+	versionAtom := map[*techniqueSet][]string{} // an atom set's policies
 	// The targets of an account and kind, listed once.
 	listed := map[string][]string{}
 	targetsOf := func(p *principal, kind graphmodel.NodeKind) []string {
@@ -79,7 +82,21 @@ func deriveGrants(m *model, out *emitter) {
 			if !blind {
 				mayName = allowPatterns(p, rule.action)
 			}
+			// Outside the blind sets, a principal is decided once per
+			// target atom (atoms.go), and one by one on the targets its
+			// policy variables name.
+			atomized, named := false, []string(nil)
+			if !blind && !m.perPrincipal {
+				named, atomized = selfNamed(p, grantActions(rule))
+			}
+			if atomized {
+				grantAtoms(m, p, rule, targetsOf(p, rule.target), named, sets, setAtom)
+				rules[rule.technique] = rule
+			}
 			for _, target := range targetsOf(p, rule.target) {
+				if atomized && !slices.Contains(named, target) {
+					continue // its atom sets' grant
+				}
 				tp := m.byARN[target]
 				if blind && (!boundaryStands(tp) || pastBoundaries) {
 					continue // the sets' grant
@@ -102,9 +119,20 @@ func deriveGrants(m *model, out *emitter) {
 				out.add(graphmodel.EdgeCanGrantAdmin, p.arn, target, rule.technique, v)
 			}
 		}
-		derivePolicyVersions(m, p, managed, versions, out)
+		derivePolicyVersions(m, p, managed, versions, versionAtom, out)
 	}
 	sets.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
+		if atom, ok := setAtom[s]; ok {
+			var list []setTarget
+			for _, target := range atom {
+				if boundaryStands(m.byARN[target]) {
+					list = append(list, setTarget{id: target, v: boundaryDeletable(target)})
+				} else {
+					list = append(list, setTarget{id: target, v: noBoundary(target)})
+				}
+			}
+			return list
+		}
 		stand := s.members[0]
 		var list []setTarget
 		for _, target := range targetsOf(stand, rules[s.technique].target) {
@@ -120,7 +148,15 @@ func deriveGrants(m *model, out *emitter) {
 	})
 	versions.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
 		var list []setTarget
-		for _, mp := range managed {
+		policies := managed
+		atom, atomized := versionAtom[s]
+		if atomized {
+			policies = make([]*managedPolicy, 0, len(atom))
+			for _, arn := range atom {
+				policies = append(policies, m.managed[arn])
+			}
+		}
+		for _, mp := range policies {
 			if !versionTarget(mp, s.account) || (s.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
 				continue
 			}
@@ -128,7 +164,7 @@ func deriveGrants(m *model, out *emitter) {
 				tp := m.byARN[holder]
 				var v verdict
 				switch stands := boundaryStands(tp); {
-				case s.label == "" && !stands:
+				case (s.label == "" || atomized) && !stands:
 					v = noBoundary(holder)
 				case stands && s.label == pastBoundaryLabel(tp.node.Kind):
 					v = boundaryDeletable(holder)
@@ -201,7 +237,21 @@ func iamType(kind graphmodel.NodeKind) string {
 // boundaryStands reports whether target (nil for a group) has a
 // permission boundary that an administrator policy would have to get past.
 func boundaryStands(target *principal) bool {
-	return target != nil && target.boundary != nil && !isAdminDocument(target.boundary.doc)
+	return target != nil && target.boundary != nil && !target.m.allowsEverythingDoc(target.boundary.doc)
+}
+
+// allowsEverythingDoc is isAdminDocument, memoized by document in m (nil
+// m: not memoized): boundaries are asked about once per grant and target.
+func (m *model) allowsEverythingDoc(doc *awspolicy.Document) bool {
+	if m == nil {
+		return isAdminDocument(doc)
+	}
+	if v, ok := m.everything.Load(doc); ok {
+		return v.(bool)
+	}
+	v := isAdminDocument(doc)
+	m.everything.Store(doc, v)
+	return v
 }
 
 // grantTargets lists the ARNs of the users, roles or groups of p's account
@@ -248,7 +298,7 @@ func grantVerdict(m *model, p *principal, rule grantRule, target string) verdict
 // still lets an administrator policy take effect: no boundary, a boundary
 // that itself allows everything, or one the attacker may delete.
 func boundaryRemovable(p, target *principal) verdict {
-	if target.boundary == nil || isAdminDocument(target.boundary.doc) {
+	if target.boundary == nil || target.m.allowsEverythingDoc(target.boundary.doc) {
 		return verdict{t: awspolicy.Yes}
 	}
 	kind := graphmodel.KindAWSUser
@@ -262,7 +312,7 @@ func boundaryRemovable(p, target *principal) verdict {
 // iam-001 writes a new default version of a customer-managed policy;
 // SetDefaultPolicyVersion reverts to an older version that was administrator.
 // managed is every managed policy, sorted by ARN once for all principals.
-func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets *techniqueSets, out *emitter) {
+func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets *techniqueSets, setAtom map[*techniqueSet][]string, out *emitter) {
 	canCreate := allowsSomewhere(p, "iam:CreatePolicyVersion", nil).t != awspolicy.No
 	canSetDefault := allowsSomewhere(p, "iam:SetDefaultPolicyVersion", nil).t != awspolicy.No
 	if !canCreate && !canSetDefault {
@@ -290,6 +340,19 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets
 	}
 	create := verdictOn("iam:CreatePolicyVersion", blindCreate)
 	setDefault := verdictOn("iam:SetDefaultPolicyVersion", blindSet)
+	// Outside the blind sets, a principal is decided once per atom of the
+	// account's policies (atoms.go): it joins the atom's set, which holds
+	// the grants to the holders of the atom's policies without a standing
+	// boundary; it keeps its own grants to the others.
+	var atomCreate, atomSet bool
+	if !m.perPrincipal {
+		if canCreate && !blindCreate {
+			create, atomCreate = versionAtoms(m, p, TechCreatePolicyVersion, "iam:CreatePolicyVersion", managed, sets, setAtom)
+		}
+		if canSetDefault && !blindSet {
+			setDefault, atomSet = versionAtoms(m, p, TechSetDefaultPolicyVersion, "iam:SetDefaultPolicyVersion", managed, sets, setAtom)
+		}
+	}
 	// A member allowed alike to delete the permission boundary of every
 	// role (or user) also joins the set that grants past those boundaries.
 	joinSets := func(technique, what string, v verdict) map[graphmodel.NodeKind]bool {
@@ -312,10 +375,10 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets
 			continue
 		}
 		if canCreate {
-			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, create(mp.arn), blindCreate, pastCreate, out)
+			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, create(mp.arn), blindCreate || atomCreate, pastCreate, out)
 		}
 		if canSetDefault && hasAdminOldVersion(mp) {
-			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, setDefault(mp.arn), blindSet, pastSet, out)
+			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, setDefault(mp.arn), blindSet || atomSet, pastSet, out)
 		}
 	}
 }
@@ -372,4 +435,89 @@ func sortedManaged(m *model) []*managedPolicy {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].arn < list[j].arn })
 	return list
+}
+
+// grantActions are the actions whose statements decide a grant rule on a
+// target: the grant itself and deleting the target's permission boundary.
+func grantActions(rule grantRule) []string {
+	if del := deleteBoundaryAction(rule.target); del != "" {
+		return []string{rule.action, del}
+	}
+	return []string{rule.action}
+}
+
+// grantAtoms decides p's grant rule once per atom of its account's targets
+// (of the grant and boundary-deleting actions together): p joins the atom's
+// set for the targets without a permission boundary that would stop an
+// administrator policy, and its past-boundary set for the others when it
+// may delete their boundaries. named are the targets p's policy variables
+// name: no atom is decided on one of them.
+func grantAtoms(m *model, p *principal, rule grantRule, targets, named []string, sets *techniqueSets, setAtom map[*techniqueSet][]string) {
+	prefix := iamPrefixes(p.account, iamType(rule.target))[0]
+	at := m.atomsFor(p.account, grantActions(rule), prefix, targets)
+	what := "grant administrator through " + rule.action
+	for i, members := range at.members {
+		var free, bounded []string
+		for _, t := range members {
+			if boundaryStands(m.byARN[t]) {
+				bounded = append(bounded, t)
+			} else {
+				free = append(free, t)
+			}
+		}
+		rep := at.representative(i, named)
+		if rep == "" {
+			continue
+		}
+		v := grantVerdict(m, p, rule, rep)
+		if v.t == awspolicy.No {
+			continue
+		}
+		if len(free) > 0 {
+			if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i], what, v); s != nil {
+				setAtom[s] = free
+			}
+		}
+		if repBounded := at.representativeIn(bounded, named); repBounded != "" {
+			del := identityAllows(p, deleteBoundaryAction(rule.target), repBounded, nil)
+			if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i]+":past-boundary", what+" past a permission boundary", v.and(del)); s != nil {
+				setAtom[s] = bounded
+			}
+		}
+	}
+}
+
+// versionAtoms decides p's part of a policy-version technique once per atom
+// of its account's policies that the technique may change and joins the
+// atom's set; it returns p's verdict by policy, and false when p's policy
+// variables name policies (p is then decided policy by policy).
+func versionAtoms(m *model, p *principal, technique, action string, managed []*managedPolicy, sets *techniqueSets, setAtom map[*techniqueSet][]string) (func(string) verdict, bool) {
+	named, ok := selfNamed(p, []string{action})
+	if !ok || len(named) > 0 {
+		return nil, false
+	}
+	var targets []string
+	for _, mp := range managed {
+		if versionTarget(mp, p.account) {
+			targets = append(targets, mp.arn)
+		}
+	}
+	at := m.atomsFor(p.account, []string{action}, iamPrefixes(p.account, "policy")[0], targets)
+	byAtom := make([]verdict, len(at.members))
+	what := "write a new version of a managed policy"
+	if technique == TechSetDefaultPolicyVersion {
+		what = "restore an administrator version of a managed policy"
+	}
+	for i, members := range at.members {
+		byAtom[i] = identityAllows(p, action, members[0], nil)
+		if s := sets.joinLabelled(p, technique, "atom:"+at.key[i], what, byAtom[i]); s != nil {
+			setAtom[s] = members
+		}
+	}
+	return func(arn string) verdict {
+		if i, ok := at.of[arn]; ok {
+			return byAtom[i]
+		}
+		return deny
+	}, true
 }

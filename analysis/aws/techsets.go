@@ -111,7 +111,7 @@ func (ts *techniqueSets) emit(out *emitter, kind graphmodel.EdgeKind, skipSelf b
 		if len(list) == 0 {
 			continue
 		}
-		if len(s.members) < MinPermissionSetMembers {
+		if !ts.asNode(s, len(list)) {
 			for i, p := range s.members {
 				for _, t := range list {
 					if !skipSelf || t.id != p.arn {
@@ -130,6 +130,20 @@ func (ts *techniqueSets) emit(out *emitter, kind graphmodel.EdgeKind, skipSelf b
 		}
 	}
 }
+
+// asNode reports whether set s with targets targets is recorded as a node
+// (its members member_of it, it holding the edges) rather than as each
+// member's own edges: from MinPermissionSetMembers members, or as soon as
+// the node saves many edges (an atom's set of a few members with
+// thousands of targets).
+func (ts *techniqueSets) asNode(s *techniqueSet, targets int) bool {
+	n := len(s.members)
+	return n >= MinPermissionSetMembers || (n > 1 && n*targets > largeSetEdges)
+}
+
+// largeSetEdges is the count of member edges above which a set of fewer
+// than MinPermissionSetMembers members becomes a node.
+const largeSetEdges = 256
 
 // blindKey memoizes resourceBlind per document, action and target family.
 type blindKey struct {
