@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"sort"
@@ -130,6 +131,10 @@ func deriveResourceAccess(m *model) [][]graphmodel.Edge {
 	// resource's, then the family sets'.
 	families := ra.familyOrder()
 	ra.parallel(len(families), func(w *accessWorker, i int) { w.family(families[i]) })
+	// Then the principals outside every set, region by region (regions.go).
+	groups := ra.regionGroups()
+	byRegion := make([][]graphmodel.Edge, len(groups))
+	ra.parallel(len(groups), func(w *accessWorker, i int) { byRegion[i] = w.regions(groups[i]) })
 	perResource := make([][]graphmodel.Edge, len(m.resources))
 	order := ra.resourceOrder()
 	ra.parallel(len(order), func(w *accessWorker, i int) {
@@ -149,7 +154,118 @@ func deriveResourceAccess(m *model) [][]graphmodel.Edge {
 			return list
 		})
 	}
-	return append(append([][]graphmodel.Edge{out.edges}, perResource...), sets.edges)
+	chunks := append([][]graphmodel.Edge{out.edges}, perResource...)
+	chunks = append(chunks, byRegion...)
+	return append(chunks, sets.edges)
+}
+
+// regionGroups groups the resources without a resource policy by account,
+// service, type and whether a family holds them, and marks, in each, the
+// principals decided by region: those of the account concerned by the
+// service, neither administrators nor members of a permission set of the
+// service nor held by the family's sets.
+func (ra *accessRun) regionGroups() []*regionGroup {
+	m := ra.m
+	if m.perPrincipal || m.stopped() {
+		return nil
+	}
+	byKey := map[[4]string]*regionGroup{}
+	var groups []*regionGroup
+	for i, r := range m.resources {
+		info := &ra.res[i]
+		if !info.ok || r.policy != nil || !info.share {
+			continue
+		}
+		k := [4]string{r.account, info.service, info.typ, fmt.Sprint(info.inFamily)}
+		g := byKey[k]
+		if g == nil {
+			g = &regionGroup{service: info.service, typ: info.typ, inFamily: info.inFamily,
+				regionIndex: newRegionIndex(r.account, nil, nil)}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.resources = append(g.resources, i)
+		g.targets = append(g.targets, info.targets)
+		g.items = append(g.items, r.arn)
+		var slots []string
+		for _, t := range info.targets {
+			slots = append(slots, t.arn)
+		}
+		g.slots = append(g.slots, slots)
+		info.group = g
+	}
+	for _, g := range groups {
+		g.words = (len(g.resources) + 63) / 64
+		g.plain = map[*principal]bool{}
+		sets := ra.sets[[2]string{g.account, g.service}]
+		if g.inFamily {
+			g.fam = ra.fams[[3]string{g.account, g.service, g.typ}]
+			if len(g.fam.states) == 0 {
+				continue // not worked out: the analysis was cancelled
+			}
+		}
+		g.setOf = sets.of
+		for _, p := range ra.concerned[[2]string{g.account, g.service}] {
+			if ra.admins[p.index] || (sets.whole[p] && sets.of[p] != nil) {
+				continue // the scope, or its set, gives all it has
+			}
+			g.plain[p] = true
+		}
+	}
+	return groups
+}
+
+// regions decides the plain principals of g by region and returns the
+// edges; those it cannot decide so are left to the resources' own pass.
+func (w *accessWorker) regions(g *regionGroup) []graphmodel.Edge {
+	rs := newRegionSets(g.regionIndex)
+	list := make([]*principal, 0, len(g.plain))
+	for p := range g.plain {
+		list = append(list, p)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].index < list[j].index })
+	// What a principal has already, by resource, from the family's sets or
+	// from its permission set: it gets its own edge only where it has more.
+	setGives := map[*permissionSet]map[int]found{}
+	baseOf := func(p *principal) func(i int) (found, bool) {
+		if g.fam != nil && g.fam.states[p.index].held {
+			gives := g.fam.states[p.index].gives
+			return func(int) (found, bool) { return gives, true }
+		}
+		set := g.setOf[p]
+		if set == nil {
+			return nil
+		}
+		memo := setGives[set]
+		if memo == nil {
+			memo = map[int]found{}
+			setGives[set] = memo
+		}
+		return func(i int) (found, bool) {
+			f, ok := memo[i]
+			if !ok {
+				r := w.ra.m.resources[g.resources[i]]
+				f = resourceAccess(w.ra.m, w.ix, set.stand, r, g.targets[i], nil)
+				memo[i] = f
+			}
+			return f, true
+		}
+	}
+	for _, p := range list {
+		if w.ra.m.stopped() {
+			return nil
+		}
+		if !decideRegions(w.ra.m, w.ix, p, g, rs, baseOf(p)) {
+			g.undecided.Store(p, true)
+		}
+	}
+	out := &emitter{}
+	rs.emit(w.ra.m, out, graphmodel.EdgeCanAccess, g.typ, func(i int) verdict {
+		return verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: g.items[i], Statement: -1, Note: "no resource policy"}}}
+	}, func(s *regionSet, items int) string {
+		return fmt.Sprintf("principals of %s with %s access to %d %s %s resources (%s)", g.account, s.access, items, g.service, g.typ, s.technique)
+	})
+	return out.edges
 }
 
 // accessRun is what the workers of deriveResourceAccess share, read-only
@@ -192,6 +308,8 @@ type resourceInfo struct {
 	permissionSet bool // the account's permission sets apply
 	// sig is its decision signature (see signature.go), 0 when it has none.
 	sig int32
+	// group is its region group (regions.go), nil when it has none.
+	group *regionGroup
 }
 
 type permissionSets struct {
@@ -578,6 +696,11 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 	for _, p := range candidates {
 		if p.account == r.account && ra.admins[p.index] {
 			continue // the account's administrator reaches it through the scope
+		}
+		if g := info.group; g != nil && g.plain[p] {
+			if _, left := g.undecided.Load(p); !left {
+				continue // decided by region
+			}
 		}
 		if whole[p] && usable(setOf[p]) && (named == nil || !namedBy(named, p)) {
 			continue // its set's access is all it has

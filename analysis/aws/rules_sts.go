@@ -3,7 +3,9 @@ package aws
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -28,10 +30,17 @@ func deriveAssumeRole(m *model, out *emitter) {
 	callers := newAssumers(m, patternOf)
 	shared := make([]bool, len(m.principals)) // by index: accountTrust of a role
 	for _, r := range m.principals {
+		if r.isRole && r.trust != nil {
+			shared[r.index] = accountTrust(m, r)
+		}
+	}
+	// The general callers of an account are decided by region on its roles
+	// whose trust names the account (regions.go).
+	callers.byRegion = assumeRegions(m, callers, shared, out)
+	for _, r := range m.principals {
 		if !r.isRole || r.trust == nil {
 			continue
 		}
-		shared[r.index] = accountTrust(m, r)
 		for _, c := range assumeCandidates(m, r, callers, shared[r.index]) {
 			out.add(graphmodel.EdgeCanBecome, c.arn, r.arn, TechAssumeRole, assumeVerdict(m, r, c))
 		}
@@ -213,6 +222,9 @@ type assumers struct {
 	named   map[string][]*principal
 	members map[string][]*principal
 	pattern map[*principal]string
+	// byRegion are the general callers decided by region on the roles of
+	// their own account whose trust names the account.
+	byRegion map[*principal]bool
 }
 
 func newAssumers(m *model, patternOf map[*principal]string) *assumers {
@@ -246,7 +258,11 @@ func (a *assumers) of(r *principal, account string, shared bool) []*principal {
 	in := func(p *principal) bool { return account == "*" || p.account == account }
 	for acct, ps := range a.general {
 		if account == "*" || acct == account {
-			list = append(list, ps...)
+			for _, p := range ps {
+				if !(shared && p.account == r.account && a.byRegion[p]) {
+					list = append(list, p)
+				}
+			}
 		}
 	}
 	for _, p := range a.named[r.arn] {
@@ -531,4 +547,100 @@ func federatedVerdict(r *principal, provider, action string, facts *awspolicy.Fa
 		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", s, "admits "+provider))
 	}
 	return v
+}
+
+// assumeRegions decides the general callers of each account (allowed
+// sts:AssumeRole somewhere, by several patterns or none alike) on the roles
+// of their account whose trust names the account and treats its callers
+// alike (shared): once per cell of their own tests, through region sets
+// that hold the edges to those roles with each role's trust verdict. It
+// returns the callers it decided.
+func assumeRegions(m *model, callers *assumers, shared []bool, out *emitter) map[*principal]bool {
+	done := map[*principal]bool{}
+	if m.perPrincipal {
+		return done
+	}
+	concerns := func(st *awspolicy.Statement) bool { return st.MatchAction("sts:AssumeRole") }
+	accounts := make([]string, 0, len(callers.general))
+	for a := range callers.general {
+		accounts = append(accounts, a)
+	}
+	sort.Strings(accounts)
+	for _, account := range accounts {
+		if len(callers.general[account]) == 0 {
+			continue
+		}
+		// The roles whose trust admits the account's callers, with that
+		// trust's verdict (any caller of the account gets the same).
+		stand := callers.general[account][0]
+		var roles []*principal
+		var trust []verdict
+		var items []string
+		var slots [][]string
+		for _, r := range m.principals {
+			if r.account != account || !shared[r.index] {
+				continue
+			}
+			v := accountTrustVerdict(r, stand)
+			if v.t == awspolicy.No {
+				continue
+			}
+			roles = append(roles, r)
+			trust = append(trust, v)
+			items = append(items, r.arn)
+			slots = append(slots, []string{r.arn})
+		}
+		if len(roles) == 0 {
+			continue
+		}
+		g := newRegionIndex(account, items, slots)
+		rs := newRegionSets(g)
+		for _, c := range callers.general[account] {
+			if m.stopped() {
+				return done
+			}
+			cells, ok := g.cells(m, c, concerns, false)
+			if !ok {
+				continue
+			}
+			byKey := map[string]int{}
+			var regions []bitset
+			var verdicts []verdict
+			for _, cell := range cells {
+				i := cell.first()
+				if roles[i] == c {
+					// c is never its own target: decide on another role of
+					// the cell, or leave the cell when it is c alone.
+					rest := cell.clone()
+					rest[i/64] &^= 1 << (i % 64)
+					if i = rest.first(); i < 0 {
+						continue
+					}
+				}
+				v := identityAllows(c, "sts:AssumeRole", roles[i].arn, nil)
+				if v.t == awspolicy.No {
+					continue
+				}
+				k := verdictKey(v)
+				j, seen := byKey[k]
+				if !seen {
+					j = len(regions)
+					byKey[k] = j
+					regions = append(regions, newBitset(g.words))
+					verdicts = append(verdicts, v)
+				}
+				regions[j].or(cell)
+			}
+			for j := range regions {
+				rs.join(c, TechAssumeRole, "", regions[j], verdicts[j])
+			}
+			done[c] = true
+		}
+		rs.emit(m, out, graphmodel.EdgeCanBecome, "roles-trusting-"+account, func(i int) verdict {
+			return trust[i]
+		}, func(s *regionSet, items int) string {
+			return fmt.Sprintf("principals of %s that can assume %d roles whose trust names the account", account, items)
+		})
+	}
+	return done
 }

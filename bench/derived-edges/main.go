@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -31,12 +32,28 @@ func main() {
 		}
 		return
 	}
+	if os.Getenv("CPUPROFILE") != "" {
+		f, _ := os.Create(os.Getenv("CPUPROFILE"))
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	nodes, edges, err := awsanalysis.New().Derive(context.Background(), snap)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println("derive", time.Since(start), "nodes", len(nodes), "edges", len(edges))
+	if t := os.Getenv("SAMPLE"); t != "" {
+		n := 0
+		for _, e := range edges {
+			if e.Technique == t && !strings.HasPrefix(e.From, "aws:permission-set") {
+				fmt.Printf("%s -> %s %v %v\n", e.From, e.To, e.Conditional, e.Evidence)
+				if n++; n > 5 {
+					break
+				}
+			}
+		}
+	}
 	count := map[string]int{}
 	for _, e := range edges {
 		from := "p"
