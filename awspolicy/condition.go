@@ -92,6 +92,12 @@ func (c *Condition) Eval(ctx Context) Tri {
 		return Maybe
 	}
 	values, state := lookup(ctx, c.Key)
+	if since, ok := fromTime(values); ok && state == KeyPresent {
+		if spec := operatorSpecs[base]; spec.family == famDate || spec.family == famNumeric {
+			return c.evalFrom(spec, since)
+		}
+		values = []string{nowValue(c.Key, since)}
+	}
 	if state == KeyPresent && len(values) == 0 {
 		// An empty set is treated as an absent key (AWS: "a null data set").
 		state = KeyAbsent
@@ -309,6 +315,11 @@ func expand(s string, ctx Context, glob bool) (out string, escaped bool, state T
 			continue
 		}
 		vals, st := lookup(ctx, key)
+		if _, ok := fromTime(vals); ok {
+			// A moment of the attacker's choosing is not one value.
+			state = Maybe
+			continue
+		}
 		switch {
 		case st == KeyPresent && len(vals) == 1:
 			writeLiteral(vals[0])

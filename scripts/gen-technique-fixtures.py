@@ -622,6 +622,39 @@ def _(a):
         "iam:PutUserPolicy", ATTACKER, Condition={"DateLessThan": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}}))})
 
 
+@case("date-window-opened")
+def _(a):
+    # A grant that opened in the past (and closes in the future) holds now.
+    a.user("attacker", inline={"window": doc(allow("iam:PutUserPolicy", ATTACKER, Condition={
+        "DateGreaterThan": {"aws:CurrentTime": "2025-01-01T00:00:00Z"},
+        "DateLessThan": {"aws:CurrentTime": "2099-01-01T00:00:00Z"}}))})
+
+
+@case("date-window-future")
+def _(a):
+    # A window that opens in the future: the step depends on when the
+    # attack happens, so it is conditional.
+    a.user("attacker", inline={"later": doc(allow("iam:PutUserPolicy", ATTACKER, Condition={
+        "DateGreaterThan": {"aws:CurrentTime": "2099-01-01T00:00:00Z"}}))})
+
+
+@case("date-token-issue-role")
+def _(a):
+    # aws:TokenIssueTime after a past date: any session the attacker starts
+    # now has it, so the role's self-edit holds.
+    a.user("attacker", inline={"assume": doc(allow("sts:AssumeRole", ATTACKER_ROLE))})
+    a.role("attacker-role", trusts({"AWS": ATTACKER}), inline={"self": doc(allow("iam:PutRolePolicy", ATTACKER_ROLE, Condition={
+        "DateGreaterThan": {"aws:TokenIssueTime": "2025-01-01T00:00:00Z"}}))})
+
+
+@case("near-miss-token-issue-user")
+def _(a):
+    # The same condition on a user: requests signed with its long-term
+    # access keys carry no aws:TokenIssueTime, so it never matches.
+    a.user("attacker", inline={"self": doc(allow("iam:PutUserPolicy", ATTACKER, Condition={
+        "DateGreaterThan": {"aws:TokenIssueTime": "2025-01-01T00:00:00Z"}}))})
+
+
 @case("near-miss-scp-denies")
 def _(a):
     a.user("attacker", inline={"self": doc(allow("iam:PutUserPolicy", ATTACKER))})

@@ -119,3 +119,17 @@ func TestAdministratorAfterGuardrails(t *testing.T) {
 		})
 	}
 }
+
+// A grant whose window opens in the future depends on when the attack
+// happens: a conditional administrator, naming the date condition.
+func TestDateWindowInTheFuture(t *testing.T) {
+	res, err := analysis.Analyze(context.Background(), fixtureSnapshot(t, "date-window-future"), analysis.Options{
+		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)}, Detail: analysis.DetailFull, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := identity(t, res, "arn:aws:iam::123456789012:user/attacker")
+	if len(id.AdminOf) != 0 || !reflect.DeepEqual(id.ConditionalAdminOf, []string{"aws:account:123456789012"}) {
+		t.Fatalf("admin_of %q, conditional %q; want a conditional administrator", id.AdminOf, id.ConditionalAdminOf)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -365,10 +364,7 @@ func (m *model) addPolicy(owner string, pol *policy) {
 // principalFacts is what the analysis knows of requests the principal makes:
 // its identity and tags are known; request-time keys (source IP, MFA) are not.
 func principalFacts(p *principal, now string) *awspolicy.Facts {
-	epoch := ""
-	if t, err := time.Parse(time.RFC3339, now); err == nil {
-		epoch = strconv.FormatInt(t.Unix(), 10)
-	}
+	since, _ := time.Parse(time.RFC3339, now)
 	f := awspolicy.NewFacts()
 	f.Set("aws:PrincipalArn", p.arn)
 	f.Set("aws:PrincipalAccount", p.account)
@@ -376,13 +372,19 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 	if p.org != nil && p.org.orgID != "" {
 		f.Set("aws:PrincipalOrgID", p.org.orgID)
 	}
-	f.Set("aws:CurrentTime", now)
+	// The attacker acts at a moment of its choosing, from now on; a role's
+	// session is one it starts then, while a user's long-term access keys
+	// sign requests without a session token.
+	f.SetFrom("aws:CurrentTime", since)
+	f.SetFrom("aws:EpochTime", since)
 	if p.isRole {
 		f.Set("aws:PrincipalType", "AssumedRole")
 		f.SetAbsent("aws:username")
+		f.SetFrom("aws:TokenIssueTime", since)
 	} else {
 		f.Set("aws:PrincipalType", "User")
 		f.Set("aws:username", p.node.Name)
+		f.SetAbsent("aws:TokenIssueTime")
 	}
 	if id := p.node.Prop(graphmodel.PropAWSUserID); id != "" {
 		f.Set("aws:userid", id)
@@ -393,7 +395,6 @@ func principalFacts(p *principal, now string) *awspolicy.Facts {
 		f.Set("aws:PrincipalTag/"+k, v)
 	}
 	f.SetAbsentUnder("aws:PrincipalTag/")
-	f.Set("aws:EpochTime", epoch)
 	return f
 }
 

@@ -1,6 +1,8 @@
 package aws
 
 import (
+	"time"
+
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -239,6 +241,9 @@ func memberFacts(p *principal, now string) *awspolicy.Facts {
 	if p.org != nil && p.org.orgID != "" {
 		f.Set("aws:PrincipalOrgID", p.org.orgID)
 	}
-	f.Set("aws:CurrentTime", now)
+	if since, err := time.Parse(time.RFC3339, now); err == nil {
+		f.SetFrom("aws:CurrentTime", since)
+		f.SetFrom("aws:EpochTime", since)
+	}
 	return f
 }

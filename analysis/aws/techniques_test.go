@@ -42,6 +42,8 @@ func wantTechnique(fixture string) string {
 		"scp-allows":                     "iam-007",
 		"sts-001-chain":                  "iam-009",
 		"iam-013-join-iam-writer-group":  "iam-007",
+		"date-window-opened":             "iam-007",
+		"date-token-issue-role":          "iam-005",
 	}
 	if t, ok := special[fixture]; ok {
 		return t
@@ -149,6 +151,10 @@ func TestTechniquePaths(t *testing.T) {
 			{attacker, "arn:aws:iam::123456789012:group/iam-operators", "iam-013"},
 			{"arn:aws:iam::123456789012:group/iam-operators", account, "iam-007"}},
 			map[int]string{1: "group/iam-operators#inline:iam statement 0: allows iam:PutUserPolicy on any user of the account (itself, once a member)"}},
+		{"date-window-opened", attacker, []hop{{attacker, account, "iam-007"}}, map[int]string{0: "allows iam:PutUserPolicy on itself"}},
+		{"date-token-issue-role", attacker, []hop{
+			{attacker, "arn:aws:iam::123456789012:role/attacker-role", "sts-001"},
+			{"arn:aws:iam::123456789012:role/attacker-role", account, "iam-005"}}, nil},
 		{"sts-001-trust-names-user", attacker, []hop{{attacker, adminRole, "sts-001"}, {adminRole, account, "admin-equivalent-policy"}},
 			map[int]string{0: adminRole + " trust policy statement 0"}},
 		{"sts-001-trust-names-account", attacker, []hop{{attacker, adminRole, "sts-001"}, {adminRole, account, "admin-equivalent-policy"}},
@@ -228,6 +234,7 @@ func TestNearMisses(t *testing.T) {
 		"near-miss-boundary-caps-self-edit",
 		"near-miss-non-admin-group",
 		"near-miss-join-iam-reader-group",
+		"near-miss-token-issue-user",
 		"near-miss-no-admin-old-version",
 		"near-miss-passrole-trust-other-service",
 		"near-miss-passrole-missing-action",
