@@ -27,7 +27,7 @@ func AWS() Provider {
 		Name:        "aws",
 		Tags:        []string{"aws", "cloud"},
 		Summary:     "AWS IAM, resources, resource policies and Organizations of one account, live or from CLI exports",
-		Usage:       "[--profile NAME] [--regions LIST|all] [--endpoint-url URL] [--save-dir DIR] [--org [--assume-role NAME] [--concurrency N]] | --from-dir DIR",
+		Usage:       "[--profile NAME] [--regions LIST|all] [--endpoint-url URL] [--save-dir DIR] [--org [--assume-role NAME] [--concurrency N]] | --from-dir DIR [--region REGION]",
 		Description: awsDescription,
 		OfflineFlag: "from-dir",
 		Flags: []Flag{
@@ -39,6 +39,7 @@ func AWS() Provider {
 			{Name: "assume-role", Usage: "live, with --org: the read-only role `NAME` to assume in each member account (default " + awscollect.DefaultAssumeRole + ")", Modes: []Mode{Live}},
 			{Name: "concurrency", Kind: IntFlag, Default: 4, Usage: "live: collect at most `N` accounts, and N regions of each, at once", Modes: []Mode{Live}},
 			{Name: "from-dir", Usage: "read the offline export in `DIR` (gaad.json) instead of the AWS APIs", Modes: []Mode{Offline}},
+			{Name: "region", Usage: "with --from-dir: the `REGION` of the outputs that carry none (files in DIR/<region>/ take their directory's)", Modes: []Mode{Offline}},
 		},
 		Live:    awsLive,
 		Offline: awsOffline,
@@ -75,7 +76,11 @@ With --from-dir, reads DIR/gaad.json, the output of
 
    aws iam get-account-authorization-details --output json > DIR/gaad.json
 
-and the other AWS CLI outputs the README lists. Policy documents may be JSON
+and the other AWS CLI outputs the README lists. The CLI prints no region in
+some outputs (describe-launch-templates, get-dev-endpoints, get-jobs,
+describe-stack-set, …): put each region's files in DIR/<region>/, or give
+--region for the files that carry none; an item whose region neither says
+is a gap. Policy documents may be JSON
 objects (AWS CLI) or URL-encoded strings (raw API). References the files do
 not resolve (a managed policy or group they do not define) are recorded as
 gaps. --save-dir writes a live collection's raw outputs in that layout, so
@@ -101,6 +106,10 @@ fails (no credentials, iam:GetAccountAuthorizationDetails denied) or, with
 // subdirectory per account (a directory saved with --org --save-dir).
 func awsOffline(_ context.Context, opts Options, _ Env) ([]collectors.Collector, error) {
 	dir := opts.String("from-dir")
+	region := opts.String("region")
+	if region != "" && !awscollect.ValidRegion(region) {
+		return nil, Usagef("--region %q is not a region name (e.g. eu-west-1)", region)
+	}
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, Usagef("--from-dir %s: no such directory", dir)
@@ -117,7 +126,7 @@ func awsOffline(_ context.Context, opts Options, _ Env) ([]collectors.Collector,
 	}
 	var cs []collectors.Collector
 	for _, d := range dirs {
-		cs = append(cs, awscollect.NewOffline(os.DirFS(d), d))
+		cs = append(cs, awscollect.NewOffline(os.DirFS(d), d).WithRegion(region))
 	}
 	return cs, nil
 }

@@ -68,3 +68,33 @@ func TestCollectAWSLiveFailure(t *testing.T) {
 		}
 	}
 }
+
+// The AWS CLI prints no region in describe-launch-templates: without
+// --region the template (run as an administrator role) is a gap and the
+// escalation through it is lost; with --region it is found.
+func TestCollectRegionFlag(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "analysis", "aws", "testdata", "techniques", "ec2-004-no-region"))
+	work := t.TempDir()
+	res := runCLI(t, work, "collect", "aws", "--from-dir", dir, "-o", "plain.snap.json")
+	if res.code != 0 || !strings.Contains(res.stderr, "2 gaps") || !strings.Contains(res.stderr, "give --region") {
+		t.Fatalf("without --region: exit %d: %s", res.code, res.stderr)
+	}
+	res = runCLI(t, work, "collect", "aws", "--from-dir", dir, "--region", "us-east-1", "-o", "region.snap.json")
+	if res.code != 0 || !strings.Contains(res.stderr, "0 gaps") {
+		t.Fatalf("with --region: exit %d: %s", res.code, res.stderr)
+	}
+	attacker := "arn:aws:iam::123456789012:user/attacker"
+	if res := runCLI(t, work, "paths", "plain.snap.json", "--from", attacker, "--to-admin"); strings.Contains(res.stdout, "ec2-004") {
+		t.Errorf("a path through a template the export could not place: %s", res.stdout)
+	}
+	res = runCLI(t, work, "paths", "region.snap.json", "--from", attacker, "--to-admin")
+	if res.code != 0 || !strings.Contains(res.stdout, "--ec2-004?--> arn:aws:iam::123456789012:role/workload-admin") {
+		t.Errorf("with --region, want the ec2-004 path: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res := runCLI(t, work, "collect", "aws", "--from-dir", dir, "--region", "mars-1"); res.code != 2 || !strings.Contains(res.stderr, "not a region name") {
+		t.Errorf("a bad region: exit %d: %s", res.code, res.stderr)
+	}
+	if res := runCLI(t, work, "collect", "aws", "--region", "us-east-1", "--profile", "x"); res.code != 2 || !strings.Contains(res.stderr, "--region is for offline collection") {
+		t.Errorf("--region live: exit %d: %s", res.code, res.stderr)
+	}
+}

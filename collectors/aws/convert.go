@@ -43,21 +43,28 @@ func Convert(d *AuthorizationDetails, where string) (graphmodel.Fragment, error)
 // the output that cannot be used; references that cannot be resolved are
 // gaps. The fragment's Source.Scope is the export's account.
 func ConvertAccount(d *AuthorizationDetails, where string, res *Resources) (graphmodel.Fragment, error) {
+	return convertAccount(d, where, res, "")
+}
+
+// convertAccount is ConvertAccount with the region of the outputs that
+// carry none (defaultRegion, "" when not given).
+func convertAccount(d *AuthorizationDetails, where string, res *Resources, defaultRegion string) (graphmodel.Fragment, error) {
 	c := &converter{
-		where:        where,
-		partition:    "aws",
-		nodes:        map[string]*graphmodel.Node{},
-		nodePlace:    map[string]loc{},
-		edgeSeen:     map[string]bool{},
-		gapSeen:      map[graphmodel.Gap]bool{},
-		groups:       map[string]string{},
-		policies:     map[string]bool{},
-		roleARNs:     map[string]bool{},
-		roleByName:   map[string]string{},
-		profileRoles: map[string][]string{},
-		profileNames: map[string]string{},
-		docPlace:     map[string]loc{},
-		named:        map[string][]*graphmodel.Node{},
+		defaultRegion: defaultRegion,
+		where:         where,
+		partition:     "aws",
+		nodes:         map[string]*graphmodel.Node{},
+		nodePlace:     map[string]loc{},
+		edgeSeen:      map[string]bool{},
+		gapSeen:       map[graphmodel.Gap]bool{},
+		groups:        map[string]string{},
+		policies:      map[string]bool{},
+		roleARNs:      map[string]bool{},
+		roleByName:    map[string]string{},
+		profileRoles:  map[string][]string{},
+		profileNames:  map[string]string{},
+		docPlace:      map[string]loc{},
+		named:         map[string][]*graphmodel.Node{},
 	}
 	if d == nil {
 		d = &AuthorizationDetails{}
@@ -92,7 +99,10 @@ func ConvertAccount(d *AuthorizationDetails, where string, res *Resources) (grap
 
 // converter holds the state of one conversion.
 type converter struct {
-	where string
+	// defaultRegion is the region of the outputs that carry none
+	// (collect aws --region), "" when not given.
+	defaultRegion string
+	where         string
 	// account is the account id of every principal; accountAt is the place
 	// of the ARN it was first read from; partition is that ARN's partition.
 	account, accountAt string

@@ -161,3 +161,19 @@ func appendResources(dst, src *Resources) {
 		}
 	}
 }
+
+// setRegion gives region to every output of res that carries none.
+func setRegion(res *Resources, region string) {
+	if region == "" {
+		return
+	}
+	rv := reflect.ValueOf(res).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		outs := rv.Field(i)
+		for j := 0; j < outs.Len(); j++ {
+			if r := outs.Index(j).FieldByName("Region"); r.String() == "" {
+				r.SetString(region)
+			}
+		}
+	}
+}

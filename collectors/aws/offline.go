@@ -22,7 +22,17 @@ const GAADFile = "gaad.json"
 type Offline struct {
 	fsys   fs.FS
 	origin string
+	// region is the region of the outputs that carry none (--region).
+	region string
 	now    func() time.Time
+}
+
+// WithRegion makes region the region of every output that carries none and
+// whose file is not in a region's subdirectory (the AWS CLI prints no region
+// in describe-launch-templates, get-jobs, …). It returns o.
+func (o *Offline) WithRegion(region string) *Offline {
+	o.region = region
+	return o
 }
 
 // NewOffline returns a collector reading the directory fsys; origin is the
@@ -76,7 +86,7 @@ func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 	if err := ctx.Err(); err != nil {
 		return graphmodel.Fragment{}, err
 	}
-	frag, err := ConvertAccount(details, path, res)
+	frag, err := convertAccount(details, path, res, o.region)
 	if err != nil {
 		return graphmodel.Fragment{}, err
 	}
@@ -86,19 +96,40 @@ func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 }
 
 // readOutputs reads every supported output file of the directory, in name
-// order, and logs every other entry.
+// order, and of its subdirectories named after a region (what looping the
+// CLI over regions gives: DIR/eu-west-1/…), and logs every other entry. An
+// output of a region's subdirectory that carries no region takes the
+// subdirectory's; the converter falls back on o.region.
 func (o *Offline) readOutputs(ctx context.Context) (*Resources, error) {
-	entries, err := fs.ReadDir(o.fsys, ".")
+	return o.readDir(ctx, ".")
+}
+
+// readDir reads the output files of directory dir of the export (and, at
+// its top, of its region subdirectories).
+func (o *Offline) readDir(ctx context.Context, dir string) (*Resources, error) {
+	entries, err := fs.ReadDir(o.fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", o.origin, err)
+		return nil, fmt.Errorf("list %s: %w", o.file(dir), err)
 	}
 	res := &Resources{}
 	for _, e := range entries {
 		name := e.Name()
+		if dir != "." {
+			name = dir + "/" + name
+		}
 		if name == GAADFile {
 			continue
 		}
-		f, ok := offlineFileNamed(name)
+		if e.IsDir() && dir == "." && ValidRegion(e.Name()) {
+			sub, err := o.readDir(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			setRegion(sub, e.Name())
+			appendResources(res, sub)
+			continue
+		}
+		f, ok := offlineFileNamed(e.Name())
 		if !ok || e.IsDir() {
 			slog.InfoContext(ctx, "ignoring unknown file", "file", o.file(name))
 			continue

@@ -269,5 +269,14 @@ func tagMap[T any](list []T, kv func(T) (string, string)) map[string]string {
 // noRegion records a gap for an item whose ARN needs a region that neither
 // the output nor its element gives.
 func (c *converter) noRegion(l loc, what string) {
-	c.gapAt(l, what, `no region: add "Region" beside the output to build its ARN`)
+	c.gapAt(l, what, `no region: add "Region" beside the output, put the file in a DIR/<region>/ subdirectory, or give --region`)
+}
+
+// regionOf returns an output's region, else the region given for the
+// outputs that carry none (collect aws --region), else "".
+func (c *converter) regionOf(region string) string {
+	if region != "" {
+		return region
+	}
+	return c.defaultRegion
 }

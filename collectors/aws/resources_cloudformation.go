@@ -91,7 +91,7 @@ func (c *converter) cloudFormation(r *Resources) error {
 		l := o.loc().field("StackSet").named("stack set", s.StackSetName)
 		arn := s.StackSetARN
 		if arn == "" {
-			arn = c.stackSetARN(o.Region, s.StackSetID)
+			arn = c.stackSetARN(c.regionOf(o.Region), s.StackSetID)
 		}
 		if arn == "" {
 			c.noRegion(l, "cloudformation stack set "+s.StackSetName)
@@ -117,7 +117,7 @@ func (c *converter) cloudFormation(r *Resources) error {
 			if byID[s.StackSetID] != nil {
 				continue
 			}
-			arn := c.stackSetARN(o.Region, s.StackSetID)
+			arn := c.stackSetARN(c.regionOf(o.Region), s.StackSetID)
 			if arn == "" {
 				c.noRegion(l, "cloudformation stack set "+s.StackSetName)
 				continue

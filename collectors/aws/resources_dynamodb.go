@@ -14,12 +14,13 @@ func (c *converter) dynamoDB(r *Resources) error {
 			if name == "" {
 				return l.bad("table name is empty")
 			}
-			if o.Region == "" {
+			region := c.regionOf(o.Region)
+			if region == "" {
 				c.noRegion(l, "dynamodb table "+name)
 				continue
 			}
 			if _, err := c.resource(l, resourceSpec{
-				arn: c.arn("dynamodb", o.Region, c.account, "table/"+name), name: name, service: "dynamodb", typ: "table",
+				arn: c.arn("dynamodb", region, c.account, "table/"+name), name: name, service: "dynamodb", typ: "table",
 			}); err != nil {
 				return err
 			}

@@ -156,6 +156,7 @@ func (c *converter) ec2Instances(r *Resources) error {
 						region = zr
 					}
 				}
+				region = c.regionOf(region)
 				if region == "" {
 					c.noRegion(l, "ec2 instance "+inst.InstanceID)
 					continue
@@ -197,7 +198,7 @@ func (c *converter) launchTemplates(r *Resources) error {
 			if t.LaunchTemplateID == "" {
 				return l.field("LaunchTemplateId").bad("LaunchTemplateId is empty")
 			}
-			arn := c.launchTemplateARN(o.Region, t.LaunchTemplateID)
+			arn := c.launchTemplateARN(c.regionOf(o.Region), t.LaunchTemplateID)
 			if arn == "" {
 				c.noRegion(l, "ec2 launch template "+t.LaunchTemplateID)
 				continue
@@ -222,7 +223,7 @@ func (c *converter) launchTemplates(r *Resources) error {
 			}
 			n := byID[v.LaunchTemplateID]
 			if n == nil {
-				arn := c.launchTemplateARN(o.Region, v.LaunchTemplateID)
+				arn := c.launchTemplateARN(c.regionOf(o.Region), v.LaunchTemplateID)
 				if arn == "" {
 					c.noRegion(l, "ec2 launch template "+v.LaunchTemplateID)
 					continue

@@ -71,6 +71,7 @@ func (c *converter) glue(r *Resources) error {
 			if region == "" {
 				region = regionOfZone(e.AvailabilityZone)
 			}
+			region = c.regionOf(region)
 			if region == "" {
 				c.noRegion(l, "glue dev endpoint "+e.EndpointName)
 				continue
@@ -93,12 +94,13 @@ func (c *converter) glue(r *Resources) error {
 			if job.Name == "" {
 				return l.field("Name").bad("Name is empty")
 			}
-			if o.Region == "" {
+			region := c.regionOf(o.Region)
+			if region == "" {
 				c.noRegion(l, "glue job "+job.Name)
 				continue
 			}
 			n, err := c.resource(l, resourceSpec{
-				arn: c.arn("glue", o.Region, c.account, "job/"+job.Name), name: job.Name,
+				arn: c.arn("glue", region, c.account, "job/"+job.Name), name: job.Name,
 				service: "glue", typ: "job",
 			})
 			if err != nil {

@@ -83,11 +83,12 @@ func (c *converter) ssmParameters(r *Resources) error {
 			}
 			arn := p.ARN
 			if arn == "" {
-				if o.Region == "" {
+				region := c.regionOf(o.Region)
+				if region == "" {
 					c.noRegion(l, "ssm parameter "+p.Name)
 					continue
 				}
-				arn = c.arn("ssm", o.Region, c.account, "parameter/"+strings.TrimPrefix(p.Name, "/"))
+				arn = c.arn("ssm", region, c.account, "parameter/"+strings.TrimPrefix(p.Name, "/"))
 			}
 			n, err := c.resource(l.field("ARN"), resourceSpec{arn: arn, name: p.Name, service: "ssm", typ: "parameter"})
 			if err != nil {

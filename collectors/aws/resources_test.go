@@ -491,9 +491,9 @@ func TestResourceGaps(t *testing.T) {
 				"ec2-describe-launch-templates.json": `{"LaunchTemplates": [{"LaunchTemplateId": "lt-1", "LaunchTemplateName": "n"}]}`,
 			},
 			gaps: []graphmodel.Gap{
-				gapAt("ec2 launch template lt-1", `no region: add "Region" beside the output to build its ARN`,
+				gapAt("ec2 launch template lt-1", `no region: add "Region" beside the output, put the file in a DIR/<region>/ subdirectory, or give --region`,
 					"res/ec2-describe-launch-templates.json: LaunchTemplates[0] (launch template n)"),
-				gapAt("dynamodb table t", `no region: add "Region" beside the output to build its ARN`,
+				gapAt("dynamodb table t", `no region: add "Region" beside the output, put the file in a DIR/<region>/ subdirectory, or give --region`,
 					"res/dynamodb-list-tables.json: TableNames[0] (table t)"),
 			},
 		},

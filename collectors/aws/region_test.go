@@ -1,0 +1,74 @@
+package aws
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+// The AWS CLI prints no region in describe-launch-templates, get-jobs and
+// the like. A file in DIR/<region>/ takes its directory's region, and
+// --region (WithRegion) gives one to the files that carry none; without
+// either, the item is a gap.
+func TestOutputsWithoutRegion(t *testing.T) {
+	const templates = `{"LaunchTemplates": [{"LaunchTemplateId": "lt-1", "LaunchTemplateName": "workers", "DefaultVersionNumber": 1}]}`
+	const jobs = `{"Jobs": [{"Name": "nightly"}]}`
+	tests := []struct {
+		name    string
+		files   map[string]string
+		region  string
+		want    map[string]string // node ID → its region
+		wantGap int
+	}{
+		{name: "no region anywhere: gaps", files: map[string]string{
+			"ec2-describe-launch-templates.json": templates, "glue-get-jobs.json": jobs}, wantGap: 2},
+		{name: "--region", region: "eu-central-1", files: map[string]string{
+			"ec2-describe-launch-templates.json": templates, "glue-get-jobs.json": jobs}, want: map[string]string{
+			"arn:aws:ec2:eu-central-1:111111111111:launch-template/lt-1": "eu-central-1",
+			"arn:aws:glue:eu-central-1:111111111111:job/nightly":          "eu-central-1"}},
+		{name: "region subdirectories, --region for the rest", region: "eu-central-1", files: map[string]string{
+			"us-west-2/ec2-describe-launch-templates.json": templates,
+			"ap-south-1/glue-get-jobs.json":                jobs,
+			"glue-get-jobs.json":                           `{"Jobs": [{"Name": "hourly"}]}`,
+		}, want: map[string]string{
+			"arn:aws:ec2:us-west-2:111111111111:launch-template/lt-1": "us-west-2",
+			"arn:aws:glue:ap-south-1:111111111111:job/nightly":        "ap-south-1",
+			"arn:aws:glue:eu-central-1:111111111111:job/hourly":       "eu-central-1"}},
+		{name: "an element's own Region wins over the directory's", files: map[string]string{
+			"us-west-2/ec2-describe-launch-templates.json": `[{"Region": "sa-east-1", "LaunchTemplates": [{"LaunchTemplateId": "lt-1", "LaunchTemplateName": "workers"}]}]`,
+		}, want: map[string]string{"arn:aws:ec2:sa-east-1:111111111111:launch-template/lt-1": "sa-east-1"}},
+		{name: "a subdirectory that is no region is ignored", files: map[string]string{
+			"notes/ec2-describe-launch-templates.json": templates}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := withFiles(t, nil)
+			for name, data := range tc.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(data)}
+			}
+			frag, err := NewOffline(fsys, "res").WithRegion(tc.region).Collect(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, n := range frag.Nodes {
+				if n.Kind == graphmodel.KindAWSResource && (n.Prop(graphmodel.PropType) == "launch-template" || n.Prop(graphmodel.PropType) == "job") {
+					got[n.ID] = n.Prop(graphmodel.PropRegion)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("nodes %v, want %v", got, tc.want)
+			}
+			for id, region := range tc.want {
+				if got[id] != region {
+					t.Errorf("%s: region %q, want %q (nodes %v)", id, got[id], region, got)
+				}
+			}
+			if gaps := len(frag.Source.Gaps); gaps != tc.wantGap {
+				t.Errorf("%d gaps, want %d: %v", gaps, tc.wantGap, frag.Source.Gaps)
+			}
+		})
+	}
+}
