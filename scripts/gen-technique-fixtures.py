@@ -261,6 +261,16 @@ def _(a):
     a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "iam-operators")))})
 
 
+@case("iam-013-join-group-to-pass-role")
+def _(a):
+    # The group holds PassRole and Lambda, not administrator: whoever joins
+    # it holds them too, and passes the admin role to a new function.
+    a.role("workload-admin", trusts({"Service": "lambda.amazonaws.com"}), managed=[ADMIN_ACCESS])
+    a.group("deployers", inline={"deploy": doc(allow("iam:PassRole", WORKLOAD_ADMIN),
+                                               allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))})
+    a.user("attacker", inline={"join": doc(allow("iam:AddUserToGroup", arn("group", "deployers")))})
+
+
 @case("near-miss-join-iam-reader-group")
 def _(a):
     # A group that reads IAM only: joining it controls nothing.

@@ -61,6 +61,9 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 		a.observe(m)
 	}
 	out := &emitter{}
+	// A group someone outside it can join gives its permissions to every
+	// joiner: it is decided, by every family, as a member of its own.
+	addJoinableGroups(m)
 	// Administrators first: the other families skip them. Then resource
 	// access, the largest family, runs beside the others, on the other
 	// cores; its edges come last, as if it had run last.

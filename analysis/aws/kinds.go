@@ -10,9 +10,16 @@ import "github.com/blastradius/blastradius/graphmodel"
 // It is an analysis artefact, never collected.
 const KindPermissionSet graphmodel.NodeKind = "aws.permission_set"
 
+// KindGroupJoin is a new member of an IAM group that a user outside it may
+// join (iam:AddUserToGroup): whoever joins becomes it and holds what the
+// group's policies allow. It is derived (aws:group-join:<group ARN>), apart
+// from the group, whose present members' boundaries may restrict them.
+const KindGroupJoin graphmodel.NodeKind = "aws.group_join"
+
 // kindSpecs are the node kinds the AWS analysis adds to the model.
 var kindSpecs = []graphmodel.KindSpec{
 	{Kind: KindPermissionSet, KindInfo: graphmodel.KindInfo{Provider: graphmodel.ProviderAWS, Class: graphmodel.ClassGroup, Transparent: true}},
+	{Kind: KindGroupJoin, KindInfo: graphmodel.KindInfo{Provider: graphmodel.ProviderAWS, Class: graphmodel.ClassGroup}},
 }
 
 // Kinds returns the node kinds the AWS analysis derives

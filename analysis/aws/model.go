@@ -51,6 +51,10 @@ type principal struct {
 	// no control policy restricts it (no organization collected, the
 	// management account, a service-linked role).
 	org *orgChain
+	// groupStand is the group this principal is a member of, standing for
+	// it, when it is no IAM user or role but a joinable group's member
+	// (addJoinableGroups).
+	groupStand *group
 }
 
 // standIn returns a copy of p without its policies (the caller gives it

@@ -193,14 +193,18 @@ func deriveAccess(m *model, out *emitter) {
 		if m.stopped() {
 			return
 		}
-		if m.admins[p.arn] || p.isRole || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
+		if m.admins[p.arn] || p.isRole || p.groupStand != nil || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
 			continue
 		}
 		for _, g := range groups {
 			if g.account != p.account || memberOf(p, g) {
 				continue
 			}
-			out.add(graphmodel.EdgeCanBecome, p.arn, g.arn, TechAddUserToGroup, identityAllows(p, "iam:AddUserToGroup", g.arn, nil))
+			v := identityAllows(p, "iam:AddUserToGroup", g.arn, nil)
+			out.add(graphmodel.EdgeCanBecome, p.arn, g.arn, TechAddUserToGroup, v)
+			if j := joinID(g); m.byARN[j] != nil {
+				out.add(graphmodel.EdgeCanBecome, p.arn, j, TechAddUserToGroup, v)
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"sort"
 	"time"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -55,6 +56,9 @@ var groupSelfGrants = []selfGrant{
 // the IAM write that decides it.
 func deriveAdmin(m *model, out *emitter) {
 	for _, p := range m.principals {
+		if p.groupStand != nil {
+			continue // its group's verdict, below
+		}
 		technique, v := isAdmin(p)
 		m.admins[p.arn] = v.t == awspolicy.Yes
 		out.add(graphmodel.EdgeAdminOf, p.arn, graphmodel.AWSAccountScope(p.account), technique, v)
@@ -62,6 +66,10 @@ func deriveAdmin(m *model, out *emitter) {
 	for _, g := range sortedGroups(m) {
 		technique, v := groupAdmin(m, g)
 		out.add(graphmodel.EdgeAdminOf, g.arn, graphmodel.AWSAccountScope(g.account), technique, v)
+		if j := joinID(g); m.byARN[j] != nil {
+			m.admins[j] = v.t == awspolicy.Yes
+			out.add(graphmodel.EdgeAdminOf, j, graphmodel.AWSAccountScope(g.account), technique, v)
+		}
 	}
 }
 
@@ -247,3 +255,58 @@ func memberFacts(p *principal, now string) *awspolicy.Facts {
 	}
 	return f
 }
+
+// addJoinableGroups adds to the model's principals, for every group that a
+// user outside it may join (iam:AddUserToGroup), a new member of the group
+// (KindGroupJoin, joinID): the group's policies, no permission boundary, the
+// account's control policies and what is known of any member's request
+// (memberFacts). Every family decides it like a principal; whoever may join
+// the group becomes it (iam-013), so holds what the group gives. It is a
+// node apart from the group, so that the group's present members, whose
+// own permission boundaries may restrict what the group gives them, do not
+// inherit its edges. A joiner's own boundary is not applied either.
+func addJoinableGroups(m *model) {
+	if len(m.groups) == 0 {
+		return
+	}
+	groups := sortedGroups(m)
+	joinable := map[*group]bool{}
+	for _, p := range m.principals {
+		if p.isRole || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
+			continue
+		}
+		for _, g := range groups {
+			if !joinable[g] && g.account == p.account && !memberOf(p, g) &&
+				identityAllows(p, "iam:AddUserToGroup", g.arn, nil).t != awspolicy.No {
+				joinable[g] = true
+			}
+		}
+	}
+	added := false
+	for _, g := range groups {
+		id := joinID(g)
+		if !joinable[g] || m.byARN[id] != nil {
+			continue
+		}
+		node := graphmodel.Node{ID: id, Kind: KindGroupJoin, Provider: graphmodel.ProviderAWS,
+			Name: "a new member of " + g.node.Name, Scope: graphmodel.AWSAccountScope(g.account),
+			Properties: map[string]string{"group": g.arn}}
+		m.addExternal(id, func() graphmodel.Node { return node })
+		member := &principal{node: &node, arn: id, account: g.account, policies: g.policies,
+			org: m.orgs[g.account], m: m, groupStand: g}
+		member.facts = memberFacts(member, m.now)
+		m.principals = append(m.principals, member)
+		m.byARN[id] = member
+		added = true
+	}
+	if !added {
+		return
+	}
+	sort.Slice(m.principals, func(i, j int) bool { return m.principals[i].arn < m.principals[j].arn })
+	for i, p := range m.principals {
+		p.index = i
+	}
+}
+
+// joinID is the ID of the new member of group g (addJoinableGroups).
+func joinID(g *group) string { return "aws:group-join:" + g.arn }

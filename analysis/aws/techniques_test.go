@@ -31,19 +31,20 @@ const (
 // by: the catalogue id its name starts with, or the technique it shows.
 func wantTechnique(fixture string) string {
 	special := map[string]string{
-		"admin-equivalent-policy":        "admin-equivalent-policy",
-		"iam-set-default-policy-version": "iam:SetDefaultPolicyVersion",
-		"split-across-policies":          "lambda-001",
-		"not-action":                     "iam-007",
-		"mixed-case-action":              "iam-007",
-		"iam-put-star":                   "iam-007",
-		"policy-variable-self":           "iam-007",
-		"resource-tag-matches":           "iam-005",
-		"scp-allows":                     "iam-007",
-		"sts-001-chain":                  "iam-009",
-		"iam-013-join-iam-writer-group":  "iam-007",
-		"date-window-opened":             "iam-007",
-		"date-token-issue-role":          "iam-005",
+		"admin-equivalent-policy":         "admin-equivalent-policy",
+		"iam-set-default-policy-version":  "iam:SetDefaultPolicyVersion",
+		"split-across-policies":           "lambda-001",
+		"not-action":                      "iam-007",
+		"mixed-case-action":               "iam-007",
+		"iam-put-star":                    "iam-007",
+		"policy-variable-self":            "iam-007",
+		"resource-tag-matches":            "iam-005",
+		"scp-allows":                      "iam-007",
+		"sts-001-chain":                   "iam-009",
+		"iam-013-join-iam-writer-group":   "iam-007",
+		"iam-013-join-group-to-pass-role": "lambda-001",
+		"date-window-opened":              "iam-007",
+		"date-token-issue-role":           "iam-005",
 	}
 	if t, ok := special[fixture]; ok {
 		return t
@@ -151,6 +152,11 @@ func TestTechniquePaths(t *testing.T) {
 			{attacker, "arn:aws:iam::123456789012:group/iam-operators", "iam-013"},
 			{"arn:aws:iam::123456789012:group/iam-operators", account, "iam-007"}},
 			map[int]string{1: "group/iam-operators#inline:iam statement 0: allows iam:PutUserPolicy on any user of the account (itself, once a member)"}},
+		{"iam-013-join-group-to-pass-role", attacker, []hop{
+			{attacker, "aws:group-join:arn:aws:iam::123456789012:group/deployers", "iam-013"},
+			{"aws:group-join:arn:aws:iam::123456789012:group/deployers", "arn:aws:iam::123456789012:role/workload-admin", "lambda-001"},
+			{"arn:aws:iam::123456789012:role/workload-admin", account, "admin-equivalent-policy"}},
+			map[int]string{1: "group/deployers#inline:deploy statement 0: allows iam:PassRole"}},
 		{"date-window-opened", attacker, []hop{{attacker, account, "iam-007"}}, map[int]string{0: "allows iam:PutUserPolicy on itself"}},
 		{"date-token-issue-role", attacker, []hop{
 			{attacker, "arn:aws:iam::123456789012:role/attacker-role", "sts-001"},
