@@ -427,12 +427,19 @@ class Account:
     def __init__(self):
         self.roles, self.users, self.files = [], [], {}
 
-    def role(self, name, trust, attached=(), inline=None):
+    def role(self, name, trust, attached=(), inline=None, instance_profile=False):
         arn = f"arn:aws:iam::{ACCOUNT}:role/{name}"
+        role_id = ("AROA" + name.upper().replace("-", "") + "0000000000000")[:21]
+        profiles = []
+        if instance_profile:
+            profiles.append({"Path": "/", "InstanceProfileName": name, "InstanceProfileId": ("AIPA" + name.upper().replace("-", "") + "0000000000000")[:21],
+                             "Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/{name}", "CreateDate": "2024-01-10T09:00:00Z",
+                             "Roles": [{"Path": "/", "RoleName": name, "RoleId": role_id, "Arn": arn, "CreateDate": "2024-01-10T09:00:00Z",
+                                        "AssumeRolePolicyDocument": enc(trust)}]})
         self.roles.append({
-            "Path": "/", "RoleName": name, "RoleId": ("AROA" + name.upper().replace("-", "") + "0000000000000")[:21], "Arn": arn,
+            "Path": "/", "RoleName": name, "RoleId": role_id, "Arn": arn,
             "CreateDate": "2024-01-10T09:00:00Z", "AssumeRolePolicyDocument": enc(trust),
-            "InstanceProfileList": [], "RolePolicyList": [{"PolicyName": k, "PolicyDocument": enc(v)} for k, v in (inline or {}).items()],
+            "InstanceProfileList": profiles, "RolePolicyList": [{"PolicyName": k, "PolicyDocument": enc(v)} for k, v in (inline or {}).items()],
             "AttachedManagedPolicies": [{"PolicyName": p.split("/")[-1], "PolicyArn": p} for p in attached],
             "Tags": [], "RoleLastUsed": {}})
         return arn
@@ -525,7 +532,15 @@ def xc_cases():
     eks_cluster(a)
     a.role("ci-deployer", aws_doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}),
            inline={"read": READ_S3})
-    a.role("eks-nodes", aws_doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}))
+    a.role("eks-nodes", aws_doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+           instance_profile=True)
+    # node-a is the EC2 instance i-0a1b2c3d4e5f60000, which runs with the
+    # node role.
+    a.files["ec2-describe-instances.json"] = [{"Reservations": [{"Groups": [], "OwnerId": ACCOUNT, "ReservationId": "r-0123456789abcdef0", "Instances": [{
+        "InstanceId": "i-0a1b2c3d4e5f60000", "InstanceType": "m6i.large", "ImageId": "ami-0abcdef1234567890",
+        "LaunchTime": "2024-09-01T08:00:00+00:00", "Placement": {"AvailabilityZone": REGION + "a", "Tenancy": "default"},
+        "PrivateDnsName": "node-a", "State": {"Code": 16, "Name": "running"},
+        "IamInstanceProfile": {"Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/eks-nodes", "Id": "AIPAEKSNODES000000000"}}]}]}]
     cases["aws-auth-masters"] = (c, a)
 
     # An access entry with a namespace-scoped AmazonEKSEditPolicy (prod
