@@ -173,3 +173,23 @@ func whereClusterAny(rs *k8srbac.RuleSet, verbs []string, group, resource, sub s
 	}
 	return g
 }
+
+// bothWide returns, sorted, the namespaces where both a and b allow every
+// object (not counting where both allow it cluster-wide, which the caller
+// asks first): only those a or b name need be looked at.
+func bothWide(a, b *grant) []string {
+	var candidates []string
+	switch {
+	case len(a.cluster) > 0:
+		candidates = b.namespaces()
+	case len(b.cluster) > 0:
+		candidates = a.namespaces()
+	default:
+		for _, ns := range a.namespaces() {
+			if len(b.ns[ns]) > 0 {
+				candidates = append(candidates, ns)
+			}
+		}
+	}
+	return candidates
+}

@@ -74,12 +74,9 @@ func (e *engine) podTakeovers(u *unit) {
 			continue
 		}
 		wide := map[string]bool{}
-		for _, ns := range c.nsOrder {
-			a, b := g.wide(ns), read.wide(ns)
-			if len(a) > 0 && len(b) > 0 {
-				wide[ns] = true
-				e.capability(u, t.cap, ns, c.ruleEvidence(append(append([]k8srbac.Evidence(nil), a...), b...), t.what+" in namespace "+ns))
-			}
+		for _, ns := range bothWide(g, read) {
+			wide[ns] = true
+			e.capability(u, t.cap, ns, c.ruleEvidence(append(append([]k8srbac.Evidence(nil), g.wide(ns)...), read.wide(ns)...), t.what+" in namespace "+ns))
 		}
 		for _, p := range e.namedPods(g, read) {
 			if wide[p.ns] {

@@ -38,7 +38,7 @@ func (e *engine) issueTokenSecrets(u *unit) {
 		e.capability(u, capIssueTokens, "*", c.ruleEvidence(ev, "create and read Secrets in every namespace"))
 		return
 	}
-	for _, ns := range c.nsOrder {
+	for _, ns := range bothWide(create, read) {
 		if ev := both(ns); len(ev) > 0 {
 			e.capability(u, capIssueTokens, ns, c.ruleEvidence(ev, "create and read Secrets in namespace "+ns))
 		}
