@@ -200,6 +200,12 @@ func (e *engine) finish() {
 		members := e.pending[k]
 		targets := e.capTargets(k)
 		id := e.setID(k)
+		if len(targets) == 0 {
+			for _, m := range members {
+				drop[e.index[edgeKey{from: m.from, to: id, technique: TechPermissionSet, kind: graphmodel.EdgeMemberOf}]] = true
+			}
+			continue
+		}
 		if e.setThreshold > 0 && len(members) >= e.setThreshold {
 			e.nodes = append(e.nodes, graphmodel.Node{
 				ID: id, Kind: KindPermissionSet, Provider: graphmodel.ProviderKubernetes, Scope: e.c.scope,
