@@ -17,6 +17,7 @@ type capability struct {
 // The capabilities, by name.
 const (
 	capRunPods        = "run-pods"
+	capPrivileged     = "privileged-pods"
 	capMintTokens     = "mint-tokens"
 	capIssueTokens    = "issue-token-secrets"
 	capListSecrets    = "list-secrets"
@@ -34,7 +35,8 @@ const (
 )
 
 var capabilities = map[string]capability{
-	capRunPods: {"run pods", runPodsTargets},
+	capRunPods:    {"run pods", runPodsTargets},
+	capPrivileged: {"run privileged pods", privilegedPodsTargets},
 	capMintTokens: {"request service-account tokens", func(c *cluster, ns string) []target {
 		return c.saTargets(ns, TechTokenRequest, "a token of any audience for")
 	}},
@@ -71,34 +73,34 @@ func (c *cluster) namespacesOf(ns string) []*namespace {
 	return out
 }
 
-// runPodsTargets: every service account of the namespace (assign_sa) and,
-// where Pod Security Admission allows host access, every node but Fargate
-// ones (POD_CREATE).
+// runPodsTargets: every service account of the namespace (assign_sa).
 func runPodsTargets(c *cluster, ns string) []target {
-	out := c.saTargets(ns, TechAssignSA, "a pod it creates runs as")
-	var open *namespace
-	for _, n := range c.namespacesOf(ns) {
-		if n.allowsHostAccess() {
-			open = n
-			break
+	return c.saTargets(ns, TechAssignSA, "a pod it creates runs as")
+}
+
+// privilegedPodsTargets: every node but Fargate ones (POD_CREATE), for
+// whoever may create pods in a namespace that admits privileged pods:
+// one capability for the whole cluster, whatever the namespace, so that
+// its edges to the nodes are shared.
+func privilegedPodsTargets(c *cluster, _ string) []target {
+	var out []target
+	for _, k := range c.nodeOrder {
+		if !k.fargate {
+			out = append(out, target{kind: graphmodel.EdgeCanBecome, to: k.id, technique: TechPodCreate,
+				evidence: fact(k.id, "a privileged pod with nodeName "+k.name+" takes the node")})
 		}
 	}
-	if open == nil {
-		return out
-	}
-	level := open.enforce
+	return out
+}
+
+// hostAccessEvidence says why namespace ns admits privileged pods.
+func (c *cluster) hostAccessEvidence(ns *namespace) []graphmodel.Evidence {
+	level := ns.enforce
 	if level == "" {
 		level = "unset, the default privileged"
 	}
-	for _, k := range c.nodeOrder {
-		if k.fargate {
-			continue
-		}
-		out = append(out, target{kind: graphmodel.EdgeCanBecome, to: k.id, technique: TechPodCreate,
-			evidence: fact(graphmodel.K8sObject(c.name, "namespace", "", open.name),
-				"namespace "+open.name+" admits privileged and host pods (Pod Security Admission enforce: "+level+"): a privileged pod with nodeName "+k.name+" takes the node")})
-	}
-	return out
+	return fact(graphmodel.K8sObject(c.name, "namespace", "", ns.name),
+		"namespace "+ns.name+" admits privileged and host pods (Pod Security Admission enforce: "+level+")")
 }
 
 // saTargets: every listed service account of the namespace.

@@ -7,9 +7,10 @@ import (
 
 // runPods (assign_sa, POD_CREATE): create pods, or create, update or
 // patch a pod-creating workload, in a namespace: the capability run-pods
-// there (every service account of the namespace; where Pod Security
-// Admission admits host access, every node). Updating a named workload
-// that exists gives the same: its template may name any service account.
+// there (every service account of the namespace) and, where Pod Security
+// Admission admits host access, privileged-pods (every node). Updating a
+// named workload that exists gives the same: its template may name any
+// service account.
 func (e *engine) runPods(u *unit) {
 	c := e.c
 	g := newGrant()
@@ -20,13 +21,26 @@ func (e *engine) runPods(u *unit) {
 		return
 	}
 	if len(g.cluster) > 0 {
-		e.capability(u, capRunPods, "*", c.ruleEvidence(g.cluster, "create pods in every namespace"))
+		ev := c.ruleEvidence(g.cluster, "create pods in every namespace")
+		e.capability(u, capRunPods, "*", ev)
+		for _, name := range c.nsOrder {
+			if ns := c.namespaces[name]; ns.allowsHostAccess() {
+				e.capability(u, capPrivileged, "*", append(append([]graphmodel.Evidence(nil), ev...), c.hostAccessEvidence(ns)...))
+				break
+			}
+		}
 		return
 	}
 	done := map[string]bool{}
-	for _, ns := range g.namespaces() {
+	run := func(ns string, ev []graphmodel.Evidence) {
 		done[ns] = true
-		e.capability(u, capRunPods, ns, c.ruleEvidence(g.ns[ns], "create pods in namespace "+ns))
+		e.capability(u, capRunPods, ns, ev)
+		if n := c.namespaces[ns]; n != nil && n.allowsHostAccess() {
+			e.capability(u, capPrivileged, "*", append(append([]graphmodel.Evidence(nil), ev...), c.hostAccessEvidence(n)...))
+		}
+	}
+	for _, ns := range g.namespaces() {
+		run(ns, c.ruleEvidence(g.ns[ns], "create pods in namespace "+ns))
 	}
 	for _, w := range c.workloads {
 		if done[w.ns] {
@@ -39,8 +53,7 @@ func (e *engine) runPods(u *unit) {
 			}
 		}
 		if len(ev) > 0 {
-			done[w.ns] = true
-			e.capability(u, capRunPods, w.ns, c.ruleEvidence(ev, "rewrite the pod template of "+w.resource+" "+w.ns+"/"+w.name))
+			run(w.ns, c.ruleEvidence(ev, "rewrite the pod template of "+w.resource+" "+w.ns+"/"+w.name))
 		}
 	}
 }
