@@ -35,7 +35,7 @@ func (c *cluster) accessEntries(snap *graphmodel.Snapshot, o *k8srbac.Objects) {
 			added = true
 		}
 		principal := n.Prop(graphmodel.PropAWSPrincipalARN)
-		username := AccessEntryUsername(n)
+		username := accessEntryUsername(n)
 		var policies []string
 		if p := n.Prop(graphmodel.PropAWSAccessPolicies); p != "" {
 			policies = strings.Split(p, " ")
@@ -53,10 +53,11 @@ func (c *cluster) accessEntries(snap *graphmodel.Snapshot, o *k8srbac.Objects) {
 	}
 }
 
-// AccessEntryUsername returns the Kubernetes user name an EKS access
+// accessEntryUsername returns the Kubernetes user name an EKS access
 // entry node enters as: its kubernetes_username, else its principal's ARN
-// (the crosscloud bridge ends on graphmodel.K8sUser of it).
-func AccessEntryUsername(n *graphmodel.Node) string {
+// (analysis/crosscloud's bridge from the principal ends on
+// graphmodel.K8sUser of the same name).
+func accessEntryUsername(n *graphmodel.Node) string {
 	if u := n.Prop(graphmodel.PropAWSKubernetesUsername); u != "" {
 		return u
 	}
