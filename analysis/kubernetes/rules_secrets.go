@@ -84,8 +84,8 @@ func (e *engine) secrets(u *unit) {
 	}
 	for _, k := range named.names() {
 		for _, n := range c.namespacesOf(k[0]) {
-			if len(list.wide(n.name)) > 0 || len(get.wide(n.name)) > 0 {
-				continue
+			if len(list.wide(n.name)) > 0 {
+				continue // listed: every Secret there is read already
 			}
 			for _, s := range n.secrets {
 				if s.name == k[1] {
