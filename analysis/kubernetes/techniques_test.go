@@ -319,3 +319,28 @@ func TestCatalogueCoverage(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestClustersApart: two clusters in one snapshot are analyzed each on
+// its own: a subject of one reaches nothing of the other.
+func TestClustersApart(t *testing.T) {
+	path := filepath.Join("testdata", "techniques", "cluster_admin.json")
+	snap, err := collectors.Run(context.Background(),
+		k8scollect.NewOffline([]string{path}, "one"), k8scollect.NewOffline([]string{path}, "two"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := analysis.Prepare(context.Background(), snap, analysis.Options{Derivers: []analysis.Deriver{k8sanalysis.New()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := graphmodel.K8sObject("one", "serviceaccount", "dev", "attacker")
+	paths, err := g.Paths(from, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 1 || paths[0].Target != graphmodel.K8sClusterScope("one") {
+		t.Fatalf("admin paths of %s = %+v, want k8s:cluster:one alone", from, paths)
+	}
+	other, _ := graphmodel.K8sServiceAccount("two", "prod", "app")
+	wantNoPath(t, g, from, other)
+}
