@@ -42,6 +42,7 @@ func Kubernetes() Provider {
 		},
 		Kinds:   k8sanalysis.Kinds(),
 		Deriver: func() analysis.Deriver { return k8sanalysis.New() },
+		Upgrade: k8scollect.UpgradeSnapshot,
 	}
 }
 
