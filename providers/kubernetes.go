@@ -3,13 +3,16 @@ package providers
 import (
 	"context"
 
+	"github.com/blastradius/blastradius/analysis"
+	k8sanalysis "github.com/blastradius/blastradius/analysis/kubernetes"
 	"github.com/blastradius/blastradius/collectors"
 	k8scollect "github.com/blastradius/blastradius/collectors/kubernetes"
 )
 
 // Kubernetes returns the Kubernetes provider: RBAC, service accounts,
 // namespaces, workloads and pods, nodes, secrets' metadata and aws-auth of
-// one cluster, live through client-go or offline from kubectl's JSON.
+// one cluster, live through client-go or offline from kubectl's JSON, and
+// its analysis (RBAC, pod escapes, nodes, EKS access entries).
 func Kubernetes() Provider {
 	return Provider{
 		Name:        "kubernetes",
@@ -37,6 +40,9 @@ func Kubernetes() Provider {
 			}
 			return []collectors.Collector{k8scollect.NewOffline(opts.Strings("from-file"), opts.String("cluster-name"))}, nil
 		},
+		Kinds:   k8sanalysis.Kinds(),
+		Deriver: func() analysis.Deriver { return k8sanalysis.New() },
+		Upgrade: k8scollect.UpgradeSnapshot,
 	}
 }
 

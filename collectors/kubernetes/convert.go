@@ -231,6 +231,7 @@ func (c *converter) secrets() {
 	for i := range c.inv.Secrets {
 		s := &c.inv.Secrets[i]
 		n := c.object(k, graphmodel.KindK8sResource, &s.Metadata, s.Metadata.Labels)
+		n.SetProp(graphmodel.PropResourceClass, string(graphmodel.ResourceSecret))
 		n.SetProp(graphmodel.PropK8sSecretType, s.Type)
 		if s.Type == SecretTypeServiceAccountToken && s.Metadata.Annotations.ServiceAccountName != "" {
 			sa := s.Metadata.Annotations.ServiceAccountName

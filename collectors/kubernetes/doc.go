@@ -97,7 +97,8 @@
 //	workload         k8s.workload (Deployment, DaemonSet, StatefulSet,
 //	                 ReplicaSet, ReplicationController, Job, CronJob; its
 //	                 object_kind says which); owner, and its pod template's facts
-//	Secret           k8s.resource, object_kind Secret; secret_type, and for a
+//	Secret           k8s.resource, object_kind Secret; resource_class secret,
+//	                 secret_type, and for a
 //	                 service-account token its service_account
 //	aws-auth         k8s:<c>:configmap:kube-system:aws-auth, k8s.resource;
 //	                 Documents mapRoles, mapUsers, mapAccounts (parsed from YAML

@@ -110,9 +110,10 @@ func violation(pkg, imp string) string {
 			return "the generic analysis names no provider"
 		}
 	}
-	// Only the command and the provider list import a provider.
-	if providerOf(imp) != "" && providerOf(pkg) != providerOf(imp) && !under(pkg, "cmd") && pkg != "providers" {
-		return "only cmd and providers import a provider's packages"
+	// Only the command, the provider list and the measuring tools under
+	// bench/ import a provider.
+	if providerOf(imp) != "" && providerOf(pkg) != providerOf(imp) && !under(pkg, "cmd") && !under(pkg, "bench") && pkg != "providers" {
+		return "only cmd, bench and providers import a provider's packages"
 	}
 	for _, sink := range []string{"report", "neo4jexport", "viz", "queries"} {
 		if under(imp, sink) && (under(pkg, "graphmodel") || under(pkg, "collectors") || under(pkg, "analysis")) {
