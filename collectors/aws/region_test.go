@@ -27,7 +27,7 @@ func TestOutputsWithoutRegion(t *testing.T) {
 		{name: "--region", region: "eu-central-1", files: map[string]string{
 			"ec2-describe-launch-templates.json": templates, "glue-get-jobs.json": jobs}, want: map[string]string{
 			"arn:aws:ec2:eu-central-1:111111111111:launch-template/lt-1": "eu-central-1",
-			"arn:aws:glue:eu-central-1:111111111111:job/nightly":          "eu-central-1"}},
+			"arn:aws:glue:eu-central-1:111111111111:job/nightly":         "eu-central-1"}},
 		{name: "region subdirectories, --region for the rest", region: "eu-central-1", files: map[string]string{
 			"us-west-2/ec2-describe-launch-templates.json": templates,
 			"ap-south-1/glue-get-jobs.json":                jobs,
