@@ -101,7 +101,10 @@
 //	                  Documents["attribute_mapping"]; child_of its pool
 //	resource          asset name (buckets as //storage.googleapis.com/projects/_/buckets/<b>,
 //	                  the CAI name an alias), gcp.resource, last name segment;
-//	                  asset_type, location, labels as Tags; functions runtime,
+//	                  asset_type, location, resource_class (buckets
+//	                  object-store, secrets secret, functions and Cloud Run
+//	                  function, instances compute-instance, …; see
+//	                  classes.go), labels as Tags; functions runtime,
 //	                  ingress; Cloud Run ingress; instances state, oauth_scopes;
 //	                  clusters state, workload_pool, oauth_scopes
 //	member            a node for every identity a policy names: gcp:user:<email>,
