@@ -258,6 +258,10 @@ func scenarios() []scenario {
 		scenario{name: "member-pool-wildcard", bindings: []binding{
 			tokenCreator("target", "principalSet://iam.googleapis.com/projects/"+otherNum+"/locations/global/workloadIdentityPools/ci/*"),
 			{at: "prod", role: "roles/browser", members: []string{"principal://iam.googleapis.com/projects/" + otherNum + "/locations/global/workloadIdentityPools/ci/subject/build-42"}}}},
+		scenario{name: "member-group", bindings: []binding{
+			{at: "target", role: customRole("iam.serviceAccounts.getAccessToken"), members: []string{"group:ops@example.com"}},
+			{at: "prod", role: customRole("cloudfunctions.functions.create-call"), members: []string{"group:builders@example.com"}},
+			{at: "app", role: "roles/iam.serviceAccountUser", members: []string{attackerM}}}},
 		scenario{name: "permission-set", bindings: []binding{tokenCreator("prod", attackerM, "user:dev1@example.com", "user:dev2@example.com",
 			"user:dev3@example.com", "group:ops@example.com")}},
 		scenario{name: "inherited-from-folder", bindings: []binding{tokenCreator("folder", attackerM)}},
