@@ -12,7 +12,7 @@
 //
 //	# every resource type the analysis reads, and every allow policy
 //	gcloud asset export --organization=ORG_ID --content-type=resource \
-//	  --asset-types=cloudresourcemanager.googleapis.com/Organization,cloudresourcemanager.googleapis.com/Folder,cloudresourcemanager.googleapis.com/Project,iam.googleapis.com/ServiceAccount,iam.googleapis.com/ServiceAccountKey,iam.googleapis.com/Role,iam.googleapis.com/WorkloadIdentityPool,iam.googleapis.com/WorkloadIdentityPoolProvider,storage.googleapis.com/Bucket,secretmanager.googleapis.com/Secret,cloudfunctions.googleapis.com/CloudFunction,cloudfunctions.googleapis.com/Function,run.googleapis.com/Service,compute.googleapis.com/Instance,container.googleapis.com/Cluster \
+//	  --asset-types=cloudresourcemanager.googleapis.com/Organization,cloudresourcemanager.googleapis.com/Folder,cloudresourcemanager.googleapis.com/Project,iam.googleapis.com/ServiceAccount,iam.googleapis.com/ServiceAccountKey,iam.googleapis.com/Role,iam.googleapis.com/WorkloadIdentityPool,iam.googleapis.com/WorkloadIdentityPoolProvider,storage.googleapis.com/Bucket,secretmanager.googleapis.com/Secret,pubsub.googleapis.com/Topic,bigquery.googleapis.com/Dataset,cloudfunctions.googleapis.com/CloudFunction,cloudfunctions.googleapis.com/Function,run.googleapis.com/Service,compute.googleapis.com/Instance,container.googleapis.com/Cluster \
 //	  --output-path=gs://BUCKET/resources.jsonl
 //	gcloud asset export --organization=ORG_ID --content-type=iam-policy \
 //	  --output-path=gs://BUCKET/iam-policy.jsonl
