@@ -154,6 +154,17 @@ func (m *model) cover(res []*results) {
 	}
 }
 
+// inSet reports whether q joined the permission set of technique of scope
+// s or of a scope above it.
+func (m *model) inSet(q *results, s, technique string) bool {
+	for depth := 0; s != "" && depth < 64; s, depth = m.parent[s], depth+1 {
+		if _, ok := q.joined[setKey{s, technique}]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // assemble turns the principals' findings into nodes and edges: what a
 // principal inherits from a group, a domain or a pool set, or what the
 // public reaches, is left to them; permission sets with enough members
@@ -169,12 +180,7 @@ func (m *model) assemble(res []*results, minSet int) ([]graphmodel.Node, []graph
 		if old, ok := q.found[f]; ok && old.t >= t {
 			return true
 		}
-		if pr := m.projectOf[f.to]; pr != "" {
-			if _, ok := q.joined[setKey{pr, f.technique}]; ok {
-				return true
-			}
-		}
-		return false
+		return m.inSet(q, m.projectOf[f.to], f.technique)
 	}
 	var edges []graphmodel.Edge
 	members := map[setKey][]int{}
@@ -209,7 +215,7 @@ func (m *model) assemble(res []*results, minSet int) ([]graphmodel.Node, []graph
 		for _, k := range r.jorder {
 			inherited := r.covered[k.project]
 			for _, q := range others {
-				if _, ok := q.joined[k]; ok {
+				if m.inSet(q, k.project, k.technique) {
 					inherited = true
 				}
 			}

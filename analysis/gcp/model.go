@@ -40,6 +40,8 @@ type model struct {
 	// projectsBelow caches the projects at or below a scope.
 	belowMu       sync.Mutex
 	projectsBelow map[string][]string
+	// denyUnder caches the deny rules strictly below a scope (high.go).
+	denyUnder map[string][]*gcppolicy.DenyRule
 
 	// By project scope: its service accounts and resources.
 	accounts  map[string][]string
@@ -112,7 +114,7 @@ func buildModel(snap *graphmodel.Snapshot, now time.Time) (*model, error) {
 		now: now, nodes: map[string]*graphmodel.Node{}, custom: map[string][]string{}, roleNode: map[string]*graphmodel.Node{},
 		parent: map[string]string{}, allow: map[string]*gcppolicy.AllowPolicy{}, deny: map[string][]*gcppolicy.DenyPolicy{},
 		chains: map[string][]gcppolicy.Level{}, isScope: map[string]string{}, children: map[string][]string{},
-		projectsBelow: map[string][]string{}, accounts: map[string][]string{}, resources: map[string][]string{},
+		projectsBelow: map[string][]string{}, denyUnder: map[string][]*gcppolicy.DenyRule{}, accounts: map[string][]string{}, resources: map[string][]string{},
 		projectOf: map[string]string{}, runsAs: map[string][]string{}, bindings: map[string][]bindingRef{},
 		poolSets: map[string][]bindingRef{}, basic: map[string][]string{}, byID: map[string]*principal{},
 		derived: map[string]graphmodel.Node{}, resNodes: map[string]graphmodel.Node{},

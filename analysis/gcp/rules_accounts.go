@@ -87,9 +87,11 @@ func accountEvidence(pr, sa string) graphmodel.Evidence {
 // or an ancestor's).
 func (m *model) onAccounts(p *principal, r *results, ru *rule) {
 	perms := ru.perms[0]
-	scoped, byProject := m.accountLevels(p.levelsOf(perms...))
+	levels := p.levelsOf(perms...)
+	high := m.joinHigh(p, r, ru.id, levels, ru.perms, nil)
+	scoped, byProject := m.accountLevels(levels)
 	for _, pr := range sortedKeys(scoped, byProject) {
-		if r.covered[pr] {
+		if r.covered[pr] || high[pr] {
 			continue
 		}
 		if scoped[pr] {
@@ -155,8 +157,10 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 		return
 	}
 	scoped, byProject := m.accountLevels(actLevels)
+	all := append(append([][]string(nil), ru.perms...), []string{permActAs})
+	high := m.joinHigh(p, r, ru.id, scopeLevels(p, all), all, nil)
 	for _, pr := range order {
-		if r.covered[pr] {
+		if r.covered[pr] || high[pr] {
 			continue
 		}
 		cv := creatable[pr]

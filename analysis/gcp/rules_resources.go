@@ -41,6 +41,9 @@ func (m *model) deriveResources(p *principal, r *results) {
 				continue
 			}
 			access := graphmodel.Access(lv.access)
+			for pr := range m.joinHigh(p, r, lv.permission, levels, [][]string{{lv.permission}}, wholeProject) {
+				wholeProject[pr] = true
+			}
 			for _, pr := range m.projectsOf(levels, true) {
 				if r.covered[pr] || wholeProject[pr] {
 					continue

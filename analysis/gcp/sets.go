@@ -45,12 +45,16 @@ func (m *model) setTargets(k setKey) []setTarget {
 				}
 			}
 		case famNewVehicle:
-			for _, sa := range m.accounts[k.project] {
-				out = append(out, setTarget{finding{kind: graphmodel.EdgeCanBecome, to: sa, technique: k.technique}, vehicleEvidence(ru, k.project, sa)})
+			for _, pr := range m.below(k.project) {
+				for _, sa := range m.accounts[pr] {
+					out = append(out, setTarget{finding{kind: graphmodel.EdgeCanBecome, to: sa, technique: k.technique}, vehicleEvidence(ru, pr, sa)})
+				}
 			}
 		default:
-			for _, sa := range m.accounts[k.project] {
-				out = append(out, setTarget{finding{kind: graphmodel.EdgeCanBecome, to: sa, technique: k.technique}, accountEvidence(k.project, sa)})
+			for _, pr := range m.below(k.project) {
+				for _, sa := range m.accounts[pr] {
+					out = append(out, setTarget{finding{kind: graphmodel.EdgeCanBecome, to: sa, technique: k.technique}, accountEvidence(pr, sa)})
+				}
 			}
 		}
 		return out
@@ -60,10 +64,12 @@ func (m *model) setTargets(k setKey) []setTarget {
 			if lv.permission != k.technique {
 				continue
 			}
-			for _, res := range m.resources[k.project] {
-				if m.typeOf(res) == typ {
-					out = append(out, setTarget{finding{kind: graphmodel.EdgeCanAccess, to: res, technique: k.technique, access: graphmodel.Access(lv.access)},
-						graphmodel.Evidence{Source: k.project, Statement: -1, Note: res + " is in " + k.project + ", where the grants apply"}})
+			for _, pr := range m.below(k.project) {
+				for _, res := range m.resources[pr] {
+					if m.typeOf(res) == typ {
+						out = append(out, setTarget{finding{kind: graphmodel.EdgeCanAccess, to: res, technique: k.technique, access: graphmodel.Access(lv.access)},
+							graphmodel.Evidence{Source: pr, Statement: -1, Note: res + " is in " + pr + ", where the grants apply"}})
+					}
 				}
 			}
 		}
@@ -83,17 +89,32 @@ func setRule(technique string) *rule {
 	return found
 }
 
-// setID names the permission set of k.
+// setID names the permission set of k: gcp:permission-set:<project
+// id>:<technique> for a project, gcp:permission-set:folders/<n>:… or
+// organizations/<n> for the sets of what is below a folder or an
+// organization.
 func (m *model) setID(k setKey) string {
-	return "gcp:permission-set:" + m.nodes[k.project].Prop(graphmodel.PropGCPProjectID) + ":" + k.technique
+	return "gcp:permission-set:" + m.setScopeName(k.project) + ":" + k.technique
+}
+
+// setScopeName is a project's id, or a folder's or organization's
+// relative name.
+func (m *model) setScopeName(s string) string {
+	if m.isScope[s] == "project" {
+		return m.nodes[s].Prop(graphmodel.PropGCPProjectID)
+	}
+	return m.relativeName(s)
 }
 
 // setNode returns the node of the permission set of k.
 func (m *model) setNode(k setKey, members int) graphmodel.Node {
-	project := m.nodes[k.project].Prop(graphmodel.PropGCPProjectID)
+	where := "project " + m.setScopeName(k.project)
+	if m.isScope[k.project] != "project" {
+		where = "every project below " + m.setScopeName(k.project)
+	}
 	return graphmodel.Node{
 		ID: m.setID(k), Kind: KindPermissionSet, Provider: graphmodel.ProviderGCP,
-		Name:  fmt.Sprintf("holders of %s on every target in project %s", k.technique, project),
+		Name:  fmt.Sprintf("holders of %s on every target in %s", k.technique, where),
 		Scope: k.project,
 		Properties: map[string]string{
 			"technique": k.technique,
