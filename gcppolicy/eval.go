@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -299,7 +301,7 @@ func (d *Decision) note(s string) { d.Notes = appendOnce(d.Notes, s) }
 func (e *Evaluator) grant(p Principal, level string, i int, b Binding, ctx Context, d *Decision) (Grant, bool) {
 	best, member, reason := No, "", ""
 	for _, raw := range b.Members {
-		m, err := ParseMember(raw)
+		m, err := parseCached(raw)
 		if err != nil {
 			d.note(fmt.Sprintf("%s binding %d: %v", level, i, err))
 			continue
@@ -340,29 +342,17 @@ func (e *Evaluator) grant(p Principal, level string, i int, b Binding, ctx Conte
 // denial decides one deny rule for p and permission; ok is false when it
 // certainly does not apply.
 func (e *Evaluator) denial(p Principal, permission, level string, pol *DenyPolicy, i int, r *DenyRule, ctx Context) (Denial, bool) {
-	covered := false
-	for _, pat := range r.DeniedPermissions {
-		if deniedBy(pat, permission) {
-			covered = true
-			break
-		}
-	}
-	for _, pat := range r.ExceptionPermissions {
-		if deniedBy(pat, permission) {
-			covered = false
-		}
-	}
-	if !covered {
+	if !r.Covers(permission) {
 		return Denial{}, false
 	}
 	who := No
 	for _, raw := range r.DeniedPrincipals {
-		if m, err := ParseMember(raw); err == nil {
+		if m, err := parseCached(raw); err == nil {
 			who = who.Or(p.Matches(m))
 		}
 	}
 	for _, raw := range r.ExceptionPrincipals {
-		if m, err := ParseMember(raw); err == nil {
+		if m, err := parseCached(raw); err == nil {
 			who = who.And(p.Matches(m).Not())
 		}
 	}
@@ -426,4 +416,53 @@ func (e *Evaluator) Permissions(p Principal, t Target) []Decision {
 		}
 	}
 	return out
+}
+
+// Covers reports whether the rule denies permission to the principals it
+// names: a denied permission pattern matches it and no exception does.
+func (r *DenyRule) Covers(permission string) bool {
+	covered := false
+	for _, pat := range r.DeniedPermissions {
+		if deniedBy(pat, permission) {
+			covered = true
+			break
+		}
+	}
+	for _, pat := range r.ExceptionPermissions {
+		if deniedBy(pat, permission) {
+			return false
+		}
+	}
+	return covered
+}
+
+// parsed caches ParseMember by the member as written: the evaluation of an
+// estate parses the same few members of each binding for every principal
+// and target. Entries are immutable; the cache holds at most
+// maxParsedMembers of them, beyond which members are parsed each time.
+var (
+	parsed      sync.Map // string → parsedMember
+	parsedCount atomic.Int64
+)
+
+const maxParsedMembers = 1 << 16
+
+type parsedMember struct {
+	m   Member
+	err error
+}
+
+// parseCached is ParseMember through the cache.
+func parseCached(raw string) (Member, error) {
+	if v, ok := parsed.Load(raw); ok {
+		pm := v.(parsedMember)
+		return pm.m, pm.err
+	}
+	m, err := ParseMember(raw)
+	if parsedCount.Load() < maxParsedMembers {
+		if _, loaded := parsed.LoadOrStore(raw, parsedMember{m, err}); !loaded {
+			parsedCount.Add(1)
+		}
+	}
+	return m, err
 }

@@ -247,3 +247,23 @@ func TestParsePoliciesBad(t *testing.T) {
 		}
 	}
 }
+
+func TestDenyRuleCovers(t *testing.T) {
+	r := &DenyRule{
+		DeniedPrincipals:     []string{"principalSet://goog/public:all"},
+		DeniedPermissions:    []string{"iam.googleapis.com/serviceAccountKeys.*", "cloudresourcemanager.googleapis.com/projects.setIamPolicy"},
+		ExceptionPermissions: []string{"iam.googleapis.com/serviceAccountKeys.get"},
+	}
+	for perm, want := range map[string]bool{
+		"iam.serviceAccountKeys.create":                true,
+		"iam.serviceAccountKeys.get":                   false,
+		"resourcemanager.projects.setIamPolicy":        true,
+		"resourcemanager.folders.setIamPolicy":         false,
+		"iam.serviceAccounts.getAccessToken":           false,
+		"iam.googleapis.com/serviceAccountKeys.delete": true,
+	} {
+		if got := r.Covers(perm); got != want {
+			t.Errorf("Covers(%s) = %v, want %v", perm, got, want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package providers
 import (
 	"context"
 
+	"github.com/blastradius/blastradius/analysis"
+	analysisgcp "github.com/blastradius/blastradius/analysis/gcp"
 	"github.com/blastradius/blastradius/collectors"
 	gcpcollect "github.com/blastradius/blastradius/collectors/gcp"
 )
@@ -10,7 +12,8 @@ import (
 // GCP returns the GCP provider: the resource hierarchy, allow and deny
 // policies, service accounts and their keys' metadata, custom roles,
 // workload identity pools and the compute that runs as service accounts,
-// live through the Google APIs or offline from Cloud Asset Inventory.
+// live through the Google APIs or offline from Cloud Asset Inventory; its
+// analysis applies the escalation methods of GCP IAM (analysis/gcp).
 func GCP() Provider {
 	return Provider{
 		Name:        "gcp",
@@ -36,6 +39,9 @@ func GCP() Provider {
 		Offline: func(_ context.Context, opts Options, _ Env) ([]collectors.Collector, error) {
 			return []collectors.Collector{gcpcollect.NewOffline(opts.Strings("from-file"))}, nil
 		},
+		Kinds:   analysisgcp.Kinds(),
+		Deriver: func() analysis.Deriver { return analysisgcp.New() },
+		Upgrade: gcpcollect.UpgradeSnapshot,
 	}
 }
 

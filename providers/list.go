@@ -12,7 +12,7 @@ import (
 // All returns every provider this build has, sorted by name. The list is
 // built on each call, so callers may change what they get.
 func All() []Provider {
-	list := []Provider{AWS(), CrossCloud(), GCP(), Kubernetes()}
+	list := []Provider{AWS(), CrossCloud(), GCP(), Kubernetes(), Workspace()}
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 	return list
 }

@@ -12,7 +12,7 @@
 //
 //	# every resource type the analysis reads, and every allow policy
 //	gcloud asset export --organization=ORG_ID --content-type=resource \
-//	  --asset-types=cloudresourcemanager.googleapis.com/Organization,cloudresourcemanager.googleapis.com/Folder,cloudresourcemanager.googleapis.com/Project,iam.googleapis.com/ServiceAccount,iam.googleapis.com/ServiceAccountKey,iam.googleapis.com/Role,iam.googleapis.com/WorkloadIdentityPool,iam.googleapis.com/WorkloadIdentityPoolProvider,storage.googleapis.com/Bucket,secretmanager.googleapis.com/Secret,cloudfunctions.googleapis.com/CloudFunction,cloudfunctions.googleapis.com/Function,run.googleapis.com/Service,compute.googleapis.com/Instance,container.googleapis.com/Cluster \
+//	  --asset-types=cloudresourcemanager.googleapis.com/Organization,cloudresourcemanager.googleapis.com/Folder,cloudresourcemanager.googleapis.com/Project,iam.googleapis.com/ServiceAccount,iam.googleapis.com/ServiceAccountKey,iam.googleapis.com/Role,iam.googleapis.com/WorkloadIdentityPool,iam.googleapis.com/WorkloadIdentityPoolProvider,storage.googleapis.com/Bucket,secretmanager.googleapis.com/Secret,pubsub.googleapis.com/Topic,bigquery.googleapis.com/Dataset,cloudfunctions.googleapis.com/CloudFunction,cloudfunctions.googleapis.com/Function,run.googleapis.com/Service,compute.googleapis.com/Instance,container.googleapis.com/Cluster \
 //	  --output-path=gs://BUCKET/resources.jsonl
 //	gcloud asset export --organization=ORG_ID --content-type=iam-policy \
 //	  --output-path=gs://BUCKET/iam-policy.jsonl
@@ -101,7 +101,10 @@
 //	                  Documents["attribute_mapping"]; child_of its pool
 //	resource          asset name (buckets as //storage.googleapis.com/projects/_/buckets/<b>,
 //	                  the CAI name an alias), gcp.resource, last name segment;
-//	                  asset_type, location, labels as Tags; functions runtime,
+//	                  asset_type, location, resource_class (buckets
+//	                  object-store, secrets secret, functions and Cloud Run
+//	                  function, instances compute-instance, …; see
+//	                  classes.go), labels as Tags; functions runtime,
 //	                  ingress; Cloud Run ingress; instances state, oauth_scopes;
 //	                  clusters state, workload_pool, oauth_scopes
 //	member            a node for every identity a policy names: gcp:user:<email>,

@@ -428,6 +428,7 @@ func (c *converter) resource(a *Asset) (*graphmodel.Node, error) {
 	n := c.node(resourceID(a), graphmodel.KindGCPResource, resourceName(a))
 	n.Scope = c.scope(a)
 	common(n, a)
+	n.SetProp(graphmodel.PropResourceClass, string(resourceClass(a.Type)))
 	if a.Data == nil {
 		return n, nil
 	}
