@@ -156,6 +156,8 @@ type model struct {
 	// atoms memoizes the target atoms of each account, action and kind
 	// (atoms.go).
 	atoms atomCache
+	// targetLists memoizes principalTargets by account and kind.
+	targetLists sync.Map
 	// orgs maps an account ID to its Organizations chain.
 	orgs map[string]*orgChain
 	// external are nodes the rules add (accounts outside the snapshot,

@@ -43,8 +43,9 @@ func deriveGrants(m *model, out *emitter) {
 	groups, managed := sortedGroups(m), sortedManaged(m)
 	sets, versions := newTechniqueSets(m), newTechniqueSets(m)
 	rules := map[string]grantRule{}
-	setAtom := map[*techniqueSet][]string{}     // an atom set's targets
-	versionAtom := map[*techniqueSet][]string{} // an atom set's policies
+	setAtom := map[*techniqueSet][]string{}        // an atom set's targets
+	pastSets := map[*techniqueSet]*boundaryPart{}  // a blind set's boundaries
+	versionSets := map[*techniqueSet]*versionSet{} // a version set's policies and boundaries
 	// The targets of an account and kind, listed once.
 	listed := map[string][]string{}
 	targetsOf := func(p *principal, kind graphmodel.NodeKind) []string {
@@ -63,6 +64,7 @@ func deriveGrants(m *model, out *emitter) {
 		if m.admins[p.arn] {
 			continue
 		}
+		boundaries := newBoundaryDecisions(m, p)
 		for _, rule := range grantRules {
 			if allowsSomewhere(p, rule.action, nil).t == awspolicy.No {
 				continue
@@ -74,9 +76,16 @@ func deriveGrants(m *model, out *emitter) {
 			if blind {
 				own = grantVerdict(m, p, rule, blindARN(targets))
 				rules[rule.technique] = rule
-				sets.join(p, rule.technique, "grant administrator through "+rule.action, own)
-				pastBoundaries = joinPastBoundary(m, sets, p, rule.technique,
-					"grant administrator through "+rule.action, rule.target, own)
+				what := "grant administrator through " + rule.action
+				sets.join(p, rule.technique, what, own)
+				bd := boundaries.of(rule.target)
+				for i := range bd.parts {
+					bp := &bd.parts[i]
+					if s := sets.joinLabelled(p, rule.technique, bp.label, what+" past a permission boundary", own.and(bp.v)); s != nil {
+						pastSets[s] = bp
+					}
+				}
+				pastBoundaries = bd.complete
 			}
 			var mayName func(string) bool
 			if !blind {
@@ -119,7 +128,7 @@ func deriveGrants(m *model, out *emitter) {
 				out.add(graphmodel.EdgeCanGrantAdmin, p.arn, target, rule.technique, v)
 			}
 		}
-		derivePolicyVersions(m, p, managed, versions, versionAtom, out)
+		derivePolicyVersions(m, p, managed, boundaries, versions, versionSets, out)
 	}
 	sets.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
 		if atom, ok := setAtom[s]; ok {
@@ -134,28 +143,29 @@ func deriveGrants(m *model, out *emitter) {
 			return list
 		}
 		stand := s.members[0]
+		bp := pastSets[s]
 		var list []setTarget
 		for _, target := range targetsOf(stand, rules[s.technique].target) {
 			tp := m.byARN[target]
-			switch stands := boundaryStands(tp); {
-			case stands && s.label == pastBoundaryLabel(tp.node.Kind):
+			switch {
+			case bp != nil && bp.covers(tp):
 				list = append(list, setTarget{id: target, v: boundaryDeletable(target)})
-			case s.label == "" && !stands:
+			case bp == nil && s.label == "" && !boundaryStands(tp):
 				list = append(list, setTarget{id: target, v: noBoundary(target)})
 			}
 		}
 		return list
 	})
 	versions.emit(out, graphmodel.EdgeCanGrantAdmin, false, func(s *techniqueSet) []setTarget {
-		var list []setTarget
+		vs := versionSets[s]
 		policies := managed
-		atom, atomized := versionAtom[s]
-		if atomized {
-			policies = make([]*managedPolicy, 0, len(atom))
-			for _, arn := range atom {
+		if vs.policies != nil {
+			policies = make([]*managedPolicy, 0, len(vs.policies))
+			for _, arn := range vs.policies {
 				policies = append(policies, m.managed[arn])
 			}
 		}
+		var list []setTarget
 		for _, mp := range policies {
 			if !versionTarget(mp, s.account) || (s.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
 				continue
@@ -163,10 +173,10 @@ func deriveGrants(m *model, out *emitter) {
 			for _, holder := range mp.attachedTo {
 				tp := m.byARN[holder]
 				var v verdict
-				switch stands := boundaryStands(tp); {
-				case (s.label == "" || atomized) && !stands:
+				switch {
+				case vs.past == nil && !boundaryStands(tp):
 					v = noBoundary(holder)
-				case stands && s.label == pastBoundaryLabel(tp.node.Kind):
+				case vs.past != nil && vs.past.covers(tp):
 					v = boundaryDeletable(holder)
 				default:
 					continue
@@ -184,19 +194,6 @@ func deriveGrants(m *model, out *emitter) {
 // grants to the targets with a boundary that would stop an administrator
 // policy.
 func pastBoundaryLabel(kind graphmodel.NodeKind) string { return "past-boundary:" + iamType(kind) }
-
-// joinPastBoundary puts p, whose own part v of technique is the same on
-// every target, into the technique's past-boundary set for targets of
-// kind when p may delete every such target's permission boundary alike,
-// and reports whether it joined.
-func joinPastBoundary(m *model, sets *techniqueSets, p *principal, technique, what string, kind graphmodel.NodeKind, v verdict) bool {
-	del, targets := deleteBoundaryAction(kind), iamPrefixes(p.account, iamType(kind))
-	if del == "" || !m.resourceBlind(p, del, targets) {
-		return false
-	}
-	return sets.joinLabelled(p, technique, pastBoundaryLabel(kind), what+" past a permission boundary",
-		v.and(identityAllows(p, del, blindARN(targets), nil))) != nil
-}
 
 // deleteBoundaryAction is the action that deletes the permission boundary
 // of a target of kind, "" for a group (which has none).
@@ -266,12 +263,7 @@ func grantTargets(m *model, p *principal, kind graphmodel.NodeKind, groups []*gr
 		}
 		return list
 	}
-	for _, t := range m.principals {
-		if t.account == p.account && t.node.Kind == kind && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
-			list = append(list, t.arn)
-		}
-	}
-	return list
+	return principalTargets(m, p.account, kind)
 }
 
 // grantVerdict decides one rule for one target; for attach rules it tries
@@ -308,79 +300,131 @@ func boundaryRemovable(p, target *principal) verdict {
 	return identityAllows(p, deleteBoundaryAction(kind), target.arn, nil)
 }
 
+// versionSet is what a policy-version set holds: the grants through its
+// policies (nil: every policy of its account) to their holders without a
+// standing permission boundary, or, with past, to the holders whose
+// boundary its members may delete.
+type versionSet struct {
+	policies []string
+	past     *boundaryPart
+}
+
+// policyPart is one part of a principal's decision on a policy-version
+// action: alike on every policy of its account, or on one atom's policies.
+type policyPart struct {
+	label    string
+	v        verdict
+	policies []string // nil: every policy
+}
+
+// versionTechniques are the techniques through managed-policy versions.
+var versionTechniques = []struct{ technique, action, what string }{
+	{TechCreatePolicyVersion, "iam:CreatePolicyVersion", "write a new version of a managed policy"},
+	{TechSetDefaultPolicyVersion, "iam:SetDefaultPolicyVersion", "restore an administrator version of a managed policy"},
+}
+
 // derivePolicyVersions emits grants through managed-policy versions:
 // iam-001 writes a new default version of a customer-managed policy;
 // SetDefaultPolicyVersion reverts to an older version that was administrator.
 // managed is every managed policy, sorted by ARN once for all principals.
-func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, sets *techniqueSets, setAtom map[*techniqueSet][]string, out *emitter) {
-	canCreate := allowsSomewhere(p, "iam:CreatePolicyVersion", nil).t != awspolicy.No
-	canSetDefault := allowsSomewhere(p, "iam:SetDefaultPolicyVersion", nil).t != awspolicy.No
-	if !canCreate && !canSetDefault {
-		return
-	}
-	// A principal allowed an action alike on every policy joins its set,
-	// which holds the grants to holders without a standing boundary.
-	policies := iamPrefixes(p.account, "policy")
-	blindCreate := canCreate && !m.perPrincipal && m.resourceBlind(p, "iam:CreatePolicyVersion", policies)
-	blindSet := canSetDefault && !m.perPrincipal && m.resourceBlind(p, "iam:SetDefaultPolicyVersion", policies)
-	// A principal's verdict on a policy: the same on every policy when it
-	// is blind to them, No where no Allow statement names the policy.
-	verdictOn := func(action string, blind bool) func(arn string) verdict {
-		if blind {
-			v := identityAllows(p, action, blindARN(policies), nil)
-			return func(string) verdict { return v }
-		}
-		mayName := allowPatterns(p, action)
-		return func(arn string) verdict {
-			if !mayName(arn) {
-				return deny
-			}
-			return identityAllows(p, action, arn, nil)
-		}
-	}
-	create := verdictOn("iam:CreatePolicyVersion", blindCreate)
-	setDefault := verdictOn("iam:SetDefaultPolicyVersion", blindSet)
-	// Outside the blind sets, a principal is decided once per atom of the
-	// account's policies (atoms.go): it joins the atom's set, which holds
-	// the grants to the holders of the atom's policies without a standing
-	// boundary; it keeps its own grants to the others.
-	var atomCreate, atomSet bool
-	if !m.perPrincipal {
-		if canCreate && !blindCreate {
-			create, atomCreate = versionAtoms(m, p, TechCreatePolicyVersion, "iam:CreatePolicyVersion", managed, sets, setAtom)
-		}
-		if canSetDefault && !blindSet {
-			setDefault, atomSet = versionAtoms(m, p, TechSetDefaultPolicyVersion, "iam:SetDefaultPolicyVersion", managed, sets, setAtom)
-		}
-	}
-	// A member allowed alike to delete the permission boundary of every
-	// role (or user) also joins the set that grants past those boundaries.
-	joinSets := func(technique, what string, v verdict) map[graphmodel.NodeKind]bool {
-		sets.join(p, technique, what, v)
-		past := map[graphmodel.NodeKind]bool{}
-		for _, kind := range []graphmodel.NodeKind{graphmodel.KindAWSRole, graphmodel.KindAWSUser} {
-			past[kind] = joinPastBoundary(m, sets, p, technique, what, kind, v)
-		}
-		return past
-	}
-	var pastCreate, pastSet map[graphmodel.NodeKind]bool
-	if blindCreate {
-		pastCreate = joinSets(TechCreatePolicyVersion, "write a new version of a managed policy", create(""))
-	}
-	if blindSet {
-		pastSet = joinSets(TechSetDefaultPolicyVersion, "restore an administrator version of a managed policy", setDefault(""))
-	}
-	for _, mp := range managed {
-		if !versionTarget(mp, p.account) {
+//
+// A principal decided alike on every policy, or once per atom of the
+// account's policies (atoms.go), joins the sets of its parts, which hold
+// the grants to the holders without a standing boundary, and the sets past
+// the boundaries it may delete; it keeps its own grants to the others.
+func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, boundaries *boundaryDecisions, sets *techniqueSets, versionSets map[*techniqueSet]*versionSet, out *emitter) {
+	for _, vt := range versionTechniques {
+		if allowsSomewhere(p, vt.action, nil).t == awspolicy.No {
 			continue
 		}
-		if canCreate {
-			emitPolicyGrant(m, p, mp, TechCreatePolicyVersion, create(mp.arn), blindCreate || atomCreate, pastCreate, out)
+		verdictOn, parts, inSet := policyParts(m, p, vt.action, managed)
+		past := map[graphmodel.NodeKind]bool{}
+		if inSet {
+			for _, part := range parts {
+				if s := sets.joinLabelled(p, vt.technique, part.label, vt.what, part.v); s != nil {
+					versionSets[s] = &versionSet{policies: part.policies}
+				}
+			}
+			for _, kind := range []graphmodel.NodeKind{graphmodel.KindAWSRole, graphmodel.KindAWSUser} {
+				bd := boundaries.of(kind)
+				past[kind] = bd.complete
+				for _, part := range parts {
+					for i := range bd.parts {
+						bp := &bd.parts[i]
+						label := bp.label
+						if part.label != "" {
+							label = part.label + ":" + bp.label
+						}
+						if s := sets.joinLabelled(p, vt.technique, label, vt.what+" past a permission boundary", part.v.and(bp.v)); s != nil {
+							versionSets[s] = &versionSet{policies: part.policies, past: bp}
+						}
+					}
+				}
+			}
 		}
-		if canSetDefault && hasAdminOldVersion(mp) {
-			emitPolicyGrant(m, p, mp, TechSetDefaultPolicyVersion, setDefault(mp.arn), blindSet || atomSet, pastSet, out)
+		for _, mp := range managed {
+			if !versionTarget(mp, p.account) || (vt.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
+				continue
+			}
+			emitPolicyGrant(m, p, mp, vt.technique, verdictOn(mp.arn), inSet, past, out)
 		}
 	}
+}
+
+// policyParts decides p's part of a policy-version action: alike on every
+// policy of its account when it is blind to them, else once per atom of
+// the account's policies that the action may change. It returns p's
+// verdict by policy, the parts, and false when p is decided policy by
+// policy (access classes off, or its policy variables name policies).
+func policyParts(m *model, p *principal, action string, managed []*managedPolicy) (func(string) verdict, []policyPart, bool) {
+	policies := iamPrefixes(p.account, "policy")
+	if !m.perPrincipal && m.resourceBlind(p, action, policies) {
+		v := identityAllows(p, action, blindARN(policies), nil)
+		return func(string) verdict { return v }, []policyPart{{v: v}}, true
+	}
+	mayName := allowPatterns(p, action)
+	each := func(arn string) verdict {
+		if !mayName(arn) {
+			return deny // no Allow statement on the action names it
+		}
+		return identityAllows(p, action, arn, nil)
+	}
+	if m.perPrincipal {
+		return each, nil, false
+	}
+	if named, ok := selfNamed(p, []string{action}); !ok || len(named) > 0 {
+		return each, nil, false
+	}
+	at := m.atomsFor(p.account, []string{action}, policies[0], versionTargets(m, managed, p.account))
+	byAtom := make([]verdict, len(at.members))
+	parts := make([]policyPart, len(at.members))
+	for i, members := range at.members {
+		byAtom[i] = identityAllows(p, action, members[0], nil)
+		parts[i] = policyPart{label: "atom:" + at.key[i], v: byAtom[i], policies: members}
+	}
+	return func(arn string) verdict {
+		if i, ok := at.of[arn]; ok {
+			return byAtom[i]
+		}
+		return deny
+	}, parts, true
+}
+
+// versionTargets lists the policies of account whose versions grant
+// something (versionTarget), listed once.
+func versionTargets(m *model, managed []*managedPolicy, account string) []string {
+	k := account + "|versions"
+	if list, ok := m.targetLists.Load(k); ok {
+		return list.([]string)
+	}
+	var list []string
+	for _, mp := range managed {
+		if versionTarget(mp, account) {
+			list = append(list, mp.arn)
+		}
+	}
+	m.targetLists.Store(k, list)
+	return list
 }
 
 // versionTarget reports whether changing mp's versions grants something in
@@ -485,39 +529,4 @@ func grantAtoms(m *model, p *principal, rule grantRule, targets, named []string,
 			}
 		}
 	}
-}
-
-// versionAtoms decides p's part of a policy-version technique once per atom
-// of its account's policies that the technique may change and joins the
-// atom's set; it returns p's verdict by policy, and false when p's policy
-// variables name policies (p is then decided policy by policy).
-func versionAtoms(m *model, p *principal, technique, action string, managed []*managedPolicy, sets *techniqueSets, setAtom map[*techniqueSet][]string) (func(string) verdict, bool) {
-	named, ok := selfNamed(p, []string{action})
-	if !ok || len(named) > 0 {
-		return nil, false
-	}
-	var targets []string
-	for _, mp := range managed {
-		if versionTarget(mp, p.account) {
-			targets = append(targets, mp.arn)
-		}
-	}
-	at := m.atomsFor(p.account, []string{action}, iamPrefixes(p.account, "policy")[0], targets)
-	byAtom := make([]verdict, len(at.members))
-	what := "write a new version of a managed policy"
-	if technique == TechSetDefaultPolicyVersion {
-		what = "restore an administrator version of a managed policy"
-	}
-	for i, members := range at.members {
-		byAtom[i] = identityAllows(p, action, members[0], nil)
-		if s := sets.joinLabelled(p, technique, "atom:"+at.key[i], what, byAtom[i]); s != nil {
-			setAtom[s] = members
-		}
-	}
-	return func(arn string) verdict {
-		if i, ok := at.of[arn]; ok {
-			return byAtom[i]
-		}
-		return deny
-	}, true
 }
