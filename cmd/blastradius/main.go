@@ -105,6 +105,7 @@ func newAppWith(stdout, stderr io.Writer, list []providers.Provider) *cli.App {
 			pathsCommand(),
 			whoCanCommand(),
 			diffCommand(),
+			planDiffCommand(),
 			vizCommand(),
 			exportCommand(),
 			queriesCommand(),
