@@ -57,12 +57,16 @@ func scalar(v any) string {
 	return ""
 }
 
-// strs returns the known elements of the list or set attribute key, and
-// how many elements are unknown; whole is true when the attribute as a
-// whole is unknown (its length is not known either).
+// strs returns the known elements of the list or set attribute key (a
+// string attribute is a list of one), and how many elements are unknown;
+// whole is true when the attribute as a whole is unknown (its length is
+// not known either).
 func (o *object) strs(key string) (known []string, unknown int, whole bool) {
 	if !o.known(key) {
 		return nil, 0, true
+	}
+	if s, ok := o.v[key].(string); ok {
+		return []string{s}, 0, false // a single value where a list may be
 	}
 	list, _ := o.v[key].([]any)
 	marks, _ := o.unknown[key].([]any)

@@ -175,7 +175,8 @@ func runPlanDiff(ctx context.Context, opts planDiffOptions) error {
 	}
 	rep := diff.Compare(baseline, current)
 	rep.Baseline.File, rep.Current.File = displayPath(opts.Baseline), displayPath(opts.Plan)
-	rep.Notes = append(planNotes(displayPath(opts.Plan), displayPath(opts.Baseline), applied), rep.Notes...)
+	notes := planNotes(displayPath(opts.Plan), displayPath(opts.Baseline), applied)
+	rep.Notes = append(append(notes, adminDecreases(baseline, current)...), rep.Notes...)
 	slog.InfoContext(ctx, "compared", "findings", len(rep.Findings), "gaps", len(rep.Gaps))
 
 	var buf bytes.Buffer
@@ -258,6 +259,50 @@ func planNotes(plan, baseline string, applied *tfplan.Result) []string {
 			n, pluralWord(n, "change", "changes"), strings.Join(skippedTypes(applied.OtherProviders), ", ")))
 	}
 	return append(notes, applied.Notes...)
+}
+
+// adminDecreases notes the identities that lose a scope of admin_of:
+// decreases are no findings and fail no gate, but a reviewer wants to
+// know that the change removes a path to administrator.
+func adminDecreases(baseline, current *analysis.Result) []string {
+	after := make(map[string]map[string]bool, len(current.Identities))
+	for _, id := range current.Identities {
+		set := map[string]bool{}
+		for _, s := range id.AdminOf {
+			set[s] = true
+		}
+		after[id.ID] = set
+	}
+	lost := map[string][]string{} // scope → identities
+	for _, id := range baseline.Identities {
+		now, ok := after[id.ID]
+		if !ok {
+			continue // removed identities are listed apart
+		}
+		for _, s := range id.AdminOf {
+			if !now[s] {
+				lost[s] = append(lost[s], id.ID)
+			}
+		}
+	}
+	scopes := make([]string, 0, len(lost))
+	for s := range lost {
+		scopes = append(scopes, s)
+	}
+	sort.Strings(scopes)
+	var notes []string
+	for _, s := range scopes {
+		ids := lost[s]
+		sort.Strings(ids)
+		shown := ids
+		more := ""
+		if len(shown) > 5 {
+			shown, more = shown[:5], fmt.Sprintf(" and %d more", len(ids)-5)
+		}
+		notes = append(notes, fmt.Sprintf("decrease: %d %s can no longer obtain administrator of %s: %s%s",
+			len(ids), pluralWord(len(ids), "identity", "identities"), s, strings.Join(shown, ", "), more))
+	}
+	return notes
 }
 
 // skippedTypes lists the types of skipped changes, sorted, once each.
