@@ -144,6 +144,10 @@ type applier struct {
 	mgmt, orgID        string
 	regions            []string
 
+	// memo and busy remember and guard plannedAttr.
+	memo map[string]resolved
+	busy map[string]bool
+
 	gaps     []graphmodel.Gap
 	gapSeen  map[graphmodel.Gap]bool
 	notes    []string
@@ -165,7 +169,7 @@ func Apply(base *graphmodel.Snapshot, p *Plan) (*Result, error) {
 		p: p, base: base, st: newStore(base),
 		byAddress: map[string]*change{}, instances: map[string][]*change{},
 		state: map[string]map[string]any{}, stateInstances: map[string][]string{},
-		gapSeen: map[graphmodel.Gap]bool{}, profiles: map[string]*change{},
+		gapSeen: map[graphmodel.Gap]bool{}, profiles: map[string]*change{}, memo: map[string]resolved{}, busy: map[string]bool{},
 	}
 	a.indexSnapshot()
 	a.indexState()

@@ -100,7 +100,7 @@ func (s side) document(key string, kind docKind, computed bool) (json.RawMessage
 	if !s.after || (computed && !s.configured(key)) {
 		return nil, nil
 	}
-	if text, ok := s.resolver().expression(s.exprs[key]); ok && text != "" {
+	if text, ok := s.resolver(key).expression(s.exprs[key]); ok && text != "" {
 		return s.compact(key, text)
 	}
 	return unknownDocument(kind, s.what(key)), nil
@@ -330,7 +330,7 @@ func (b side) policyList(key string, resource bool) (vals []string, missing stri
 	if !whole && unknown == 0 {
 		return sortedSet(vals), ""
 	}
-	extra, _, ok := b.resolver().expressionAll(b.exprs[key])
+	extra, _, ok := b.resolver(key).expressionAll(b.exprs[key])
 	if !ok {
 		return sortedSet(append(vals, "*")), b.what(key)
 	}

@@ -36,6 +36,9 @@ func (p *Plan) FormatVersion() string { return p.tf.FormatVersion }
 // the wrong type, a state or other JSON instead of a plan, an unsupported
 // format version, a resource change without its change.
 func Read(name string, data []byte) (*Plan, error) {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return nil, badinput.Newf(name, badinput.Place(data, int64(len(data)-len(t))), "not a Terraform plan: expected a JSON object (the output of `terraform show -json PLANFILE`)")
+	}
 	var head struct {
 		FormatVersion   *string         `json:"format_version"`
 		ResourceChanges json.RawMessage `json:"resource_changes"`
@@ -53,7 +56,7 @@ func Read(name string, data []byte) (*Plan, error) {
 	if err := checkFormatVersion(*head.FormatVersion); err != nil {
 		return nil, badinput.New(name, "format_version", err)
 	}
-	if head.FormatVersion != nil && head.ResourceChanges == nil && head.Values != nil {
+	if head.ResourceChanges == nil && head.Values != nil {
 		return nil, badinput.Newf(name, "", "a Terraform state, not a plan: give the output of `terraform show -json PLANFILE` for a plan saved with `terraform plan -out PLANFILE`")
 	}
 	tf := &tfjson.Plan{}

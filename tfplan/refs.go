@@ -17,7 +17,7 @@ import (
 // them), and such a value stays unknown.
 
 // maxDepth bounds the chain of references followed for one value.
-const maxDepth = 16
+const maxDepth = 64
 
 // segment is one step of a reference: a name and its index keys as written
 // (`[0]`, `["a"]`), e.g. `aws_iam_role`, `ci`, `arn`.
@@ -197,7 +197,26 @@ type resolver struct {
 	// mod is the module instance the reference is made in; key is the
 	// instance key of the resource making it (`[0]`, `["a"]`, or "").
 	mod, key string
-	depth    int
+	// hint is the attribute a reference to a whole resource stands for
+	// (Terraform lists `aws_iam_role.r` alone for `aws_iam_role.r[count.index].name`).
+	hint  string
+	depth int
+}
+
+// hintFor returns the attribute that a reference to a whole resource most
+// likely means for argument key: an ARN (also in the resources and
+// principals of a policy document), a URL, a policy document, else the
+// resource's id (a role's, a bucket's, a function's name).
+func hintFor(key string) string {
+	switch {
+	case strings.Contains(key, "arn") || strings.Contains(key, "resources") || key == "identifiers" || key == "values":
+		return "arn"
+	case strings.Contains(key, "url"):
+		return "url"
+	case strings.Contains(key, "policy") || key == "content" || strings.Contains(key, "documents"):
+		return "json"
+	}
+	return "id"
 }
 
 // value resolves a reference to a single value: ok is false when it does
@@ -210,24 +229,30 @@ func (r resolver) value(ref string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	next := resolver{a: r.a, mod: r.mod, key: r.key, depth: r.depth + 1}
+	next := resolver{a: r.a, mod: r.mod, key: r.key, hint: r.hint, depth: r.depth + 1}
+	attr := func(i int) string {
+		if i < len(segs) {
+			return segs[i].name
+		}
+		return r.hint
+	}
 	switch segs[0].name {
 	case "var":
 		return next.variable(segs)
 	case "module":
 		return next.moduleOutput(segs)
 	case "data":
-		if len(segs) < 4 {
+		if len(segs) < 3 || attr(3) == "" {
 			return "", false
 		}
-		return next.resourceAttr("data."+segs[1].name, segs[2], segs[3].name)
+		return next.resourceAttr("data."+segs[1].name, segs[2], attr(3))
 	case "local", "each", "count", "path", "self", "terraform":
 		return "", false
 	}
-	if len(segs) < 3 {
+	if len(segs) < 2 || attr(2) == "" {
 		return "", false
 	}
-	return next.resourceAttr(segs[0].name, segs[1], segs[2].name)
+	return next.resourceAttr(segs[0].name, segs[1], attr(2))
 }
 
 // resourceAttr resolves attribute attr of the resource typ.name[index] of
@@ -291,7 +316,7 @@ func (r resolver) moduleOutput(segs []segment) (string, bool) {
 	if out == nil || out.Expression == nil {
 		return "", false
 	}
-	child := resolver{a: r.a, mod: joinModule(r.mod, segs[1]), depth: r.depth}
+	child := resolver{a: r.a, mod: joinModule(r.mod, segs[1]), hint: r.hint, depth: r.depth}
 	return child.expression(out.Expression)
 }
 
@@ -318,7 +343,7 @@ func (r resolver) variable(segs []segment) (string, bool) {
 		return "", false
 	}
 	expr := m.ModuleCalls[call.name].Expressions[segs[1].name]
-	return resolver{a: r.a, mod: parent, depth: r.depth}.expression(expr)
+	return resolver{a: r.a, mod: parent, hint: r.hint, depth: r.depth}.expression(expr)
 }
 
 // expression resolves an expression: its constant value, or the value of

@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -38,8 +39,9 @@ func (a *applier) side(c *change, after bool) side {
 	return s
 }
 
-func (s side) resolver() resolver {
-	return resolver{a: s.a, mod: s.c.mod, key: s.c.key, depth: s.depth}
+// resolver resolves the references of argument key of the side.
+func (s side) resolver(key string) resolver {
+	return resolver{a: s.a, mod: s.c.mod, key: s.c.key, hint: hintFor(key), depth: s.depth}
 }
 
 // what names attribute key of the side: `aws_iam_role.ci.assume_role_policy`.
@@ -71,7 +73,7 @@ func (s side) str(key string) (string, bool) {
 	if !s.after {
 		return "", false
 	}
-	return s.resolver().expression(s.exprs[key])
+	return s.resolver(key).expression(s.exprs[key])
 }
 
 // strs returns the list or set attribute key, with its unknown elements
@@ -85,7 +87,7 @@ func (s side) strs(key string) (vals []string, ok bool) {
 	if !s.after {
 		return sortedSet(known), false
 	}
-	extra, _, ok := s.resolver().expressionAll(s.exprs[key])
+	extra, _, ok := s.resolver(key).expressionAll(s.exprs[key])
 	if !ok {
 		return sortedSet(known), false
 	}
@@ -163,7 +165,32 @@ func (s side) scope() string { return graphmodel.AWSAccountScope(s.a.account) }
 // plannedAttr returns attribute attr of the planned (after) value of c:
 // its value when known, else what AWS will compute (an ARN from a name),
 // else for a policy document data source its document.
+//
+// Results are remembered, and a reference back to an attribute being
+// worked out resolves to nothing: a chain of references is followed once.
 func (a *applier) plannedAttr(c *change, attr string, depth int) (string, bool) {
+	key := strconv.Itoa(c.idx) + "\x00" + attr
+	if r, ok := a.memo[key]; ok {
+		return r.value, r.ok
+	}
+	if a.busy[key] || depth > maxDepth {
+		return "", false
+	}
+	a.busy[key] = true
+	v, ok := a.computeAttr(c, attr, depth)
+	delete(a.busy, key)
+	a.memo[key] = resolved{v, ok}
+	return v, ok
+}
+
+// resolved is a remembered value of plannedAttr.
+type resolved struct {
+	value string
+	ok    bool
+}
+
+// computeAttr is plannedAttr without its memory.
+func (a *applier) computeAttr(c *change, attr string, depth int) (string, bool) {
 	o := c.after
 	if c.action == ActionDelete || c.rc.Change.After == nil {
 		o = c.before
