@@ -460,3 +460,18 @@ func TestPlanDiffBadInputExits2(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanDiffHelp(t *testing.T) {
+	res := runCLI(t, "", "plan-diff", "--help")
+	if res.code != 0 {
+		t.Fatalf("exit %d", res.code)
+	}
+	for _, want := range []string{"terraform show -json PLANFILE", "--fail-on", "unknown", "Exit codes"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("help lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	if root := runCLI(t, "", "--help"); !strings.Contains(root.stdout, "plan-diff") {
+		t.Error("the command list lacks plan-diff")
+	}
+}
