@@ -417,9 +417,6 @@ func (a *applier) checkReferences() {
 			}
 			switch e.Kind {
 			case graphmodel.EdgeAttachedPolicy, graphmodel.EdgePermissionsBoundary:
-				if strings.HasPrefix(e.To, "aws:account:") {
-					continue
-				}
 				a.gap(c, "managed policy "+e.To, "attached by "+c.addr()+" but in neither the baseline snapshot nor the plan")
 			case graphmodel.EdgeMemberOf:
 				a.gap(c, "group "+e.To, "joined by "+c.addr()+" but in neither the baseline snapshot nor the plan")
@@ -506,7 +503,7 @@ func (a *applier) regionOf(c *change) string {
 	}
 	var found []string
 	for addr, v := range a.state {
-		if strings.HasSuffix(strings.Split(addr, "[")[0], "data.aws_region.") || strings.Contains(addr, "data.aws_region.") {
+		if strings.Contains(addr, "data.aws_region.") {
 			for _, key := range []string{"region", "name"} {
 				if s := scalar(v[key]); s != "" && !contains(found, s) {
 					found = append(found, s)

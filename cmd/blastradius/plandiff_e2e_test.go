@@ -254,27 +254,7 @@ func TestPlanDiffFindings(t *testing.T) {
 // that the deletion took the path away: before, the CodeBuild role could
 // become administrator through the deleted Lambda role; after, it cannot.
 func TestPlanDiffDeletionRemovesPath(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join(dir, demoBaseline(t, dir)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := graphmodel.Decode("base.snap.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	planData, err := os.ReadFile(filepath.Join(planDir, "delete-path.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := tfplan.Read("delete-path.json", planData)
-	if err != nil {
-		t.Fatal(err)
-	}
-	applied, err := tfplan.Apply(base, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, applied := appliedDemo(t, "delete-path.json")
 	adminOf := func(snap *graphmodel.Snapshot, id string) []string {
 		res, err := analysis.Analyze(context.Background(), snap, analysis.Options{Derivers: providers.Derivers(providers.All()), Detail: analysis.DetailFull})
 		if err != nil {
@@ -293,6 +273,60 @@ func TestPlanDiffDeletionRemovesPath(t *testing.T) {
 	}
 	if got := adminOf(applied.Snapshot, deployer); len(got) != 0 {
 		t.Errorf("after the plan: %s administers %v, want nothing", deployer, got)
+	}
+}
+
+// appliedDemo applies a plan fixture to the demo estate in process.
+func appliedDemo(t *testing.T, plan string) (base *graphmodel.Snapshot, applied *tfplan.Result) {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(dir, demoBaseline(t, dir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base, err = graphmodel.Decode("base.snap.json", data); err != nil {
+		t.Fatal(err)
+	}
+	planData, err := os.ReadFile(filepath.Join(planDir, plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tfplan.Read(plan, planData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied, err = tfplan.Apply(base, p); err != nil {
+		t.Fatal(err)
+	}
+	return base, applied
+}
+
+// TestPlanDiffUnknownEdgeConditional checks how the AWS analysis carries
+// a value unknown until apply: the can_become edge it derives from the
+// stand-in statement is conditional, and its conditions name the address.
+func TestPlanDiffUnknownEdgeConditional(t *testing.T) {
+	_, applied := appliedDemo(t, "unknown-conditional.json")
+	var edges []graphmodel.Edge
+	for _, d := range providers.Derivers(providers.All()) {
+		_, es, err := d.Derive(context.Background(), applied.Snapshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edges = append(edges, es...)
+	}
+	want := "Bool " + tfplan.UnknownKeyPrefix + "data.aws_iam_policy_document.reporting_escalation.statement[0].resources"
+	found := false
+	for _, e := range edges {
+		if e.Kind != graphmodel.EdgeCanBecome || e.From != planRole+"reporting-worker-ec2" || e.To != planRole+"acme-support-escalations" {
+			continue
+		}
+		found = true
+		if !e.Conditional || !slices.Contains(e.Conditions, want) {
+			t.Errorf("edge %+v: want conditional on %q", e, want)
+		}
+	}
+	if !found {
+		t.Fatal("no can_become edge from reporting-worker-ec2 to acme-support-escalations")
 	}
 }
 
