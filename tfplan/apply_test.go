@@ -320,6 +320,29 @@ func TestApplyEKS(t *testing.T) {
 	wantEdges(t, res, true, [3]string{pod.ID, "carries_role", "arn:aws:iam::222222222222:role/x"})
 }
 
+// TestApplyMatchesByName checks that a resource whose ARN AWS has not
+// chosen yet is the deployed one of the same name, when there is one.
+func TestApplyMatchesByName(t *testing.T) {
+	entry := "arn:aws:eks:eu-west-1:111111111111:access-entry/prod/role/111111111111/app/aaaa"
+	res := apply(t, planJSON(t, nil,
+		rc{addr: "aws_eks_access_entry.app", typ: "aws_eks_access_entry", actions: create,
+			after: map[string]any{"cluster_name": "prod", "principal_arn": iam + "role/app", "kubernetes_groups": []any{"ops"}}, unknown: map[string]any{"access_entry_arn": true}},
+		rc{addr: "aws_organizations_policy.guard", typ: "aws_organizations_policy", actions: create,
+			after: map[string]any{"name": "guard", "type": "SERVICE_CONTROL_POLICY", "content": string(doc(readS3))}, unknown: map[string]any{"arn": true, "id": true}},
+	))
+	if got := mustNode(t, res, entry).Prop("kubernetes_groups"); got != "ops" {
+		t.Errorf("the deployed entry has groups %q, want ops", got)
+	}
+	if got := docText(mustNode(t, res, orgSCP), "policy"); got != string(doc(readS3)) {
+		t.Errorf("the deployed SCP has %s", got)
+	}
+	for _, n := range res.Snapshot.Nodes {
+		if strings.Contains(n.ID, "{") {
+			t.Errorf("placeholder node %s beside the deployed one", n.ID)
+		}
+	}
+}
+
 func TestApplyOrganizations(t *testing.T) {
 	deny := string(doc(`{"Effect":"Deny","Action":"iam:*","Resource":"*"}`))
 	res := apply(t, planJSON(t, nil,

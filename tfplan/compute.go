@@ -57,15 +57,21 @@ func instanceFacts(s side) (*facts, error) {
 }
 
 func launchTemplateAttrs(s side) map[string]string {
+	name := s.name("name")
 	id, ok := s.str("id")
-	if !ok || id == "" {
+	arn, aok := s.str("arn")
+	if (!ok || id == "") && (!aok || arn == "") {
+		if arn = s.a.baseNamed("ec2", "launch-template", name, nil); arn != "" {
+			id = lastSegment(arn)
+		}
+	}
+	if id == "" {
 		id = s.c.placeholder()
 	}
-	arn, ok := s.str("arn")
-	if !ok || arn == "" {
+	if arn == "" {
 		arn = s.a.arn("ec2", s.region(), s.account(), "launch-template/"+id)
 	}
-	return map[string]string{"id": id, "arn": arn, "name": s.name("name")}
+	return map[string]string{"id": id, "arn": arn, "name": name}
 }
 
 // launchTemplateFacts: a launch template, the roles of the instance
@@ -166,6 +172,9 @@ func stackAttrs(s side) map[string]string {
 	name := s.name("name")
 	arn, ok := s.str("id")
 	if !ok || arn == "" {
+		arn = s.a.baseNamed("cloudformation", "stack", name, nil)
+	}
+	if arn == "" {
 		arn = s.a.arn("cloudformation", s.region(), s.account(), "stack/"+name+"/"+s.c.placeholder())
 	}
 	return map[string]string{"name": name, "id": arn, "arn": arn}

@@ -91,7 +91,12 @@
 // read from the prior state. A part of an ID that AWS chooses (a key ID,
 // an instance ID, a secret's suffix, a name from name_prefix) is the
 // resource's address in braces: `arn:aws:kms:eu-west-1:111122223333:key/{aws_kms_key.data}`,
-// the same wherever it is referred to.
+// the same wherever it is referred to, unless the baseline holds the
+// resource by name (a secret, a stack or a launch template of that name,
+// the access entry of that cluster and principal, the pod identity
+// association of that service account, the organization policy of that
+// name and type): then it is that node. Updated and deleted resources are
+// matched by the ARN of their prior values.
 //
 // A policy document unknown until apply is rebuilt from the
 // data.aws_iam_policy_document it comes from, with the data source's

@@ -15,6 +15,11 @@ func accessEntryAttrs(s side) map[string]string {
 	principal, _ := s.str("principal_arn")
 	arn, ok := s.str("access_entry_arn")
 	if !ok || arn == "" {
+		arn = s.a.baseNamed("eks", "access-entry", resourceOf(principal), func(n *graphmodel.Node) bool {
+			return n.Prop(graphmodel.PropAWSCluster) == cluster && n.Prop(graphmodel.PropAWSPrincipalARN) == principal
+		})
+	}
+	if arn == "" {
 		f, _ := splitARN(principal)
 		typ, name, _ := strings.Cut(f.resource, "/")
 		arn = s.a.arn("eks", s.region(), s.account(), "access-entry/"+cluster+"/"+typ+"/"+f.account+"/"+lastSegment(name)+"/"+s.c.placeholder())
@@ -108,8 +113,15 @@ func accessPolicyFacts(s side) (*facts, error) {
 
 func podIdentityAttrs(s side) map[string]string {
 	cluster, _ := s.str("cluster_name")
+	ns, _ := s.str("namespace")
+	sa, _ := s.str("service_account")
 	arn, ok := s.str("association_arn")
 	if !ok || arn == "" {
+		arn = s.a.baseNamed("eks", "pod-identity-association", ns+"/"+sa, func(n *graphmodel.Node) bool {
+			return n.Prop(graphmodel.PropAWSCluster) == cluster
+		})
+	}
+	if arn == "" {
 		arn = s.a.arn("eks", s.region(), s.account(), "podidentityassociation/"+cluster+"/"+s.c.placeholder())
 	}
 	return map[string]string{"association_arn": arn}

@@ -241,3 +241,25 @@ func (s side) carries(f *facts, key string) {
 		f.edges = append(f.edges, graphmodel.Edge{From: from, To: role, Kind: graphmodel.EdgeCarriesRole})
 	}
 }
+
+// baseNamed returns the ID of the one baseline resource of the plan's
+// account of service and type named name (and satisfying more, when
+// given), "" when there is none or several: a planned resource whose ID
+// AWS has not chosen yet matches the deployed one by name.
+func (a *applier) baseNamed(service, typ, name string, more func(*graphmodel.Node) bool) string {
+	found := ""
+	for id, n := range a.st.nodes {
+		if !a.st.inBase(id) || n.Kind != graphmodel.KindAWSResource || n.Prop(graphmodel.PropService) != service ||
+			n.Prop(graphmodel.PropType) != typ || n.Name != name || n.Scope != graphmodel.AWSAccountScope(a.account) {
+			continue
+		}
+		if more != nil && !more(n) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = id
+	}
+	return found
+}

@@ -40,6 +40,16 @@ func orgPolicyAttrs(s side) map[string]string {
 	}
 	arn, ok := s.str("arn")
 	if !ok || arn == "" {
+		// Policy names are unique in an organization: a deployed one of
+		// the same name and type is this one.
+		name, _ := s.str("name")
+		for nid, n := range s.a.st.nodes {
+			if s.a.st.inBase(nid) && n.Kind == graphmodel.KindAWSOrgPolicy && n.Name == name && n.Prop(graphmodel.PropType) == typ && name != "" {
+				arn, id = nid, lastSegment(nid)
+			}
+		}
+	}
+	if arn == "" {
 		mgmt, org := s.management()
 		arn = s.a.arn("organizations", "", mgmt, "policy/"+org+"/"+strings.ToLower(typ)+"/"+id)
 	}

@@ -128,6 +128,9 @@ func secretAttrs(s side) map[string]string {
 	name := s.name("name")
 	arn, ok := s.str("arn")
 	if !ok || arn == "" {
+		arn = s.a.baseNamed("secretsmanager", "secret", name, nil)
+	}
+	if arn == "" {
 		arn = s.a.arn("secretsmanager", s.region(), s.account(), "secret:"+name+"-"+s.c.placeholder())
 	}
 	return map[string]string{"name": name, "arn": arn, "id": arn}
