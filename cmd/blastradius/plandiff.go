@@ -323,10 +323,10 @@ func skippedTypes(list []tfplan.Skipped) []string {
 const maxLocations = 10
 
 // planLocations locates each finding at the resource changes of the plan
-// that give its identity what it gained: those that touched a node or a
-// policy on its new paths (the first hops first), else the identity
-// itself, else the nodes and policies on its paths in the planned
-// analysis, else what it gained. A finding none of them explains is left to
+// that give its identity what it gained, in plan order: those that
+// touched a node or a policy on its new paths, else the identity itself,
+// else the nodes and policies on its paths in the planned analysis, else
+// what it gained. A finding none of them explains is left to
 // the plan file's first line.
 func planLocations(plan string, rep *diff.Report, current *analysis.Result, applied *tfplan.Result) map[string][]report.Location {
 	byID := make(map[string]*analysis.Identity, len(current.Identities))
@@ -358,6 +358,7 @@ func planLocations(plan string, rep *diff.Report, current *analysis.Result, appl
 			}
 			found = applied.Responsible(ids, nil)
 		}
+		sort.Slice(found, func(i, j int) bool { return found[i].Index < found[j].Index })
 		if len(found) > maxLocations {
 			found = found[:maxLocations]
 		}
