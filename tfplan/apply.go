@@ -144,6 +144,8 @@ type applier struct {
 	mgmt, orgID        string
 	regions            []string
 
+	// byName indexes the baseline's nodes by name, in ID order.
+	byName map[string][]*graphmodel.Node
 	// memo and busy remember and guard plannedAttr.
 	memo map[string]resolved
 	busy map[string]bool
@@ -345,9 +347,11 @@ func (a *applier) indexSnapshot() {
 		}
 	}
 	a.partition = "aws"
+	a.byName = map[string][]*graphmodel.Node{}
 	regions := map[string]bool{}
 	for i := range a.base.Nodes {
 		n := &a.base.Nodes[i]
+		a.byName[n.Name] = append(a.byName[n.Name], a.st.nodes[n.ID])
 		switch n.Kind {
 		case graphmodel.KindAWSRole, graphmodel.KindAWSUser, graphmodel.KindAWSGroup:
 			if f, ok := splitARN(n.ID); ok {
@@ -379,6 +383,21 @@ func (a *applier) indexSnapshot() {
 		a.regions = append(a.regions, r)
 	}
 	sort.Strings(a.regions)
+	for _, list := range a.byName {
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	}
+}
+
+// named returns the baseline's nodes named name, in ID order, as they are
+// now (a node the plan removed is gone).
+func (a *applier) named(name string) []*graphmodel.Node {
+	var out []*graphmodel.Node
+	for _, n := range a.byName[name] {
+		if a.st.nodes[n.ID] == n {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // gap records a fact of change c that could not be placed.

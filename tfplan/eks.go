@@ -67,13 +67,9 @@ func (s side) accessEntryOf(cluster, principal string) string {
 			return attrs["access_entry_arn"]
 		}
 	}
-	for id, n := range s.a.st.nodes {
-		if n.Prop(graphmodel.PropAWSCluster) == cluster && n.Prop(graphmodel.PropAWSPrincipalARN) == principal &&
-			n.Prop(graphmodel.PropType) == "access-entry" && s.a.st.inBase(id) {
-			return id
-		}
-	}
-	return ""
+	return s.a.baseNamed("eks", "access-entry", resourceOf(principal), func(n *graphmodel.Node) bool {
+		return n.Prop(graphmodel.PropAWSCluster) == cluster && n.Prop(graphmodel.PropAWSPrincipalARN) == principal
+	})
 }
 
 // accessPolicyFacts: aws_eks_access_policy_association, one element

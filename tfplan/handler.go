@@ -156,8 +156,8 @@ func (s side) entityARN(typ, name string) string {
 			return s.a.iamARN(typ, path, name)
 		}
 	}
-	for _, n := range s.a.st.nodes {
-		if n.Kind == t.kind && n.Name == name && graphmodel.AWSAccountOfARN(n.ID) == s.a.account && s.a.st.inBase(n.ID) {
+	for _, n := range s.a.named(name) {
+		if n.Kind == t.kind && graphmodel.AWSAccountOfARN(n.ID) == s.a.account {
 			return n.ID
 		}
 	}
@@ -248,9 +248,9 @@ func (s side) carries(f *facts, key string) {
 // AWS has not chosen yet matches the deployed one by name.
 func (a *applier) baseNamed(service, typ, name string, more func(*graphmodel.Node) bool) string {
 	found := ""
-	for id, n := range a.st.nodes {
-		if !a.st.inBase(id) || n.Kind != graphmodel.KindAWSResource || n.Prop(graphmodel.PropService) != service ||
-			n.Prop(graphmodel.PropType) != typ || n.Name != name || n.Scope != graphmodel.AWSAccountScope(a.account) {
+	for _, n := range a.named(name) {
+		if n.Kind != graphmodel.KindAWSResource || n.Prop(graphmodel.PropService) != service ||
+			n.Prop(graphmodel.PropType) != typ || n.Scope != graphmodel.AWSAccountScope(a.account) {
 			continue
 		}
 		if more != nil && !more(n) {
@@ -259,7 +259,7 @@ func (a *applier) baseNamed(service, typ, name string, more func(*graphmodel.Nod
 		if found != "" {
 			return ""
 		}
-		found = id
+		found = n.ID
 	}
 	return found
 }

@@ -43,9 +43,9 @@ func orgPolicyAttrs(s side) map[string]string {
 		// Policy names are unique in an organization: a deployed one of
 		// the same name and type is this one.
 		name, _ := s.str("name")
-		for nid, n := range s.a.st.nodes {
-			if s.a.st.inBase(nid) && n.Kind == graphmodel.KindAWSOrgPolicy && n.Name == name && n.Prop(graphmodel.PropType) == typ && name != "" {
-				arn, id = nid, lastSegment(nid)
+		for _, n := range s.a.named(name) {
+			if n.Kind == graphmodel.KindAWSOrgPolicy && n.Prop(graphmodel.PropType) == typ && name != "" {
+				arn, id = n.ID, lastSegment(n.ID)
 			}
 		}
 	}

@@ -99,10 +99,8 @@ func (s side) keyARN(ref string) string {
 			}
 		}
 	}
-	for id, n := range s.a.st.nodes {
-		if n.Kind == graphmodel.KindAWSResource && n.Prop(graphmodel.PropService) == "kms" && n.Name == ref {
-			return id
-		}
+	if arn := s.a.baseNamed("kms", "key", ref, nil); arn != "" {
+		return arn
 	}
 	return s.a.arn("kms", s.region(), s.account(), "key/"+ref)
 }
@@ -378,11 +376,8 @@ func (s side) functionARN(ref string) string {
 			}
 		}
 	}
-	for id, n := range s.a.st.nodes {
-		if n.Kind == graphmodel.KindAWSResource && n.Prop(graphmodel.PropService) == "lambda" && n.Prop(graphmodel.PropType) == "function" &&
-			n.Name == ref && n.Scope == s.scope() && s.a.st.inBase(id) {
-			return id
-		}
+	if arn := s.a.baseNamed("lambda", "function", ref, nil); arn != "" {
+		return arn
 	}
 	return s.a.arn("lambda", s.region(), s.account(), "function:"+ref)
 }
