@@ -63,40 +63,53 @@ type Result struct {
 	// Notes say what the reader of a report should know about the
 	// application: resources absent from the baseline, deposed objects.
 	Notes []string
+	// byNode indexes Changes by the nodes they touched (Responsible).
+	byNode map[string][]int
 }
 
 // Responsible returns the changes that touched any of ids, or whose
 // touched nodes any of evidence (rendered hop evidence, "<source>
-// statement N: …") names as its source, in plan order.
+// statement N: …; <source> trust policy …") names as a source, in plan
+// order.
 func (r *Result) Responsible(ids, evidence []string) []Change {
-	var out []Change
-	for _, c := range r.Changes {
-		if touches(c.Touched, ids, evidence) {
-			out = append(out, c)
+	if r.byNode == nil {
+		r.byNode = map[string][]int{}
+		for i, c := range r.Changes {
+			for _, id := range c.Touched {
+				r.byNode[id] = append(r.byNode[id], i)
+			}
 		}
 	}
-	return out
-}
-
-// touches reports whether any id is in touched, or any evidence part
-// starts with a touched ID followed by a space, a colon or its end.
-func touches(touched, ids, evidence []string) bool {
+	seen := map[int]bool{}
 	for _, id := range ids {
-		i := sort.SearchStrings(touched, id)
-		if i < len(touched) && touched[i] == id {
-			return true
+		for _, i := range r.byNode[id] {
+			seen[i] = true
 		}
 	}
 	for _, ev := range evidence {
 		for _, part := range strings.Split(ev, "; ") {
-			for _, t := range touched {
-				if rest, ok := strings.CutPrefix(part, t); ok && (rest == "" || rest[0] == ' ' || rest[0] == ':') {
-					return true
-				}
+			for _, i := range r.byNode[evidenceSource(part)] {
+				seen[i] = true
 			}
 		}
 	}
-	return false
+	list := make([]int, 0, len(seen))
+	for i := range seen {
+		list = append(list, i)
+	}
+	sort.Ints(list)
+	out := make([]Change, len(list))
+	for j, i := range list {
+		out[j] = r.Changes[i]
+	}
+	return out
+}
+
+// evidenceSource returns the source an evidence part starts with: its
+// text up to the first space, without a trailing colon.
+func evidenceSource(part string) string {
+	src, _, _ := strings.Cut(part, " ")
+	return strings.TrimSuffix(src, ":")
 }
 
 // change is one resource change of the plan while it is applied.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,6 +25,14 @@ type Plan struct {
 	// addressAt is, for each element of resource_changes, the byte offset
 	// of its "address" value (of the element itself when it has none).
 	addressAt []int64
+	// places are the line and columns of addressAt, worked out once.
+	places []place
+}
+
+// place is a position in the plan file: 1-based line, column in bytes
+// (as errors give it) and in UTF-16 code units (as SARIF does).
+type place struct {
+	line, byteCol, utf16Col int
 }
 
 // FormatVersion is the plan's format_version ("1.2").
@@ -126,8 +135,8 @@ func (p *Plan) changePlace(i int) string {
 	if i < len(p.tf.ResourceChanges) && p.tf.ResourceChanges[i] != nil && p.tf.ResourceChanges[i].Address != "" {
 		place += " (" + p.tf.ResourceChanges[i].Address + ")"
 	}
-	if i < len(p.addressAt) {
-		place = badinput.Place(p.data, p.addressAt[i]) + ", " + place
+	if pl, ok := p.placeOf(i); ok {
+		place = "line " + strconv.Itoa(pl.line) + ", column " + strconv.Itoa(pl.byteCol) + ", " + place
 	}
 	return place
 }
@@ -145,22 +154,56 @@ func (p *Plan) bad(i int, field, format string, args ...any) error {
 // address in the plan file; the column counts UTF-16 code units, as SARIF
 // regions do by default. It is 0, 0 when i is out of range.
 func (p *Plan) Position(i int) (line, column int) {
-	if i < 0 || i >= len(p.addressAt) {
+	pl, ok := p.placeOf(i)
+	if !ok {
 		return 0, 0
 	}
-	off := p.addressAt[i]
-	line, _ = badinput.LineCol(p.data, off)
-	start := bytes.LastIndexByte(p.data[:off], '\n') + 1
-	column = 1
-	for rest := p.data[start:off]; len(rest) > 0; {
-		r, size := utf8.DecodeRune(rest)
-		rest = rest[size:]
-		column++
-		if r > 0xFFFF {
-			column++ // a surrogate pair
-		}
+	return pl.line, pl.utf16Col
+}
+
+// placeOf returns the place of resource_changes[i]'s address. The places
+// of all changes are worked out in one pass over the file: `terraform show
+// -json` prints one line, where a pass per change would be quadratic.
+func (p *Plan) placeOf(i int) (place, bool) {
+	if i < 0 || i >= len(p.addressAt) {
+		return place{}, false
 	}
-	return line, column
+	if p.places == nil {
+		p.places = places(p.data, p.addressAt)
+	}
+	return p.places[i], true
+}
+
+// places returns the places of the byte offsets offs (in file order, as
+// resource_changes is) in data.
+func places(data []byte, offs []int64) []place {
+	out := make([]place, len(offs))
+	order := make([]int, len(offs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return offs[order[a]] < offs[order[b]] })
+	cur := place{line: 1, byteCol: 1, utf16Col: 1}
+	pos := 0
+	for _, i := range order {
+		off := int(min(max(offs[i], 0), int64(len(data))))
+		for pos < off {
+			r, size := utf8.DecodeRune(data[pos:])
+			switch {
+			case r == '\n':
+				cur = place{line: cur.line + 1, byteCol: 1, utf16Col: 1}
+			case r > 0xFFFF:
+				cur.byteCol += size
+				cur.utf16Col += 2 // a surrogate pair
+			default:
+				cur.byteCol += size
+				cur.utf16Col++
+			}
+			pos += size
+		}
+		out[i] = cur
+	}
+	return out
 }
 
 // addressOffsets finds, for each element of the top-level resource_changes

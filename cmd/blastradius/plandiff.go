@@ -335,21 +335,12 @@ func planLocations(plan string, rep *diff.Report, current *analysis.Result, appl
 	}
 	locs := map[string][]report.Location{}
 	for _, f := range rep.Findings {
-		var found []tfplan.Change
-		for _, esc := range f.Paths {
-			for _, hop := range esc.Path {
-				found = appendChanges(found, applied.Responsible([]string{hop.From, hop.To}, []string{hop.Evidence}))
-			}
-		}
+		found := applied.Responsible(hopsOf(f.Paths))
 		if len(found) == 0 {
 			found = applied.Responsible([]string{f.Identity.ID}, nil)
 		}
 		if id := byID[f.Identity.ID]; len(found) == 0 && id != nil {
-			for _, esc := range id.Escalations {
-				for _, hop := range esc.Path {
-					found = appendChanges(found, applied.Responsible([]string{hop.From, hop.To}, []string{hop.Evidence}))
-				}
-			}
+			found = applied.Responsible(hopsOf(id.Escalations))
 		}
 		if len(found) == 0 {
 			ids := append([]string{}, f.Identities...)
@@ -369,19 +360,13 @@ func planLocations(plan string, rep *diff.Report, current *analysis.Result, appl
 	return locs
 }
 
-// appendChanges appends the changes of more not yet in list.
-func appendChanges(list, more []tfplan.Change) []tfplan.Change {
-	for _, c := range more {
-		dup := false
-		for _, o := range list {
-			if o.Index == c.Index {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			list = append(list, c)
+// hopsOf returns the ends and the evidence of every hop of paths.
+func hopsOf(paths []analysis.Escalation) (ids, evidence []string) {
+	for _, esc := range paths {
+		for _, hop := range esc.Path {
+			ids = append(ids, hop.From, hop.To)
+			evidence = append(evidence, hop.Evidence)
 		}
 	}
-	return list
+	return ids, evidence
 }
