@@ -31,7 +31,8 @@ type Change struct {
 	// column counts UTF-16 code units, as SARIF does).
 	Line, Column int
 	// Touched are the snapshot nodes it created, changed or removed, and
-	// the ends of the fact edges it added or removed, sorted.
+	// the ends of the fact edges it added or removed, sorted: what differs
+	// from the baseline, not what it wrote back as it was.
 	Touched []string
 }
 
@@ -124,7 +125,10 @@ type change struct {
 	before, after   *object
 	h               *handler
 	region          string
-	touched         map[string]bool
+	// touched are the nodes the change wrote, edges the fact edges it
+	// added or removed (by key): the candidates of Change.Touched.
+	touched map[string]bool
+	edges   map[string]graphmodel.Edge
 	// beforeFacts and afterFacts are what the two sides say.
 	beforeFacts, afterFacts *facts
 }
@@ -261,13 +265,8 @@ func Apply(base *graphmodel.Snapshot, p *Plan) (*Result, error) {
 	res.Notes = a.notes
 	for _, c := range a.changes {
 		line, col := p.Position(c.idx)
-		touched := make([]string, 0, len(c.touched))
-		for id := range c.touched {
-			touched = append(touched, id)
-		}
-		sort.Strings(touched)
 		res.Changes = append(res.Changes, Change{
-			Address: c.addr(), Type: c.rc.Type, Action: c.action, Index: c.idx, Line: line, Column: col, Touched: touched,
+			Address: c.addr(), Type: c.rc.Type, Action: c.action, Index: c.idx, Line: line, Column: col, Touched: a.st.touched(c),
 		})
 	}
 	snap := a.st.snapshot(base)
@@ -287,7 +286,7 @@ func (a *applier) newChange(i int, rc *tfjson.ResourceChange) (*change, error) {
 	if err != nil {
 		return nil, a.p.bad(i, "change actions", "%v", err)
 	}
-	c := &change{idx: i, rc: rc, action: action, mod: rc.ModuleAddress, touched: map[string]bool{}}
+	c := &change{idx: i, rc: rc, action: action, mod: rc.ModuleAddress, touched: map[string]bool{}, edges: map[string]graphmodel.Edge{}}
 	local := strings.TrimPrefix(rc.Address, rc.ModuleAddress+".")
 	if rc.ModuleAddress == "" {
 		local = rc.Address

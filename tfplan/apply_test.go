@@ -144,6 +144,14 @@ func TestApplyIAM(t *testing.T) {
 		wantEdges(t, res, true, [3]string{iam + "role/worker", "attached_policy", iam + "policy/Deploy"},
 			[3]string{iam + "user/ops", "attached_policy", iam + "policy/Deploy"}, [3]string{iam + "user/ops", "member_of", iam + "group/devs"})
 	})
+	t.Run("only what differs is touched", func(t *testing.T) {
+		res := apply(t, planJSON(t, nil, rc{addr: "aws_iam_policy_attachment.deploy", typ: "aws_iam_policy_attachment", actions: update,
+			before: map[string]any{"name": "deploy", "policy_arn": iam + "policy/Deploy", "roles": []any{"app"}},
+			after:  map[string]any{"name": "deploy", "policy_arn": iam + "policy/Deploy", "roles": []any{"app", "worker"}}}))
+		if got, want := res.Changes[0].Touched, []string{iam + "policy/Deploy", iam + "role/worker"}; !slices.Equal(got, want) {
+			t.Errorf("touched %v, want %v", got, want)
+		}
+	})
 	t.Run("instance profile's new role reaches the instances that run with it", func(t *testing.T) {
 		res := apply(t, planJSON(t, nil, rc{addr: "aws_iam_instance_profile.app", typ: "aws_iam_instance_profile", actions: update,
 			before: map[string]any{"name": "app", "path": "/", "role": "app", "arn": iam + "instance-profile/app"},

@@ -72,9 +72,10 @@ func (f *facts) primary() string {
 type store struct {
 	nodes map[string]*graphmodel.Node
 	edges map[string]graphmodel.Edge
-	// base holds the baseline's node IDs; baseCarries the roles each
-	// baseline node carries.
-	base        map[string]bool
+	// base holds the baseline's nodes; baseEdges the keys of its edges;
+	// baseCarries the roles each baseline node carries.
+	base        map[string]*graphmodel.Node
+	baseEdges   map[string]bool
 	baseCarries map[string][]string
 }
 
@@ -82,17 +83,18 @@ type store struct {
 func newStore(base *graphmodel.Snapshot) *store {
 	s := &store{
 		nodes: make(map[string]*graphmodel.Node, len(base.Nodes)), edges: make(map[string]graphmodel.Edge, len(base.Edges)),
-		base: make(map[string]bool, len(base.Nodes)), baseCarries: map[string][]string{},
+		base: make(map[string]*graphmodel.Node, len(base.Nodes)), baseEdges: make(map[string]bool, len(base.Edges)), baseCarries: map[string][]string{},
 	}
 	for i := range base.Nodes {
 		n := cloneNode(base.Nodes[i])
 		s.nodes[n.ID] = &n
-		s.base[n.ID] = true
+		s.base[n.ID] = &base.Nodes[i]
 	}
 	for _, e := range base.Edges {
 		e.Conditions = append([]string(nil), e.Conditions...)
 		e.Evidence = append([]graphmodel.Evidence(nil), e.Evidence...)
 		s.edges[e.Key()] = e
+		s.baseEdges[e.Key()] = true
 		if e.Kind == graphmodel.EdgeCarriesRole {
 			s.baseCarries[e.From] = append(s.baseCarries[e.From], e.To)
 		}
@@ -144,7 +146,7 @@ func (s *store) snapshot(base *graphmodel.Snapshot) *graphmodel.Snapshot {
 	return out
 }
 
-func (s *store) inBase(id string) bool { return s.base[id] }
+func (s *store) inBase(id string) bool { return s.base[id] != nil }
 
 // baseCarried returns the roles id carried in the baseline, sorted.
 func (s *store) baseCarried(id string) []string { return s.baseCarries[id] }
@@ -160,6 +162,7 @@ func (s *store) carried(id string) []string {
 	return sortedSet(out)
 }
 
+// touch records that c wrote the nodes ids (candidates of its Touched).
 func touch(c *change, ids ...string) {
 	for _, id := range ids {
 		c.touched[id] = true
@@ -168,14 +171,50 @@ func touch(c *change, ids ...string) {
 
 func (s *store) addEdge(c *change, e graphmodel.Edge) {
 	s.edges[e.Key()] = e
-	touch(c, e.From, e.To)
+	c.edges[e.Key()] = e
 }
 
 func (s *store) removeEdge(c *change, e graphmodel.Edge) {
 	if _, ok := s.edges[e.Key()]; ok {
 		delete(s.edges, e.Key())
-		touch(c, e.From, e.To)
+		c.edges[e.Key()] = e
 	}
+}
+
+// touched returns what c changed for good, sorted: the nodes it wrote
+// that differ from the baseline's (created, removed or rewritten), and
+// the ends of the edges it wrote that the baseline has and the result
+// lacks, or the other way round. What a change removes and writes back
+// (an update's unchanged attachments) is not touched.
+func (s *store) touched(c *change) []string {
+	set := map[string]bool{}
+	for id := range c.touched {
+		if s.nodeChanged(id) {
+			set[id] = true
+		}
+	}
+	for key, e := range c.edges {
+		if _, now := s.edges[key]; now != s.baseEdges[key] {
+			set[e.From], set[e.To] = true, true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nodeChanged reports whether node id differs between the baseline and now.
+func (s *store) nodeChanged(id string) bool {
+	before, now := s.base[id], s.nodes[id]
+	if before == nil || now == nil {
+		return before != now
+	}
+	x, _ := json.Marshal(before)
+	y, _ := json.Marshal(now)
+	return !bytes.Equal(x, y)
 }
 
 // retract undoes what before says. An update keeps the resource's own
@@ -360,7 +399,7 @@ func (s *store) remove(c *change, id string, cascade bool) {
 			continue
 		}
 		delete(s.edges, k)
-		touch(c, e.From, e.To)
+		c.edges[k] = e
 	}
 	for pid, n := range s.nodes {
 		if n.Kind == graphmodel.KindAWSInlinePolicy && n.Prop(propOwner) == id {
@@ -385,6 +424,7 @@ func (s *store) rename(c *change, from, to string) {
 			continue
 		}
 		delete(s.edges, k)
+		c.edges[k] = e
 		if e.From == from {
 			e.From = to
 		}
@@ -392,6 +432,7 @@ func (s *store) rename(c *change, from, to string) {
 			e.To = to
 		}
 		s.edges[e.Key()] = e
+		c.edges[e.Key()] = e
 	}
 	for pid, p := range s.nodes {
 		if p.Kind == graphmodel.KindAWSInlinePolicy && p.Prop(propOwner) == from {
