@@ -96,6 +96,17 @@ func TestApplyIAM(t *testing.T) {
 			t.Errorf("action %s", res.Changes[0].Action)
 		}
 	})
+	t.Run("replacement under another ID deletes the old role with its attachments", func(t *testing.T) {
+		res := apply(t, planJSON(t, nil, rc{addr: "aws_iam_role.app", typ: "aws_iam_role", actions: replace,
+			before:  map[string]any{"name": "app", "path": "/", "assume_role_policy": trust, "arn": iam + "role/app"},
+			after:   map[string]any{"name": "app", "path": "/apps/", "assume_role_policy": trust},
+			unknown: map[string]any{"arn": true}}))
+		mustNode(t, res, iam+"role/apps/app")
+		if nodeOf(res, iam+"role/app") != nil || nodeOf(res, iam+"role/app#inline:read") != nil {
+			t.Error("the old role or its inline policy stays")
+		}
+		wantEdges(t, res, false, [3]string{iam + "role/app", "attached_policy", iam + "policy/Deploy"})
+	})
 	t.Run("managed policy update is a new default version", func(t *testing.T) {
 		newDoc := string(doc(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`))
 		res := apply(t, planJSON(t, nil, rc{addr: "aws_iam_policy.deploy", typ: "aws_iam_policy", actions: update,

@@ -15,7 +15,8 @@
 // before all assertions. Deleting a user, group, role, managed policy or
 // organization policy also removes what cannot outlive it in AWS (inline
 // policies, attachments, memberships, an instance profile's hold on a
-// role); a replacement keeps what other resources attach to the same ID.
+// role); a replacement keeps what other resources attach to the same ID,
+// and under another ID is a deletion of the old object.
 // Renaming a user, group or role (an update) keeps its attachments.
 // Deletions of deposed objects are not applied (a note says so).
 //

@@ -219,9 +219,10 @@ func (s *store) nodeChanged(id string) bool {
 
 // retract undoes what before says. An update keeps the resource's own
 // node (the after side rewrites it; a new ID renames it with its edges),
-// a replacement removes it, a deletion removes it with what cannot
-// outlive it (its inline policies, its attachments and memberships, the
-// instance profiles' hold on a role).
+// a replacement removes it (what other resources attach to the same ID
+// stays for the new object), a deletion, or a replacement under another
+// ID, removes it with what cannot outlive it (its inline policies, its
+// attachments and memberships, the instance profiles' hold on a role).
 func (s *store) retract(c *change, before, after *facts, action Action) {
 	for _, e := range before.edges {
 		s.removeEdge(c, e)
@@ -248,7 +249,9 @@ func (s *store) retract(c *change, before, after *facts, action Action) {
 			}
 			continue
 		}
-		s.remove(c, id, action == ActionDelete && i == 0 && before.own)
+		// A replacement under another ID is a deletion of the old object.
+		gone := action == ActionDelete || (action == ActionReplace && after.primary() != id)
+		s.remove(c, id, gone && i == 0 && before.own)
 	}
 }
 
