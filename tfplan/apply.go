@@ -223,6 +223,10 @@ func Apply(base *graphmodel.Snapshot, p *Plan) (*Result, error) {
 	}
 	for _, c := range a.changes {
 		c.region = a.regionOf(c)
+		global := strings.HasPrefix(c.rc.Type, "aws_iam_") || strings.HasPrefix(c.rc.Type, "aws_s3_") || strings.HasPrefix(c.rc.Type, "aws_organizations_")
+		if c.region == "" && !global {
+			a.gap(c, "region of "+c.addr(), "neither the resource, its provider configuration nor data.aws_region says: its ARN has no region")
+		}
 	}
 	for _, c := range a.changes {
 		if c.h.facts == nil {
