@@ -21,6 +21,12 @@ type DiffOptions struct {
 	// Lines maps an identity ID to the line of the current snapshot file
 	// that defines it, for SARIF regions; an identity not in it gets line 1.
 	Lines map[string]int
+	// Locations, when set, place a finding (by diff.Finding.Key) in the
+	// input that caused it instead of the current snapshot: plan-diff
+	// points each SARIF result at the resources of the plan that give the
+	// identity what it gained. A finding without an entry is placed by
+	// Lines.
+	Locations map[string][]Location
 }
 
 // diffEncoder writes a diff report in one format.

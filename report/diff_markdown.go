@@ -29,7 +29,7 @@ type diffMarkdownEncoder struct{}
 
 func (diffMarkdownEncoder) format() Format { return FormatMarkdown }
 
-func (diffMarkdownEncoder) encode(w io.Writer, rep *diff.Report, _ DiffOptions, verdicts []diff.Verdict) error {
+func (diffMarkdownEncoder) encode(w io.Writer, rep *diff.Report, opts DiffOptions, verdicts []diff.Verdict) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, MarkdownMarker)
 	switch {
@@ -59,7 +59,7 @@ func (diffMarkdownEncoder) encode(w io.Writer, rep *diff.Report, _ DiffOptions, 
 		}
 	}
 
-	writeMarkdownFindings(bw, rep)
+	writeMarkdownFindings(bw, rep, opts.Locations)
 	writeMarkdownPaths(bw, rep)
 	writeMarkdownGaps(bw, rep)
 
@@ -76,7 +76,9 @@ func (diffMarkdownEncoder) encode(w io.Writer, rep *diff.Report, _ DiffOptions, 
 	return bw.Flush()
 }
 
-func writeMarkdownFindings(w io.Writer, rep *diff.Report) {
+// writeMarkdownFindings writes the table of findings; with locations (a
+// plan's resource changes, by finding key) a column names them.
+func writeMarkdownFindings(w io.Writer, rep *diff.Report, locations map[string][]Location) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "### Findings")
 	fmt.Fprintln(w)
@@ -84,8 +86,13 @@ func writeMarkdownFindings(w io.Writer, rep *diff.Report) {
 		fmt.Fprintln(w, "No identity gained anything.")
 		return
 	}
-	fmt.Fprintln(w, "| severity | finding | identity | detail |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	if locations != nil {
+		fmt.Fprintln(w, "| severity | finding | identity | detail | from |")
+		fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	} else {
+		fmt.Fprintln(w, "| severity | finding | identity | detail |")
+		fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	}
 	for i := range rep.Findings {
 		if i == mdMaxFindings {
 			break
@@ -95,8 +102,25 @@ func writeMarkdownFindings(w io.Writer, rep *diff.Report) {
 		if f.Partial {
 			detail += " (partial)"
 		}
-		fmt.Fprintf(w, "| %s | %s | **%s**<br>%s | %s |\n",
+		fmt.Fprintf(w, "| %s | %s | **%s**<br>%s | %s |",
 			f.Severity, mdCode(string(f.Kind), true), mdText(cell(f.Identity.Name)), mdCode(f.Identity.ID, true), detail)
+		if locations != nil {
+			var names []string
+			for _, l := range locations[f.Key()] {
+				if l.Name != "" {
+					names = append(names, mdCode(l.Name, true))
+				}
+			}
+			from := "-"
+			if len(names) > 0 {
+				from = strings.Join(names[:min(len(names), listedItems)], "<br>")
+				if n := len(names) - listedItems; n > 0 {
+					from += fmt.Sprintf("<br>and %d more", n)
+				}
+			}
+			fmt.Fprintf(w, " %s |", from)
+		}
+		fmt.Fprintln(w)
 	}
 	if n := len(rep.Findings) - mdMaxFindings; n > 0 {
 		fmt.Fprintf(w, "\n… and %d more %s: see the JSON or SARIF report.\n", n, plural(n, "finding", "findings"))

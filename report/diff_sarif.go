@@ -106,7 +106,8 @@ type sarifArtifact struct {
 }
 
 type sarifRegion struct {
-	StartLine int `json:"startLine"`
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
 }
 
 type sarifLogical struct {
@@ -202,9 +203,8 @@ func (diffSARIFEncoder) encode(w io.Writer, rep *diff.Report, opts DiffOptions, 
 		if !ok {
 			return fmt.Errorf("finding of unknown kind %q", f.Kind)
 		}
-		loc := sarifLocation{LogicalLocations: []sarifLogical{{
-			Name: cell(f.Identity.Name), FullyQualifiedName: f.Identity.ID, Kind: "resource",
-		}}}
+		identity := sarifLogical{Name: cell(f.Identity.Name), FullyQualifiedName: f.Identity.ID, Kind: "resource"}
+		loc := sarifLocation{LogicalLocations: []sarifLogical{identity}}
 		if uri != "" {
 			line := opts.Lines[f.Identity.ID]
 			if line < 1 {
@@ -212,7 +212,27 @@ func (diffSARIFEncoder) encode(w io.Writer, rep *diff.Report, opts DiffOptions, 
 			}
 			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}, Region: sarifRegion{StartLine: line}}
 		}
+		locs := []sarifLocation{loc}
 		props := map[string]any{"severity": string(f.Severity), "identity": f.Identity.ID}
+		if places, ok := opts.Locations[f.Key()]; ok && len(places) > 0 {
+			locs = locs[:0]
+			names := make([]string, 0, len(places))
+			for _, p := range places {
+				l := sarifLocation{LogicalLocations: []sarifLogical{identity}}
+				if p.Name != "" {
+					l.LogicalLocations = []sarifLogical{{Name: p.Name, FullyQualifiedName: p.Name, Kind: "resource"}, identity}
+					names = append(names, p.Name)
+				}
+				if u := artifactURI(p.File); u != "" {
+					line := max(p.Line, 1)
+					l.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: u}, Region: sarifRegion{StartLine: line, StartColumn: p.Column}}
+				}
+				locs = append(locs, l)
+			}
+			if len(names) > 0 {
+				props["resources"] = names
+			}
+		}
 		if f.Target != "" {
 			props["target"] = f.Target
 		}
@@ -228,7 +248,7 @@ func (diffSARIFEncoder) encode(w io.Writer, rep *diff.Report, opts DiffOptions, 
 			RuleIndex:           i,
 			Level:               sarifLevel(f.Severity),
 			Message:             sarifMessage{Text: f.Message()},
-			Locations:           []sarifLocation{loc},
+			Locations:           locs,
 			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint()},
 			Properties:          props,
 		})

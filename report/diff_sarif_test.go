@@ -58,6 +58,65 @@ func sarifCases(t *testing.T) map[string]struct {
 		"stdin":           {stdin, DiffOptions{Format: FormatSARIF}},
 		"absolute path":   {abs, DiffOptions{Format: FormatSARIF}},
 		"colon in a name": {colon, DiffOptions{Format: FormatSARIF}},
+		"plan locations":  {sampleDiff(), DiffOptions{Format: FormatSARIF, Locations: planLocations(sampleDiff())}},
+	}
+}
+
+// planLocations places the first finding of rep at two resource changes
+// of a plan, as plan-diff does.
+func planLocations(rep *diff.Report) map[string][]Location {
+	return map[string][]Location{rep.Findings[0].Key(): {
+		{File: "infra/plan.json", Line: 1, Column: 1840, Name: "aws_iam_role.release"},
+		{File: "infra/plan.json", Line: 1, Column: 2210, Name: "aws_iam_role_policy_attachment.release_admin"},
+	}}
+}
+
+func TestDiffSARIFPlanLocations(t *testing.T) {
+	rep := sampleDiff()
+	var buf bytes.Buffer
+	if err := WriteDiff(&buf, rep, DiffOptions{Format: FormatSARIF, Locations: planLocations(rep)}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Properties map[string]any `json:"properties"`
+				Locations  []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+					LogicalLocations []struct{ Name, FullyQualifiedName, Kind string }
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	first := log.Runs[0].Results[0]
+	if len(first.Locations) != 2 {
+		t.Fatalf("locations %+v", first.Locations)
+	}
+	for i, want := range []struct {
+		col  int
+		name string
+	}{{1840, "aws_iam_role.release"}, {2210, "aws_iam_role_policy_attachment.release_admin"}} {
+		l := first.Locations[i]
+		if l.PhysicalLocation.ArtifactLocation.URI != "infra/plan.json" || l.PhysicalLocation.Region.StartLine != 1 || l.PhysicalLocation.Region.StartColumn != want.col {
+			t.Errorf("location %d: %+v", i, l.PhysicalLocation)
+		}
+		if len(l.LogicalLocations) != 2 || l.LogicalLocations[0].FullyQualifiedName != want.name || l.LogicalLocations[1].FullyQualifiedName != rep.Findings[0].Identity.ID {
+			t.Errorf("location %d: logical %+v", i, l.LogicalLocations)
+		}
+	}
+	if res, ok := first.Properties["resources"].([]any); !ok || len(res) != 2 {
+		t.Errorf("resources property %v", first.Properties["resources"])
+	}
+	// A finding without an entry keeps its place in the current snapshot.
+	second := log.Runs[0].Results[1]
+	if len(second.Locations) != 1 || second.Locations[0].PhysicalLocation.ArtifactLocation.URI != curFile || second.Properties["resources"] != nil {
+		t.Errorf("second result %+v", second)
 	}
 }
 
@@ -161,9 +220,15 @@ func checkCodeScanning(t *testing.T, rep *diff.Report, data []byte) {
 			t.Errorf("result %d: fingerprint %q missing or repeated", i, fp)
 		}
 		seen[fp] = true
-		if len(res.Locations) != 1 || len(res.Locations[0].LogicalLocations) != 1 ||
-			res.Locations[0].LogicalLocations[0].FullyQualifiedName != f.Identity.ID {
-			t.Fatalf("result %d: locations %+v", i, res.Locations)
+		// One location (the identity's), or with DiffOptions.Locations
+		// one per place, each naming the identity last.
+		if len(res.Locations) == 0 {
+			t.Fatalf("result %d: no location", i)
+		}
+		for _, l := range res.Locations {
+			if n := len(l.LogicalLocations); n == 0 || l.LogicalLocations[n-1].FullyQualifiedName != f.Identity.ID {
+				t.Fatalf("result %d: locations %+v", i, res.Locations)
+			}
 		}
 		phys := res.Locations[0].PhysicalLocation
 		if artifactURI(rep.Current.File) == "" {

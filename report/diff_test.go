@@ -251,6 +251,41 @@ func TestDiffMarkdownShape(t *testing.T) {
 	}
 }
 
+// TestDiffMarkdownPlanColumn checks the column that names the resource
+// changes of a plan (plan-diff): present only with Locations, "-" for a
+// finding without one, cells matching the header.
+func TestDiffMarkdownPlanColumn(t *testing.T) {
+	rep := sampleDiff()
+	var buf bytes.Buffer
+	if err := WriteDiff(&buf, rep, DiffOptions{Format: FormatMarkdown, Locations: planLocations(rep)}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"| severity | finding | identity | detail | from |",
+		"| `aws_iam_role.release`<br>`aws_iam_role_policy_attachment.release_admin` |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+	rows, without := 0, 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "| high |") || strings.HasPrefix(l, "| medium |") || strings.HasPrefix(l, "| low |") || strings.HasPrefix(l, "| info |") {
+			rows++
+			if cells(l) != 5 {
+				t.Errorf("row has %d cells: %q", cells(l), l)
+			}
+			if strings.HasSuffix(l, " | - |") {
+				without++
+			}
+		}
+	}
+	if rows != len(rep.Findings) || without != len(rep.Findings)-1 {
+		t.Errorf("%d rows, %d without a change, for %d findings:\n%s", rows, without, len(rep.Findings), out)
+	}
+}
+
 // cells counts the cells of a Markdown table row: unescaped pipes minus one.
 func cells(row string) int {
 	n := 0

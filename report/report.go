@@ -54,10 +54,18 @@ type Options struct {
 	Nodes viz.NodeLookup
 }
 
-// Location is the line of a snapshot file that defines an identity.
+// Location is the line of a snapshot file that defines an identity, or
+// the place of an input that a diff finding comes from (a resource change
+// of a Terraform plan, DiffOptions.Locations).
 type Location struct {
 	File string
 	Line int
+	// Column is 1-based, in UTF-16 code units (SARIF's default); 0 means
+	// the whole line.
+	Column int
+	// Name is the logical name of the place (a resource address), "" for
+	// an identity's line.
+	Name string
 }
 
 // encoder writes one format. res holds the identities to write (already

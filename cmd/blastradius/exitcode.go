@@ -12,7 +12,7 @@ import (
 const (
 	// exitOK: the command did what was asked.
 	exitOK = 0
-	// exitGate: a gate failed (diff --fail-on).
+	// exitGate: a gate failed (diff or plan-diff --fail-on).
 	exitGate = 1
 	// exitUsage: bad usage or bad input: unknown flags or formats, missing
 	// arguments, unreadable or malformed files. Also the code of any failure

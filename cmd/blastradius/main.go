@@ -60,13 +60,14 @@ Examples:
    blastradius analyze --demo
    blastradius paths --demo --from arn:aws:iam::111122223333:user/carol.diaz --to-admin
    blastradius diff base.snap.json pr.snap.json --fail-on new-admin --format sarif -o results.sarif
+   blastradius plan-diff base.snap.json plan.json --fail-on new-admin   # terraform show -json plan.out
    blastradius collect aws --from-dir ./export -o aws.snap.json
    blastradius analyze aws.snap.json --format json -o report.json
    blastradius techniques list          # what every hop of a path may cite
 
 Exit codes:
    0  success
-   1  a gate failed (diff --fail-on)
+   1  a gate failed (diff or plan-diff --fail-on)
    2  bad usage or bad input (unknown flag or format, missing argument,
       unreadable or malformed file); the message names the file and place
    3  collection failed (with --strict: any gap)
@@ -105,6 +106,7 @@ func newAppWith(stdout, stderr io.Writer, list []providers.Provider) *cli.App {
 			pathsCommand(),
 			whoCanCommand(),
 			diffCommand(),
+			planDiffCommand(),
 			vizCommand(),
 			exportCommand(),
 			queriesCommand(),

@@ -101,6 +101,10 @@ func violation(pkg, imp string) string {
 		if !internal && imp != "graphmodel" && !isPolicyLanguage(imp) && !under(imp, "analysis/"+providerOf(pkg)) {
 			return "a provider's analysis imports graphmodel and policy languages only"
 		}
+	case under(pkg, "tfplan"):
+		if !internal && imp != "graphmodel" && !isPolicyLanguage(imp) {
+			return "tfplan (a plan applied to a snapshot) imports graphmodel and policy languages only, never analysis, collectors or sinks"
+		}
 	case under(pkg, "analysis/crosscloud"):
 		if !internal && imp != "graphmodel" && !isPolicyLanguage(imp) {
 			return "analysis/crosscloud imports graphmodel and policy languages only"
@@ -162,6 +166,10 @@ func TestRulesCatch(t *testing.T) {
 		{"report", "analysis/aws"},
 		{"neo4jexport", "collectors/aws"},
 		{"analysis", "report"},
+		{"tfplan", "analysis"},
+		{"tfplan", "analysis/diff"},
+		{"tfplan", "collectors/aws"},
+		{"tfplan", "report"},
 	}
 	for _, f := range forbidden {
 		if violation(f[0], f[1]) == "" {
@@ -172,6 +180,7 @@ func TestRulesCatch(t *testing.T) {
 		{"collectors/aws", "awspolicy"}, {"collectors/aws", "collectors"}, {"analysis/aws", "analysis/aws/catalog"},
 		{"analysis/crosscloud", "awspolicy"}, {"providers", "analysis/aws"}, {"cmd/blastradius", "collectors/aws"},
 		{"analysis/diff", "analysis"}, {"report", "analysis"}, {"collectors", "internal/badinput"},
+		{"tfplan", "graphmodel"}, {"tfplan", "awspolicy"}, {"tfplan", "internal/badinput"}, {"cmd/blastradius", "tfplan"},
 	}
 	for _, a := range allowed {
 		if why := violation(a[0], a[1]); why != "" {
