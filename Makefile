@@ -5,6 +5,7 @@
 #                    with a moto server and a Neo4j for the integration tests
 #   make test-unit   go vet, gofmt check, go test ./... (moto tests skipped)
 #   make test-neo4j  test-moto with a local Neo4j 5.26 (scripts/neo4j-local) for the export tests
+#   make test-k8s    K8S_TEST_CMD with a local kube-apiserver (scripts/kube-apiserver-local)
 #   make lint        go vet, gofmt check, architecture import rules, staticcheck when installed
 #   make bench       benchmarks with allocations
 #   make fuzz        every fuzz target for FUZZTIME each (default 20s)
@@ -20,7 +21,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 # Go files of the module, without build output.
 GOFILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './$(BUILD_DIR)/*')
 
-.PHONY: all build test test-unit test-moto test-neo4j vet fmt-check arch-check lint bench fuzz clean
+.PHONY: all build test test-unit test-moto test-neo4j test-k8s vet fmt-check arch-check lint bench fuzz clean
 
 all: build
 
@@ -57,6 +58,26 @@ test-neo4j:
 	uri="$$(scripts/neo4j-local start)" && [ -n "$$uri" ] || exit 1; \
 	echo "neo4j at $$uri"; \
 	BLASTRADIUS_NEO4J_URI="$$uri" $(MAKE) --no-print-directory test-moto
+
+# test-k8s runs K8S_TEST_CMD (default: the Kubernetes integration tests)
+# with a real kube-apiserver: scripts/kube-apiserver-local builds it on first
+# use (tools/kube-apiserver, a Go module of its own: minutes on a cold Go
+# cache), starts it over an embedded etcd on free 127.0.0.1 ports and prints
+# the admin kubeconfig's path. The trap stops it whatever the command does,
+# unless it was already running before. BLASTRADIUS_KUBECONFIG names the
+# admin's kubeconfig (group system:masters), BLASTRADIUS_KUBECONFIG_LIMITED
+# a user that RBAC allows nothing beyond what every authenticated user may.
+# Each start is an empty cluster. To run more under the same server:
+#   make test-k8s K8S_TEST_CMD='$(MAKE) --no-print-directory test-neo4j'
+K8S_TEST_CMD ?= $(GO) test ./integration/k8slive/...
+test-k8s:
+	@export BLASTRADIUS_BUILD_DIR="$(abspath $(BUILD_DIR))" GO="$(GO)"; \
+	if scripts/kube-apiserver-local status >/dev/null 2>&1; then keep=1; else keep=0; fi; \
+	trap '[ $$keep = 1 ] || scripts/kube-apiserver-local stop' EXIT; \
+	kubeconfig="$$(scripts/kube-apiserver-local start)" && [ -n "$$kubeconfig" ] || exit 1; \
+	limited="$$(scripts/kube-apiserver-local kubeconfig limited)" || exit 1; \
+	echo "kube-apiserver: $$kubeconfig"; \
+	BLASTRADIUS_KUBECONFIG="$$kubeconfig" BLASTRADIUS_KUBECONFIG_LIMITED="$$limited" $(K8S_TEST_CMD)
 
 test-unit: vet fmt-check
 	$(GO) test ./...
