@@ -77,7 +77,8 @@ test-k8s:
 	kubeconfig="$$(scripts/kube-apiserver-local start)" && [ -n "$$kubeconfig" ] || exit 1; \
 	limited="$$(scripts/kube-apiserver-local kubeconfig limited)" || exit 1; \
 	echo "kube-apiserver: $$kubeconfig"; \
-	BLASTRADIUS_KUBECONFIG="$$kubeconfig" BLASTRADIUS_KUBECONFIG_LIMITED="$$limited" $(K8S_TEST_CMD)
+	export BLASTRADIUS_KUBECONFIG="$$kubeconfig" BLASTRADIUS_KUBECONFIG_LIMITED="$$limited"; \
+	$(K8S_TEST_CMD)
 
 test-unit: vet fmt-check
 	$(GO) test ./...
