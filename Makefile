@@ -4,9 +4,11 @@
 #   make test        everything CI runs: go vet, gofmt check, the import rules,
 #                    staticcheck, go test ./... with a moto server and a
 #                    Neo4j for the integration tests, Chromium and Graphviz
-#                    for the report's browser and DOT tests
+#                    for the report's browser and DOT tests, a kube-apiserver
+#                    for the live Kubernetes tests
 #   make test-unit   go vet, gofmt check, go test ./... (moto tests skipped)
 #   make test-neo4j  test-moto with a local Neo4j 5.26 (scripts/neo4j-local) for the export tests
+#   make test-k8s    K8S_TEST_CMD with a local kube-apiserver (scripts/kube-apiserver-local)
 #   make viz-tools   install Chromium and Graphviz when missing (scripts/viz-tools)
 #   make lint        go vet, gofmt check, architecture import rules, staticcheck
 #   make bench       benchmarks with allocations
@@ -27,7 +29,7 @@ GOFILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './$(BUIL
 
 STATICCHECK = $(BUILD_DIR)/bin/staticcheck
 
-.PHONY: all build test test-unit test-moto test-neo4j viz-tools vet fmt-check arch-check staticcheck lint bench fuzz clean
+.PHONY: all build test test-unit test-moto test-neo4j test-k8s viz-tools vet fmt-check arch-check staticcheck lint bench fuzz clean
 
 all: build
 
@@ -35,8 +37,10 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BUILD_DIR)/blastradius ./cmd/blastradius
 
 # test is what .ci/run executes: test-unit's checks, and go test ./... with
-# the services and programs the integration tests need.
-test: vet fmt-check arch-check staticcheck viz-tools test-neo4j
+# the services and programs the integration tests need: a kube-apiserver
+# (test-k8s) around a Neo4j (test-neo4j) around a moto server (test-moto).
+test: vet fmt-check arch-check staticcheck viz-tools
+	@$(MAKE) --no-print-directory test-k8s K8S_TEST_CMD='$(MAKE) --no-print-directory test-neo4j'
 
 # viz-tools installs what the visualization tests run when it is missing:
 # Chromium (the HTML report rendered headless, viz/browser_test.go) and
@@ -71,6 +75,27 @@ test-neo4j:
 	uri="$$(scripts/neo4j-local start)" && [ -n "$$uri" ] || exit 1; \
 	echo "neo4j at $$uri"; \
 	BLASTRADIUS_NEO4J_URI="$$uri" $(MAKE) --no-print-directory test-moto
+
+# test-k8s runs K8S_TEST_CMD (default: the Kubernetes integration tests)
+# with a real kube-apiserver: scripts/kube-apiserver-local builds it on first
+# use (tools/kube-apiserver, a Go module of its own: minutes on a cold Go
+# cache), starts it over an embedded etcd on free 127.0.0.1 ports and prints
+# the admin kubeconfig's path. The trap stops it whatever the command does,
+# unless it was already running before. BLASTRADIUS_KUBECONFIG names the
+# admin's kubeconfig (group system:masters), BLASTRADIUS_KUBECONFIG_LIMITED
+# a user that RBAC allows nothing beyond what every authenticated user may.
+# Each start is an empty cluster. To run more under the same server:
+#   make test-k8s K8S_TEST_CMD='$(MAKE) --no-print-directory test-neo4j'
+K8S_TEST_CMD ?= $(GO) test ./integration/k8slive/...
+test-k8s:
+	@export BLASTRADIUS_BUILD_DIR="$(abspath $(BUILD_DIR))" GO="$(GO)"; \
+	if scripts/kube-apiserver-local status >/dev/null 2>&1; then keep=1; else keep=0; fi; \
+	trap '[ $$keep = 1 ] || scripts/kube-apiserver-local stop' EXIT; \
+	kubeconfig="$$(scripts/kube-apiserver-local start)" && [ -n "$$kubeconfig" ] || exit 1; \
+	limited="$$(scripts/kube-apiserver-local kubeconfig limited)" || exit 1; \
+	echo "kube-apiserver: $$kubeconfig"; \
+	export BLASTRADIUS_KUBECONFIG="$$kubeconfig" BLASTRADIUS_KUBECONFIG_LIMITED="$$limited"; \
+	$(K8S_TEST_CMD)
 
 test-unit: vet fmt-check
 	$(GO) test ./...
