@@ -201,7 +201,7 @@ func TestAnalyzeReach(t *testing.T) {
 			},
 		},
 		{
-			name: "grant whose grantor is reached later",
+			name: "grant whose grantor is reached later: the path goes through the grantor",
 			nodes: []graphmodel.Node{account(), node(userU, graphmodel.KindAWSUser, acct),
 				node(roleR, graphmodel.KindAWSRole, ""), node(roleR2, graphmodel.KindAWSRole, "")},
 			// R can grant admin to U; U reaches R through R2.
@@ -211,11 +211,11 @@ func TestAnalyzeReach(t *testing.T) {
 			want: want{
 				adminOf: []string{acct}, condAdminOf: []string{}, identities: []string{roleR, roleR2}, resources: []ResourceReach{},
 				escalations: []string{
-					"acct via iam-attach: u-iam-attach->acct",
+					"acct via iam-attach: u-sts-001->r2, r2-sts-001->r, r-iam-attach->acct",
 					"r2 via sts-001: u-sts-001->r2",
 					"r via sts-001: u-sts-001->r2, r2-sts-001->r",
 				},
-				score: 12, minHops: 1,
+				score: 12, minHops: 3,
 			},
 		},
 		{

@@ -27,7 +27,11 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			gr := g.grants[gi]
 			e := g.edges[gr.edge]
 			h.Technique = techniqueOf(e)
-			h.Evidence = g.evidenceOf(gr.edge) + " (granted by " + g.nodes[gr.x].ID + ")"
+			if s.from == gr.x && gr.x != gr.y {
+				h.Evidence = g.evidenceOf(gr.edge) + " (granted to " + g.nodes[gr.y].ID + ")"
+			} else {
+				h.Evidence = g.evidenceOf(gr.edge) + " (granted by " + g.nodes[gr.x].ID + ")"
+			}
 			h.Conditional = gr.cond || !certain.has(gr.x)
 		} else {
 			ar := g.arcs[s.ref]

@@ -70,6 +70,9 @@ type reacher struct {
 	accessAt  []int32 // queue position of the node that gave it
 	order     []int32 // individual members in visit order, source first
 	queue     []queued
+	// deferred are the scopes of completed grants, waiting for their turn
+	// in breadth-first order (see applyGrants).
+	deferred []deferredScope
 
 	// By scope: blockGen[s] == gen when its block is marked; members with
 	// index <= cursor[s] have joined (all of them once marking is done).
@@ -107,7 +110,8 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 // shortest in hops and deterministic. A scope node is entered only through
 // an admin_of arc or an applied grant: administering a scope is the only way
 // to hold it. can_grant_admin edges x → y are applied incrementally: as soon
-// as both x and y are in the closure, y's scope joins it, reached from y.
+// as both x and y are in the closure, y's scope is due one hop after the
+// farther of them, and joins the closure in its breadth-first turn.
 // Processing a scope with a block marks the block (mark); processing a
 // segment of it scans its members' leaving arcs (segment).
 func (r *reacher) run(src int32) {
@@ -119,11 +123,18 @@ func (r *reacher) run(src int32) {
 	}
 	r.order = r.order[:0]
 	r.queue = r.queue[:0]
+	r.deferred = r.deferred[:0]
 	r.marks = r.marks[:0]
 	r.skipped = r.skipped[:0]
 	r.visit(src, -1, noParent, 0)
 	g := r.g
-	for head := int32(0); int(head) < len(r.queue); head++ {
+	for head := int32(0); ; head++ {
+		if len(r.deferred) > 0 {
+			r.flushDeferred(head)
+		}
+		if int(head) >= len(r.queue) {
+			break
+		}
 		q := r.queue[head]
 		switch {
 		case q.lo >= 0:
@@ -220,14 +231,7 @@ func (r *reacher) mark(s, at int32) {
 			if r.stamp[v] == r.gen {
 				continue
 			}
-			before := len(r.queue)
 			r.applyGrants(v, dist)
-			if len(r.queue) > before { // grant scopes go after v in the queue
-				added := append([]queued(nil), r.queue[before:]...)
-				r.queue = r.queue[:before]
-				flush(ev.cut + 1)
-				r.queue = append(r.queue, added...)
-			}
 			continue
 		}
 		r.cursor[s] = ev.cut - 1
@@ -305,10 +309,13 @@ func (r *reacher) join(v, parent, ref, dist int32) {
 	r.applyGrants(v, dist)
 }
 
-// applyGrants visits the scopes of the grants that v, at dist, completes.
-// A conditional grant is left aside by a certain reacher, and recorded by
-// skip, only when it would complete: a grant whose other end is not in the
-// closure yet is met again when that end joins.
+// applyGrants schedules the scopes of the grants that v, at dist,
+// completes: each is due one hop after the farther end of its grant (a
+// permission set joins at its member's distance, so the grantee may be the
+// farther) and joins the closure in its breadth-first turn (flushDeferred),
+// from that end. A conditional grant is left aside by a certain reacher,
+// and recorded by skip, only when it would complete: a grant whose other
+// end is not in the closure yet is met again when that end joins.
 func (r *reacher) applyGrants(v, dist int32) {
 	g := r.g
 	if !g.inGrant[v] {
@@ -326,7 +333,11 @@ func (r *reacher) applyGrants(v, dist int32) {
 			r.skip(gr.scope)
 			continue
 		}
-		r.visit(gr.scope, gr.y, -gi-1, int32(r.distance(gr.y))+1)
+		d := deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1}
+		if dy := int32(r.distance(gr.y)); dy > dist {
+			d.parent, d.dist = gr.y, dy+1
+		}
+		r.deferred = append(r.deferred, d)
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
@@ -337,7 +348,43 @@ func (r *reacher) applyGrants(v, dist int32) {
 			r.skip(gr.scope)
 			continue
 		}
-		r.visit(gr.scope, v, -gi-1, dist+1)
+		r.deferred = append(r.deferred, deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1})
+	}
+}
+
+// deferredScope is the scope of a completed grant, due at dist from parent.
+type deferredScope struct {
+	scope, parent, ref, dist int32
+}
+
+// flushDeferred visits the deferred scopes whose turn has come before the
+// queue entry at head is processed: those due no later than one hop after
+// the entry's nodes (every node nearer is in the queue by then, and none
+// farther), nearest first and, among equals, in the order they completed;
+// every one when the queue is exhausted.
+func (r *reacher) flushDeferred(head int32) {
+	limit := int32(math.MaxInt32)
+	if int(head) < len(r.queue) {
+		q := r.queue[head]
+		limit = r.dist[q.node] + 1
+		if q.lo >= 0 {
+			limit++ // a segment's members are one hop past their scope
+		}
+	}
+	slices.SortStableFunc(r.deferred, func(a, b deferredScope) int { return int(a.dist - b.dist) })
+	n := 0
+	for n < len(r.deferred) && r.deferred[n].dist <= limit {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	due := append([]deferredScope(nil), r.deferred[:n]...)
+	r.deferred = append(r.deferred[:0], r.deferred[n:]...)
+	for _, d := range due {
+		if !r.has(d.scope) {
+			r.visit(d.scope, d.parent, d.ref, d.dist)
+		}
 	}
 }
 

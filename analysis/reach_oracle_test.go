@@ -7,6 +7,7 @@ package analysis
 import (
 	"math/bits"
 	"slices"
+	"sort"
 
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -28,6 +29,9 @@ type oracleReacher struct {
 	access    []uint8 // highest access to a resource seen so far
 	accessVia []int32 // the node that gives that access
 	order     []int32 // closure members in BFS order, source first
+	// deferred are the scopes of completed grants: scope, parent, ref,
+	// distance, waiting for their breadth-first turn.
+	deferred [][4]int32
 }
 
 // newOracleReacher returns a oracleReacher over g; certainOnly selects the certain closure.
@@ -52,7 +56,9 @@ func newOracleReacher(g *attackGraph, certainOnly bool) *oracleReacher {
 // shortest in hops and deterministic. A scope node is entered only through
 // an admin_of arc or an applied grant: administering a scope is the only way
 // to hold it. can_grant_admin edges x → y are applied incrementally: as soon
-// as both x and y are in the closure, y's scope joins it, reached from y.
+// as both x and y are in the closure, y's scope is due one hop after the
+// farther of them (reached from it) and joins the closure in its
+// breadth-first turn: the attacker must hold both.
 func (r *oracleReacher) run(src int32) {
 	r.gen++
 	if r.gen == 0 { // wrapped: forget every old stamp
@@ -60,9 +66,27 @@ func (r *oracleReacher) run(src int32) {
 		r.gen = 1
 	}
 	r.order = r.order[:0]
+	r.deferred = r.deferred[:0]
 	r.visit(src, -1, noParent, 0)
 	g := r.g
-	for head := 0; head < len(r.order); head++ {
+	for head := 0; ; head++ {
+		// A scope due at distance d joins once every node at d-1 is in the
+		// closure and before any node at d is expanded.
+		limit := int32(1 << 30)
+		if head < len(r.order) {
+			limit = r.dist[r.order[head]] + 1
+		}
+		sort.SliceStable(r.deferred, func(i, j int) bool { return r.deferred[i][3] < r.deferred[j][3] })
+		for len(r.deferred) > 0 && r.deferred[0][3] <= limit {
+			d := r.deferred[0]
+			r.deferred = r.deferred[1:]
+			if !r.has(d[0]) {
+				r.visit(d[0], d[1], d[2], d[3])
+			}
+		}
+		if head >= len(r.order) {
+			break
+		}
 		u := r.order[head]
 		if ref := r.ref[u]; ref >= 0 && g.arcs[ref].kind == arcInherit {
 			continue // a permission set: its arcs were followed when it joined
@@ -119,14 +143,18 @@ func (r *oracleReacher) visit(v, parent, ref, dist int32) {
 		if (r.certainOnly && gr.cond) || !r.has(gr.y) || r.has(gr.scope) {
 			continue
 		}
-		r.visit(gr.scope, gr.y, -gi-1, r.dist[gr.y]+1)
+		if r.dist[gr.y] > dist {
+			r.deferred = append(r.deferred, [4]int32{gr.scope, gr.y, -gi - 1, r.dist[gr.y] + 1})
+		} else {
+			r.deferred = append(r.deferred, [4]int32{gr.scope, v, -gi - 1, dist + 1})
+		}
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
 		if (r.certainOnly && gr.cond) || !r.has(gr.x) || r.has(gr.scope) {
 			continue
 		}
-		r.visit(gr.scope, v, -gi-1, dist+1)
+		r.deferred = append(r.deferred, [4]int32{gr.scope, v, -gi - 1, dist + 1})
 	}
 }
 

@@ -3,9 +3,11 @@ package aws
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +37,17 @@ func TestAccessClassesDecideAsPerPrincipal(t *testing.T) {
 		t.Fatal(err)
 	}
 	dirs = append(dirs, estate)
+	// The dense shape (many principals with broad, overlapping rights,
+	// denies, boundaries and tag conditions), at two seeds.
+	for _, seed := range []int64{1, 7} {
+		dense := t.TempDir()
+		spec := synth.DenseScaled(600)
+		spec.Seed = seed
+		if _, err := synth.WriteAWSDense(dense, spec); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dense)
+	}
 
 	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	compared, sets := 0, 0
@@ -48,9 +61,7 @@ func TestAccessClassesDecideAsPerPrincipal(t *testing.T) {
 		for i := range want.Identities {
 			g, w := blastRadiusOf(got.Identities[i]), blastRadiusOf(want.Identities[i])
 			if !reflect.DeepEqual(g, w) {
-				gj, _ := json.Marshal(g)
-				wj, _ := json.Marshal(w)
-				t.Errorf("%s: identity %s differs\n got %s\nwant %s", dir, want.Identities[i].ID, gj, wj)
+				t.Errorf("%s: identity %s differs: %s", dir, want.Identities[i].ID, radiusDiff(g, w))
 				break
 			}
 			compared += len(w.ReachableResources)
@@ -168,4 +179,53 @@ func TestSharedFor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// radiusDiff says briefly how two blast radii differ: the score, and what
+// each has that the other lacks.
+func radiusDiff(got, want analysis.Identity) string {
+	var b strings.Builder
+	if got.BlastRadius.Score != want.BlastRadius.Score {
+		fmt.Fprintf(&b, "score %v, want %v; ", got.BlastRadius.Score, want.BlastRadius.Score)
+	}
+	only := func(name string, a, c []string) {
+		set := map[string]bool{}
+		for _, x := range c {
+			set[x] = true
+		}
+		var extra []string
+		for _, x := range a {
+			if !set[x] {
+				extra = append(extra, x)
+			}
+		}
+		if len(extra) > 0 {
+			fmt.Fprintf(&b, "%s %d: %v; ", name, len(extra), extra[:min(5, len(extra))])
+		}
+	}
+	resources := func(id analysis.Identity) []string {
+		var list []string
+		for _, r := range id.ReachableResources {
+			list = append(list, fmt.Sprintf("%s@%s/%v", r.ID, r.Access, r.Conditional))
+		}
+		return list
+	}
+	escalations := func(id analysis.Identity) []string {
+		var list []string
+		for _, e := range id.Escalations {
+			list = append(list, fmt.Sprintf("%s/%v/%d", e.Target, e.Conditional, len(e.Path)))
+		}
+		return list
+	}
+	only("admin_of only got", got.AdminOf, want.AdminOf)
+	only("admin_of only want", want.AdminOf, got.AdminOf)
+	only("conditional admin_of only got", got.ConditionalAdminOf, want.ConditionalAdminOf)
+	only("conditional admin_of only want", want.ConditionalAdminOf, got.ConditionalAdminOf)
+	only("identities only got", got.ReachableIdentities, want.ReachableIdentities)
+	only("identities only want", want.ReachableIdentities, got.ReachableIdentities)
+	only("resources only got", resources(got), resources(want))
+	only("resources only want", resources(want), resources(got))
+	only("escalations only got", escalations(got), escalations(want))
+	only("escalations only want", escalations(want), escalations(got))
+	return b.String()
 }

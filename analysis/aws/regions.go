@@ -82,11 +82,9 @@ type bitset []uint64
 
 func newBitset(words int) bitset { return make(bitset, words) }
 
-func (b bitset) set(i int)           { b[i/64] |= 1 << (i % 64) }
-func (b bitset) has(i int) bool      { return b[i/64]&(1<<(i%64)) != 0 }
-func (b bitset) empty() bool         { return b.count() == 0 }
-func (b bitset) clone() bitset       { return append(bitset(nil), b...) }
-func (b bitset) equal(c bitset) bool { return string(b.bytes()) == string(c.bytes()) }
+func (b bitset) set(i int)     { b[i/64] |= 1 << (i % 64) }
+func (b bitset) empty() bool   { return b.count() == 0 }
+func (b bitset) clone() bitset { return append(bitset(nil), b...) }
 
 func (b bitset) count() int {
 	n := 0
@@ -319,9 +317,13 @@ func decideRegions(m *model, ix *actionIndex, p *principal, g *regionGroup, rs *
 	if !ok {
 		return false
 	}
-	// Cells with the same decision form one region.
+	// Cells with the same claim form one region of the claim. A cell
+	// claims every level p has certainly there (read where it may also
+	// write), so that the region of a weaker level spans the cells of the
+	// stronger ones and principals with the same broad read share it,
+	// whatever each may write in a few cells of its own.
 	type decided struct {
-		f      found
+		c      claim
 		region bitset
 	}
 	var byKey = map[string]*decided{}
@@ -329,43 +331,105 @@ func decideRegions(m *model, ix *actionIndex, p *principal, g *regionGroup, rs *
 	for _, c := range cells {
 		i := c.first()
 		r := m.resources[g.resources[i]]
-		f := resourceAccess(m, ix, p, r, g.targets[i], nil)
-		if f.certain == "" && f.conditional == "" {
-			continue
-		}
+		var b found
+		hasBase := false
 		if base != nil {
-			if b, ok := base(i); ok && !adds(f, b) {
+			b, hasBase = base(i)
+		}
+		for _, cl := range resourceClaims(m, ix, p, r, g.targets[i]) {
+			if hasBase && !cl.adds(b) {
 				continue
 			}
+			k := cl.key()
+			d := byKey[k]
+			if d == nil {
+				d = &decided{c: cl, region: newBitset(g.words)}
+				byKey[k] = d
+				keys = append(keys, k)
+			}
+			d.region.or(c)
 		}
-		k := foundKey(f)
-		d := byKey[k]
-		if d == nil {
-			d = &decided{f: f, region: newBitset(g.words)}
-			byKey[k] = d
-			keys = append(keys, k)
-		}
-		d.region.or(c)
 	}
 	for _, k := range keys {
 		d := byKey[k]
-		if d.f.certain != "" {
-			rs.join(p, d.f.certainA, d.f.certain, d.region, d.f.certainV)
-		}
-		if d.f.conditional != "" && d.f.conditional.Rank() > d.f.certain.Rank() {
-			rs.join(p, d.f.condA, d.f.conditional, d.region, d.f.condV)
-		}
+		rs.join(p, d.c.action, d.c.access, d.region, d.c.v)
 	}
 	return true
 }
 
-// foundKey identifies a decision: its levels, actions and what justifies
-// them.
-func foundKey(f found) string {
-	var b strings.Builder
-	b.WriteString(string(f.certain) + "|" + f.certainA + "|" + verdictKey(f.certainV))
-	b.WriteString("|" + string(f.conditional) + "|" + f.condA + "|" + verdictKey(f.condV))
-	return b.String()
+// claim is one level of access a principal has on a resource: certain, or
+// conditional above its certain level, through action.
+type claim struct {
+	access      graphmodel.Access
+	action      string
+	v           verdict
+	conditional bool
+}
+
+// adds reports whether the claim gives more than b: a certain level above
+// b's certain one, or a conditional level above all b has.
+func (c claim) adds(b found) bool {
+	if c.conditional {
+		return c.access.Rank() > max(b.certain.Rank(), b.conditional.Rank())
+	}
+	return c.access.Rank() > b.certain.Rank()
+}
+
+// key identifies a claim: its level, action and what justifies it.
+func (c claim) key() string {
+	return fmt.Sprintf("%s|%v|%s|%s", c.access, c.conditional, c.action, verdictKey(c.v))
+}
+
+// resourceClaims decides p on r as resourceAccess does (the strongest
+// certain level and a stronger conditional one), and adds the certain
+// levels below the strongest.
+func resourceClaims(m *model, ix *actionIndex, p *principal, r *resource, targets []target) []claim {
+	cands := make([]map[string]bool, len(targets))
+	for i, t := range targets {
+		cands[i] = ix.candidates(p, r, t)
+	}
+	var claims []claim
+	certain, conditional := false, false
+	for lvl, access := range accessOrder {
+		found := false
+		for i, t := range targets {
+			for _, a := range t.actions[lvl] {
+				if !cands[i][a] {
+					continue
+				}
+				v := m.accessVerdictWith(p, r, a, t.arn, nil)
+				switch {
+				case v.t == awspolicy.Yes:
+					claims = append(claims, claim{access: access, action: a, v: v})
+					certain, found = true, true
+				case v.t == awspolicy.Maybe && !certain && !conditional:
+					claims = append(claims, claim{access: access, action: a, v: v, conditional: true})
+					conditional = true
+				}
+				if found {
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+	}
+	// A conditional level counts only above the strongest certain one.
+	top := -1
+	for _, c := range claims {
+		if !c.conditional {
+			top = c.access.Rank()
+			break
+		}
+	}
+	kept := claims[:0]
+	for _, c := range claims {
+		if !c.conditional || c.access.Rank() > top {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
 
 func verdictKey(v verdict) string {

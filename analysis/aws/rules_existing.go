@@ -91,8 +91,28 @@ func deriveExisting(m *model, out *emitter) {
 	inSet := make([]map[*principal]bool, len(existingRules))
 	rest := make([]map[*principal][]*awspolicy.Statement, len(existingRules))
 	setGives := make([]map[*principal]awspolicy.Tri, len(existingRules))
+	// Any other member is decided once per atom of the resources that
+	// identity policies alone decide (atoms.go) when it can be: it joins
+	// the atoms' sets (setAtom: an atom set's resources).
+	atomized := make([]map[*principal]bool, len(existingRules))
+	setAtom := map[*techniqueSet][]*resource{}
+	atomListed := map[[2]string][]*resource{}
+	atomTargets := func(i int, rule existingRule, account string) []*resource {
+		k := [2]string{rule.technique, account}
+		list, ok := atomListed[k]
+		if !ok {
+			for _, r := range m.resources {
+				if r.account == account && existingTarget(m, r, rule) && m.identityDecides(r) {
+					list = append(list, r)
+				}
+			}
+			atomListed[k] = list
+		}
+		return list
+	}
 	for i, rule := range existingRules {
 		inSet[i], rest[i], setGives[i] = map[*principal]bool{}, map[*principal][]*awspolicy.Statement{}, map[*principal]awspolicy.Tri{}
+		atomized[i] = map[*principal]bool{}
 		if m.perPrincipal {
 			continue
 		}
@@ -105,6 +125,9 @@ func deriveExisting(m *model, out *emitter) {
 			if !m.resourceBlindAll(p, rule.onResource, targets) {
 				var ok bool
 				if stand, others, ok = patternStand(p, rule.onResource, targets); !ok {
+					if existingAtoms(m, p, rule, atomTargets(i, rule, p.account), sets, setAtom) {
+						atomized[i][p] = true
+					}
 					continue
 				}
 			}
@@ -144,7 +167,7 @@ func deriveExisting(m *model, out *emitter) {
 			relevant = classes.byResource.relevant(r.arn)
 		}
 		for i, rule := range existingRules {
-			if r.service != rule.service || r.typ != rule.typ || (rule.ssmManaged && r.node.Prop(graphmodel.PropAWSSSMManaged) != "true") {
+			if !existingTarget(m, r, rule) {
 				continue
 			}
 			on, anywhere := servicesOf(rule.onResource), servicesOf(rule.anywhere)
@@ -156,6 +179,9 @@ func deriveExisting(m *model, out *emitter) {
 			for _, p := range candidates {
 				if p.account != r.account || m.admins[p.arn] {
 					continue
+				}
+				if blindTarget && atomized[i][p] {
+					continue // its atom sets' edge
 				}
 				if blindTarget && inSet[i][p] {
 					if namesAny(rest[i][p], r.arn, p) {
@@ -184,7 +210,59 @@ func deriveExisting(m *model, out *emitter) {
 			}
 		}
 	}
-	emitExistingSets(m, sets, out)
+	emitExistingSets(m, sets, setAtom, out)
+}
+
+// existingTarget reports whether rule takes r over: a resource of its
+// service and type that runs as a role (registered with Systems Manager
+// when the rule needs it).
+func existingTarget(m *model, r *resource, rule existingRule) bool {
+	return len(r.roles) > 0 && r.service == rule.service && r.typ == rule.typ &&
+		(!rule.ssmManaged || r.node.Prop(graphmodel.PropAWSSSMManaged) == "true")
+}
+
+// existingAtoms decides p's part of rule once per atom of targets (the
+// resources of p's account that the rule takes over and identity policies
+// alone decide), joining each atom's set where it has the rule; false when
+// p's policy variables name resources (it is then decided resource by
+// resource).
+func existingAtoms(m *model, p *principal, rule existingRule, targets []*resource, sets *techniqueSets, setAtom map[*techniqueSet][]*resource) bool {
+	if len(targets) == 0 {
+		return false
+	}
+	if named, ok := selfNamed(p, rule.onResource); !ok || len(named) > 0 {
+		return false
+	}
+	arns := make([]string, len(targets))
+	byARN := make(map[string]*resource, len(targets))
+	for i, r := range targets {
+		arns[i] = r.arn
+		byARN[r.arn] = r
+	}
+	// The key tells the rule's own target list apart (Systems Manager).
+	at := m.atomsFor(p.account, rule.onResource, rule.technique+"|"+familyPrefix(arns[0]), arns)
+	for i, members := range at.members {
+		rep := byARN[members[0]]
+		v := verdict{t: awspolicy.Yes}
+		for _, a := range rule.onResource {
+			if v = v.and(m.accessVerdict(p, rep, a, rep.arn)); v.t == awspolicy.No {
+				break
+			}
+		}
+		for _, a := range rule.anywhere {
+			v = v.and(allowsSomewhere(p, a, nil))
+		}
+		if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i], "take over a "+rule.service+" "+rule.typ, v); s != nil {
+			if _, ok := setAtom[s]; !ok {
+				list := make([]*resource, len(members))
+				for j, arn := range members {
+					list[j] = byARN[arn]
+				}
+				setAtom[s] = list
+			}
+		}
+	}
+	return true
 }
 
 // emitExisting records that p, by the verdict v on resource r, becomes
@@ -218,7 +296,7 @@ func patternStand(p *principal, actions, prefixes []string) (stand *principal, o
 // emitExistingSets records the rules' permission sets: each holds, for
 // the resources of its account that identity policies alone decide, the
 // edges to the roles they run as.
-func emitExistingSets(m *model, sets *techniqueSets, out *emitter) {
+func emitExistingSets(m *model, sets *techniqueSets, setAtom map[*techniqueSet][]*resource, out *emitter) {
 	rules := map[string]existingRule{}
 	for _, rule := range existingRules {
 		rules[rule.technique] = rule
@@ -229,10 +307,13 @@ func emitExistingSets(m *model, sets *techniqueSets, out *emitter) {
 		if rule.outside != "" {
 			target = verdict{t: awspolicy.Maybe, undecided: []string{rule.outside}}
 		}
+		resources := m.resources
+		if atom, ok := setAtom[s]; ok {
+			resources = atom
+		}
 		var list []setTarget
-		for _, r := range m.resources {
-			if r.account != s.account || r.service != rule.service || r.typ != rule.typ || !m.identityDecides(r) ||
-				(rule.ssmManaged && r.node.Prop(graphmodel.PropAWSSSMManaged) != "true") {
+		for _, r := range resources {
+			if r.account != s.account || !existingTarget(m, r, rule) || !m.identityDecides(r) {
 				continue
 			}
 			for _, role := range r.roles {

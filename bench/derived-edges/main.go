@@ -44,14 +44,26 @@ func main() {
 	}
 	fmt.Println("derive", time.Since(start), "nodes", len(nodes), "edges", len(edges))
 	if t := os.Getenv("SAMPLE"); t != "" {
+		// The principals holding the technique's own edges (not a set's),
+		// most edges first, and a few edges with their evidence.
+		bySource := map[string]int{}
 		n := 0
 		for _, e := range edges {
 			if e.Technique == t && !strings.HasPrefix(e.From, "aws:permission-set") {
-				fmt.Printf("%s -> %s %v %v\n", e.From, e.To, e.Conditional, e.Evidence)
-				if n++; n > 5 {
-					break
+				bySource[e.From]++
+				if n++; n <= 3 {
+					fmt.Printf("%s -> %s %v %v\n", e.From, e.To, e.Conditional, e.Evidence)
 				}
 			}
+		}
+		sources := make([]string, 0, len(bySource))
+		for s := range bySource {
+			sources = append(sources, s)
+		}
+		sort.Slice(sources, func(i, j int) bool { return bySource[sources[i]] > bySource[sources[j]] })
+		fmt.Printf("%d edges from %d principals\n", n, len(sources))
+		for _, s := range sources[:min(10, len(sources))] {
+			fmt.Printf("%8d %s\n", bySource[s], s)
 		}
 	}
 	count := map[string]int{}
