@@ -33,7 +33,7 @@ func (GitHubActions) Name() string { return "github-actions" }
 // Techniques returns the bridge's catalogue.
 func (GitHubActions) Techniques() []graphmodel.Technique {
 	return []graphmodel.Technique{{ID: TechGitHubActionsWIF, Name: "GitHub Actions workload identity federation", Category: "federation", Attack: "T1078.004",
-		Description: "a workflow of a GitHub repository exchanges its OIDC token at sts.googleapis.com through a workload identity pool provider of token.actions.githubusercontent.com whose attribute condition admits it, and becomes the pool principal its attribute mapping makes it (principal://…/subject/<sub>, principalSet://…/attribute.repository/<owner>/<repo>, the whole pool): roles/iam.workloadIdentityUser on a GCP service account, or any role, granted to those"}}
+		Description: "a workflow of a GitHub repository exchanges its OIDC token at sts.googleapis.com through a workload identity pool provider of token.actions.githubusercontent.com whose attribute condition admits it, and becomes the pool principal its attribute mapping makes it (principal://…/subject/SUB, principalSet://…/attribute.repository/OWNER/REPO, the whole pool): roles/iam.workloadIdentityUser on a GCP service account, or any role, granted to those"}}
 }
 
 // The claims of a GitHub Actions token the bridge reasons about. The

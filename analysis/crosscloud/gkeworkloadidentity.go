@@ -28,7 +28,7 @@ func (GKEWorkloadIdentity) Name() string { return "gke-workload-identity" }
 // Techniques returns the bridge's catalogue.
 func (GKEWorkloadIdentity) Techniques() []graphmodel.Technique {
 	return []graphmodel.Technique{{ID: TechGKEWorkloadIdentity, Name: "GKE Workload Identity", Category: "federation", Attack: "T1078.004",
-		Description: "a Kubernetes service account of a GKE cluster with Workload Identity exchanges its token at sts.googleapis.com (the GKE metadata server does it for its pods) for its principal <project>.svc.id.goog[<ns>/<ksa>], and holds what IAM grants that principal and the pool's principal sets that hold it (roles/iam.workloadIdentityUser on a GCP service account makes it that account)"}}
+		Description: "a Kubernetes service account of a GKE cluster with Workload Identity exchanges its token at sts.googleapis.com (the GKE metadata server does it for its pods) for its principal PROJECT.svc.id.goog[NAMESPACE/NAME], and holds what IAM grants that principal and the pool's principal sets that hold it (roles/iam.workloadIdentityUser on a GCP service account makes it that account)"}}
 }
 
 // Derive emits, for every service account of every cluster matched to a
