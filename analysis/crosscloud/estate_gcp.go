@@ -171,10 +171,10 @@ func zoneIn(zones map[string]bool, region string) bool {
 	return false
 }
 
-// GKEIssuer returns the service-account token issuer of a GKE cluster
+// gkeIssuer returns the service-account token issuer of a GKE cluster
 // (https://container.googleapis.com/v1/projects/<p>/locations/<l>/clusters/<n>),
 // "" when the node is not one.
-func GKEIssuer(gke *graphmodel.Node) string {
+func gkeIssuer(gke *graphmodel.Node) string {
 	rest, ok := strings.CutPrefix(gke.ID, "//container.googleapis.com/")
 	if !ok {
 		return ""

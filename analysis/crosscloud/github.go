@@ -95,13 +95,12 @@ func (GitHubActions) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, 
 			return nil, nil, err
 		}
 		fed := &gcppolicy.Federation{Mapping: mapping, Condition: prov.Prop(graphmodel.PropGCPAttributeCondition)}
-		literals := fed.Literals()
+		provLiterals := fed.Literals()
 		for _, pm := range members {
-			literals = append(literals, pm.member.Value, pm.member.Subject)
-		}
-		owners, repos := repoCandidates(literals)
-		lits := claimLiterals(literals)
-		for _, pm := range members {
+			// The constants of the provider and of the member itself.
+			literals := append(append([]string(nil), provLiterals...), pm.member.Value, pm.member.Subject)
+			owners, repos := repoCandidates(literals)
+			lits := claimLiterals(literals)
 			certain := map[string]bool{} // patterns certainly admitted for pm
 			for _, pattern := range append(append([]string{graphmodel.GitHubAnyRepo}, owners...), repos...) {
 				if covered(certain, pattern) {

@@ -48,7 +48,7 @@ func (GKEWorkloadIdentity) Derive(ctx context.Context, e *Estate) ([]graphmodel.
 			continue
 		}
 		project := strings.TrimSuffix(c.WorkloadPool, gkePoolSuffix)
-		issuer := GKEIssuer(c.GKE)
+		issuer := gkeIssuer(c.GKE)
 		for _, sa := range c.ServiceAccounts {
 			if err := ctx.Err(); err != nil {
 				return nil, nil, err
