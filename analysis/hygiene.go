@@ -41,8 +41,9 @@ const (
 // hygieneOf reads the provider-neutral credential facts of n: its creation
 // and own last use (PropCreated, PropLastUsed), its credentials
 // (Node.Credentials), whether its source tracks every use
-// (PropUsageTracked), and, on federated principals the analysis derived, the
-// subject their trust admits (PropFederatedSubject).
+// (PropUsageTracked), and, on federated principals the analysis derived, a
+// trust that admits them too broadly (PropFederatedBroadTrust, or the subject
+// their trust admits, PropFederatedSubject, on nodes without it).
 //
 // The last use is the latest of the node's own, its passwords' and its active
 // keys' and tokens'. Keys and tokens are counted in ActiveAccessKeys when
@@ -105,11 +106,8 @@ func hygieneOf(n *graphmodel.Node, now time.Time, admin bool) *Hygiene {
 	if h.DaysUnused != nil && *h.DaysUnused > UnusedAfterDays {
 		h.Findings = append(h.Findings, fmt.Sprintf("%s: unused for %d days", findingUnused, *h.DaysUnused))
 	}
-	switch sub := n.Prop(graphmodel.PropFederatedSubject); {
-	case sub == "*":
-		h.Findings = append(h.Findings, findingOIDCTrust+": OIDC trust without a subject condition admits every repository")
-	case strings.Contains(sub, "*"):
-		h.Findings = append(h.Findings, fmt.Sprintf("%s: OIDC trust admits %q, not one repository and branch", findingOIDCTrust, sub))
+	if f := broadTrustFinding(n); f != "" {
+		h.Findings = append(h.Findings, f)
 	}
 	if admin && n.IsNonHuman() {
 		h.Findings = append(h.Findings, findingOverPriv+": a non-human identity with administrator-equivalent reach")
@@ -118,6 +116,36 @@ func hygieneOf(n *graphmodel.Node, now time.Time, admin bool) *Hygiene {
 		return nil
 	}
 	return h
+}
+
+// broadTrustFinding returns the NHI6 finding of a federated principal whose
+// trust admits more than one repository and branch: any repository
+// (github:repo:*), any of an owner's, any branch of one ("" when none).
+// The analyses write the trust on the node (PropFederatedBroadTrust); a
+// node without it is judged by its subject pattern (PropFederatedSubject).
+func broadTrustFinding(n *graphmodel.Node) string {
+	trust := n.Prop(graphmodel.PropFederatedBroadTrust)
+	sub := n.Prop(graphmodel.PropFederatedSubject)
+	if trust == "" && (sub == "" || !strings.Contains(sub, "*")) {
+		return ""
+	}
+	what := "more than one repository and branch"
+	if n.Kind == graphmodel.KindGitHubRepo {
+		switch pattern := strings.TrimPrefix(n.ID, "github:repo:"); {
+		case pattern == "*":
+			what = "any GitHub repository"
+		case strings.HasSuffix(pattern, "/*"):
+			what = "any repository of " + strings.TrimSuffix(pattern, "/*")
+		case strings.Contains(pattern, "*"):
+			what = "any repository named " + pattern
+		default:
+			what = "any branch of " + pattern
+		}
+	}
+	if trust == "" {
+		trust = fmt.Sprintf("its trust admits %q", sub)
+	}
+	return fmt.Sprintf("%s: federated trust admits %s: %s", findingOIDCTrust, what, trust)
 }
 
 func parseTime(s string) (time.Time, bool) {

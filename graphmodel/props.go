@@ -30,6 +30,15 @@ const (
 	// ("repo:acme/app:ref:refs/heads/main", "*" for any), which hygiene
 	// checks for breadth.
 	PropFederatedSubject = "oidc_sub"
+	// PropFederatedBroadTrust is written by analysis, not collectors, on a
+	// GitHub repository node (GitHubRepoNode) when a trust admits it for
+	// any branch or ref, or admits any repository (github:repo:*) or any
+	// of an owner's (github:repo:<owner>/*): the trust and the subject it
+	// admits ("arn:aws:iam::1:role/deploy admits repo:acme/app:*"). Only
+	// such trusts write it, so that merging the nodes several analyses
+	// derive keeps it whenever one of them found one. Hygiene reports it
+	// (NHI6).
+	PropFederatedBroadTrust = "oidc_broad_trust"
 )
 
 // ResourceClass is a provider-neutral kind of resource, for the default

@@ -46,6 +46,11 @@ func TestQueryPack(t *testing.T) {
 			rs = run(t, driver, q, map[string]any{"id": demoRepo})
 			return expectRow(rs, "scope", demoScope, "how", "path", "hops", int64(3))
 		},
+		"github-to-cloud-admin": func(_ string, rs []map[string]any) error {
+			// acme/*'s workflows assume github-actions-deploy, then
+			// terraform-apply, an administrator.
+			return expectRow(rs, "repository", demoRepo, "scope", demoScope, "hops", int64(3))
+		},
 		"reach-from-identity": func(_ string, rs []map[string]any) error {
 			return expectRow(rs, "id", "arn:aws:iam::111122223333:role/data-pipeline-operator")
 		},

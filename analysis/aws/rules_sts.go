@@ -488,43 +488,51 @@ func deriveWebIdentity(m *model, r *principal, st *awspolicy.Statement, provider
 		if issuer == githubOIDC {
 			// The attacker's workflow chooses the audience it asks for.
 			facts.Set(issuer+":aud", "sts.amazonaws.com")
-			repo := githubRepoOfSub(sub)
-			name := "GitHub repository " + repo
-			if repo == "*" {
-				name = "any GitHub repository"
+			v := federatedVerdict(r, provider, "sts:AssumeRoleWithWebIdentity", facts)
+			if v.t == awspolicy.No {
+				continue
 			}
-			id = federatedGitHub(m, repo, name, sub)
-		} else {
-			id = federatedNode(m, provider+"#sub:"+sub, sub, "subject "+sub+" of "+provider)
+			id = federatedGitHub(m, r.arn, sub)
+			out.add(graphmodel.EdgeCanBecome, id, r.arn, TechWebIdentity, v)
+			continue
 		}
+		id = federatedNode(m, provider+"#sub:"+sub, sub, "subject "+sub+" of "+provider)
 		out.add(graphmodel.EdgeCanBecome, id, r.arn, TechWebIdentity, federatedVerdict(r, provider, "sts:AssumeRoleWithWebIdentity", facts))
 	}
 }
 
-// githubRepoOfSub extracts owner/repo from a GitHub Actions subject
-// ("repo:acme/app:ref:refs/heads/main" → "acme/app"); "*" stays "*".
-func githubRepoOfSub(sub string) string {
-	rest, ok := strings.CutPrefix(sub, "repo:")
-	if !ok {
-		return "*"
-	}
-	if i := strings.Index(rest, ":"); i >= 0 {
-		rest = rest[:i]
-	}
-	if rest == "" {
-		return "*"
-	}
-	return rest
-}
-
-func federatedGitHub(m *model, repo, name, sub string) string {
-	id := graphmodel.GitHubRepo(repo)
-	return m.addExternal(id, func() graphmodel.Node {
-		return graphmodel.Node{
-			ID: id, Kind: graphmodel.KindGitHubRepo, Provider: graphmodel.ProviderGitHub, Name: name,
-			Properties: map[string]string{graphmodel.PropFederatedSubject: sub},
+// federatedGitHub registers the node of the repositories a GitHub Actions
+// subject pattern names (graphmodel.GitHubRepoNode, as the GCP side
+// builds it) and returns its ID. A trust that admits more than one branch
+// or repository marks the node (graphmodel.PropFederatedBroadTrust). Roles
+// are analyzed concurrently: of several trusts, the node keeps the least
+// subject and description, whichever role comes first.
+func federatedGitHub(m *model, role, sub string) string {
+	repo := graphmodel.GitHubRepoOfSubject(sub)
+	broad := ""
+	if graphmodel.GitHubSubjectBroad(sub) {
+		what := sub
+		if repo == graphmodel.GitHubAnyRepo {
+			what = "any GitHub repository (no sub condition)"
 		}
-	})
+		broad = role + " admits " + what
+	}
+	n := graphmodel.GitHubRepoNode(repo, sub, broad)
+	m.externalMu.Lock()
+	defer m.externalMu.Unlock()
+	old, ok := m.external[n.ID]
+	if !ok {
+		m.external[n.ID] = n
+		return n.ID
+	}
+	for _, k := range []string{graphmodel.PropFederatedSubject, graphmodel.PropFederatedBroadTrust} {
+		if v, set := n.Properties[k]; set {
+			if cur, has := old.Properties[k]; !has || v < cur {
+				old.Properties[k] = v
+			}
+		}
+	}
+	return n.ID
 }
 
 func federatedNode(m *model, id, alias, name string) string {

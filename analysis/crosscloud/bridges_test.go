@@ -2,6 +2,7 @@ package crosscloud_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,20 +11,27 @@ import (
 	"github.com/blastradius/blastradius/analysis"
 	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
 	"github.com/blastradius/blastradius/analysis/crosscloud"
+	gcpanalysis "github.com/blastradius/blastradius/analysis/gcp"
 	k8sanalysis "github.com/blastradius/blastradius/analysis/kubernetes"
 	"github.com/blastradius/blastradius/collectors"
 	awscollect "github.com/blastradius/blastradius/collectors/aws"
+	gcpcollect "github.com/blastradius/blastradius/collectors/gcp"
 	k8scollect "github.com/blastradius/blastradius/collectors/kubernetes"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
-// The fixtures under testdata/<case> are made by scripts/gen-k8s-fixtures.py:
-// cluster.json is a kubectl List of the EKS cluster prod-eu, aws/ the
-// offline directory of its account.
+// The fixtures under testdata/<case> are made by scripts/gen-k8s-fixtures.py
+// (cluster.json is a kubectl List of the EKS cluster prod-eu, aws/ the
+// offline directory of its account) and scripts/gen-federation-fixtures.py
+// (cluster.json of the GKE cluster prod-gke, gcp/ the Cloud Asset
+// Inventory export of its organization, aws/ an account GitHub Actions
+// deploys to); a case holds the parts it needs.
 
 const (
 	cluster = "prod-eu"
 	account = "aws:account:111122223333"
+	// gkeCluster is the name the GKE fixtures' cluster is collected under.
+	gkeClusterName = "prod-gke"
 )
 
 var (
@@ -37,13 +45,37 @@ var (
 func k8s(kind, ns, name string) string { return graphmodel.K8sObject(cluster, kind, ns, name) }
 func role(name string) string          { return "arn:aws:iam::111122223333:role/" + name }
 
-// merged collects a case's cluster and account into one snapshot.
-func merged(t *testing.T, name string) *graphmodel.Snapshot {
+// caseCollectors returns the collectors of a case's parts: its cluster
+// (prod-gke when the case has a GCP export, else prod-eu), its AWS
+// account, its GCP export.
+func caseCollectors(t *testing.T, name string) []collectors.Collector {
 	t.Helper()
 	dir := filepath.Join("testdata", name)
-	snap, err := collectors.Run(context.Background(),
-		k8scollect.NewOffline([]string{filepath.Join(dir, "cluster.json")}, cluster),
-		awscollect.NewOffline(osDirFS(filepath.Join(dir, "aws")), filepath.Join(dir, "aws")))
+	exists := func(p string) bool { _, err := os.Stat(filepath.Join(dir, p)); return err == nil }
+	var cs []collectors.Collector
+	if exists("cluster.json") {
+		c := cluster
+		if exists("gcp") {
+			c = gkeClusterName
+		}
+		cs = append(cs, k8scollect.NewOffline([]string{filepath.Join(dir, "cluster.json")}, c))
+	}
+	if exists("aws") {
+		cs = append(cs, awscollect.NewOffline(osDirFS(filepath.Join(dir, "aws")), filepath.Join(dir, "aws")))
+	}
+	if exists("gcp") {
+		cs = append(cs, gcpcollect.NewOffline([]string{filepath.Join(dir, "gcp", "resources.jsonl"), filepath.Join(dir, "gcp", "iam-policy.jsonl")}))
+	}
+	if len(cs) == 0 {
+		t.Fatalf("case %s has nothing to collect", name)
+	}
+	return cs
+}
+
+// merged collects a case's parts into one snapshot.
+func merged(t *testing.T, name string) *graphmodel.Snapshot {
+	t.Helper()
+	snap, err := collectors.Run(context.Background(), caseCollectors(t, name)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,15 +87,18 @@ func merged(t *testing.T, name string) *graphmodel.Snapshot {
 func prepare(t *testing.T, snap *graphmodel.Snapshot, derivers ...analysis.Deriver) *analysis.Graph {
 	t.Helper()
 	if derivers == nil {
-		derivers = []analysis.Deriver{awsanalysis.New(), k8sanalysis.New(), crosscloud.New()}
+		derivers = []analysis.Deriver{awsanalysis.New(), gcpanalysis.NewAt(testNow), k8sanalysis.New(), crosscloud.New()}
 	}
 	g, err := analysis.Prepare(context.Background(), snap, analysis.Options{Derivers: derivers,
-		Detail: analysis.DetailFull, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		Detail: analysis.DetailFull, Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return g
 }
+
+// testNow is the analysis time of the tests.
+var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type step struct{ technique, to string }
 

@@ -1,11 +1,10 @@
 // Package crosscloud derives the bridges between providers: edges that
 // exist only when the snapshots of both sides are analyzed together (a
-// cluster's and the AWS account's that runs it; later a GKE cluster's and
-// its GCP project's, a GitHub organization's and the clouds it deploys
-// to). Each bridge is one Bridge of the list Bridges returns, in a file
-// of its own; the Analyzer runs them all over one Estate, the index of
-// the snapshot they share. Adding a bridge is adding a file and a line to
-// Bridges.
+// cluster's and the AWS account's that runs it, a GKE cluster's and its
+// GCP project's, a GitHub repository's and the clouds it deploys to). Each
+// bridge is one Bridge of the list Bridges returns, in a file of its own;
+// the Analyzer runs them all over one Estate, the index of the snapshot
+// they share. Adding a bridge is adding a file and a line to Bridges.
 //
 // # EKS
 //
@@ -48,6 +47,59 @@
 // Rewriting aws-auth from inside the cluster is the Kubernetes
 // analysis's eks_modify_aws_auth (the attacker maps an IAM principal of
 // its own to system:masters): no AWS fact is needed for it.
+//
+// # GKE and GitHub Actions
+//
+// The GCP bridges end on the pool members IAM policies name, nodes of the
+// GCP collection (gcp:principal:…, gcp:principalSet:…): what a member may
+// do is the GCP analysis's to decide (roles/iam.workloadIdentityUser on a
+// service account, held there or inherited from its project, folder or
+// organization, makes it that account; any role granted to the member
+// directly is its own), with conditions, deny policies and custom roles.
+// The chain composes through the member's node, which the path shows: it
+// is what the binding names. A member no policy names is no node and has
+// no edge: the binding decides, not the annotation or the trust alone.
+//
+//   - GKE Workload Identity (gkeworkloadidentity.go): a Kubernetes
+//     service account of a cluster with a workload pool
+//     <project>.svc.id.goog becomes its principal
+//     (gcp:principal:<project>.svc.id.goog[<ns>/<ksa>], both spellings of
+//     which policies write, serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]
+//     and principal://…/workloadIdentityPools/<project>.svc.id.goog/subject/ns/<ns>/sa/<ksa>)
+//     and the principal sets of the pool that hold it (namespace/<ns>, its
+//     cluster, the whole pool): technique gke-workload-identity. Whoever
+//     becomes the account in the cluster (pods, tokens: the Kubernetes
+//     analysis) goes on through it. The iam.gke.io/gcp-service-account
+//     annotation only says which account the GKE metadata server hands
+//     out: it is evidence, and decides nothing.
+//   - GitHub Actions (github.go): a GitHub repository (github:repo:<owner>/<repo>,
+//     github:repo:<owner>/* for any of an owner's, github:repo:* for any on
+//     GitHub; graphmodel.GitHubRepoNode, the node analysis/aws gives the
+//     repositories its OIDC trusts admit) becomes each member of a pool
+//     whose provider of https://token.actions.githubusercontent.com admits
+//     a token its workflows can present, and maps it to that member
+//     (gcppolicy.Federation: the attribute condition and mapping in CEL).
+//     The repository fixes the claims repository and repository_owner; a
+//     workflow chooses its branch, environment, event, workflow and
+//     audience, so a token is sought among the values the expressions name
+//     (and a new branch): a condition pinning one branch is met by that
+//     branch, one pinning one repository by any branch of it. What
+//     depends on other claims (repository_owner_id, actor, …) is
+//     conditional. Technique github-actions-wif. A trust that needs
+//     nothing but the repository (any branch of it), or admits any
+//     repository, marks the node (graphmodel.PropFederatedBroadTrust), as
+//     analysis/aws does for a sub pattern such as repo:acme/app:*.
+//
+// A Kubernetes cluster is matched to its GKE cluster (a gcp.resource of
+// type container.googleapis.com/Cluster, whose workload_pool the GCP
+// collection records) by its service-account issuer when the collection
+// read it (https://container.googleapis.com/v1/projects/<p>/locations/<l>/clusters/<n>
+// names the cluster's asset), by a cluster name in the form of gcloud's
+// kubeconfig contexts (--cluster-name gke_<project>_<location>_<name>),
+// else by name: the only GKE cluster of the collected name, in the
+// project and location its nodes' provider IDs (gce://<project>/<zone>/<instance>)
+// show when they show them (collect the cluster with --cluster-name set
+// to the GKE cluster's name).
 package crosscloud
 
 import (
@@ -74,7 +126,7 @@ type Bridge interface {
 
 // Bridges returns every bridge this build has, in the order they run.
 func Bridges() []Bridge {
-	return []Bridge{IRSA{}, PodIdentity{}, AWSAuth{}, AccessEntries{}, NodeRoles{}}
+	return []Bridge{IRSA{}, PodIdentity{}, AWSAuth{}, AccessEntries{}, NodeRoles{}, GKEWorkloadIdentity{}, GitHubActions{}}
 }
 
 // Analyzer runs bridges over a snapshot (analysis.Deriver,

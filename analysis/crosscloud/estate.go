@@ -28,6 +28,8 @@ type Estate struct {
 	eksClusters, accessEntries, podIdentities []*graphmodel.Node
 	// instances indexes EC2 instances by instance ID.
 	instances map[string]*graphmodel.Node
+	// gcp indexes GKE clusters and workload identity federation.
+	gcp gcpIndex
 	// Clusters are the Kubernetes clusters, by name.
 	Clusters []*Cluster
 }
@@ -38,6 +40,11 @@ type Cluster struct {
 	Name, Scope string
 	// EKS is the EKS cluster's node (aws.resource), nil when unmatched.
 	EKS *graphmodel.Node
+	// GKE is the GKE cluster's node (gcp.resource), nil when unmatched;
+	// WorkloadPool its Workload Identity pool ("<project>.svc.id.goog"),
+	// "" when Workload Identity is off or the cluster unmatched.
+	GKE          *graphmodel.Node
+	WorkloadPool string
 	// Issuer is the service-account token issuer, host and path ("" when
 	// unknown).
 	Issuer string
@@ -96,8 +103,11 @@ func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
 			if err := c.read(n); err != nil {
 				return nil, err
 			}
+		case n.Kind.Provider() == graphmodel.ProviderGCP:
+			e.gcp.read(n)
 		}
 	}
+	e.gcp.sort()
 	for i := range snap.Edges {
 		ed := &snap.Edges[i]
 		e.out[ed.From] = append(e.out[ed.From], ed)
@@ -105,6 +115,7 @@ func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
 	sort.Slice(e.roles, func(i, j int) bool { return e.roles[i].ID < e.roles[j].ID })
 	for _, n := range k8sClusters {
 		e.match(clusters[strings.TrimPrefix(n.ID, "k8s:cluster:")], n)
+		e.matchGKE(clusters[strings.TrimPrefix(n.ID, "k8s:cluster:")], n)
 	}
 	names := make([]string, 0, len(clusters))
 	for name := range clusters {
