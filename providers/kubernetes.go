@@ -18,20 +18,26 @@ func Kubernetes() Provider {
 		Name:        "kubernetes",
 		Tags:        []string{"kubernetes", "cluster"},
 		Summary:     "Kubernetes RBAC, service accounts, workloads, nodes and aws-auth of one cluster, live or from kubectl output",
-		Usage:       "[--kubeconfig FILE] [--context NAME] [--cluster-name NAME] [--save-file FILE] | --from-file LIST.json… --cluster-name NAME",
+		Usage:       "[--kubeconfig FILE] [--context NAME] [--cluster-name NAME] [--page-size N] [--save-file FILE] | --from-file LIST.json… --cluster-name NAME",
 		Description: kubernetesDescription,
 		OfflineFlag: "from-file",
 		Flags: []Flag{
 			{Name: "kubeconfig", Usage: "live: the kubeconfig `FILE` (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)", Modes: []Mode{Live}},
 			{Name: "context", Usage: "live: the kubeconfig context `NAME` (default: the current context)", Modes: []Mode{Live}},
+			{Name: "page-size", Kind: IntFlag, Default: k8scollect.DefaultPageSize, Usage: "live: ask for at most `N` objects per list request (every list is read page by page)", Modes: []Mode{Live}},
 			{Name: "save-file", Usage: "live: also write what was read to `FILE` as a List that --from-file replays", Modes: []Mode{Live}},
 			{Name: "cluster-name", Usage: "name the cluster `NAME` in IDs (default live: the context's cluster; an EKS ARN becomes the EKS cluster name; required with --from-file)"},
 			{Name: "from-file", Kind: StringsFlag, Usage: "read the kubectl List in `FILE` instead of the API server (repeat for several files)", Modes: []Mode{Offline}},
 		},
 		Live: func(_ context.Context, opts Options, _ Env) ([]collectors.Collector, error) {
+			pageSize := opts.Int("page-size")
+			if pageSize < 1 {
+				return nil, Usagef("--page-size must be at least 1, not %d", pageSize)
+			}
 			return []collectors.Collector{k8scollect.NewLive(k8scollect.LiveOptions{
 				Kubeconfig: opts.String("kubeconfig"), Context: opts.String("context"),
 				ClusterName: opts.String("cluster-name"), SaveFile: opts.String("save-file"),
+				PageSize: int64(pageSize),
 			})}, nil
 		},
 		Offline: func(_ context.Context, opts Options, _ Env) ([]collectors.Collector, error) {

@@ -36,6 +36,13 @@ func (inv *Inventory) Merge(o *Inventory) {
 	inv.Dedupe()
 }
 
+// objects returns how many objects inv holds.
+func (inv *Inventory) objects() int {
+	return len(inv.Namespaces) + len(inv.ServiceAccounts) + len(inv.Secrets) + len(inv.ConfigMaps) +
+		len(inv.Nodes) + len(inv.Pods) + len(inv.Workloads) + len(inv.ClusterRoles) + len(inv.Roles) +
+		len(inv.ClusterRoleBindings) + len(inv.RoleBindings)
+}
+
 // unlist records that the list of kind was not read.
 func (inv *Inventory) unlist(kind string) {
 	if inv.Unlisted == nil {

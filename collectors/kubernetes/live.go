@@ -271,10 +271,10 @@ const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io, application/j
 func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 	what := "list " + k.resource
 	for attempt := 0; ; attempt++ {
-		part, err := r.pages(ctx, k)
+		part, pages, err := r.pages(ctx, k)
 		if err == nil {
+			slog.DebugContext(ctx, "listed", "resource", k.resource, "cluster", r.cluster, "pages", pages, "items", part.objects())
 			r.inv.Merge(part)
-			slog.DebugContext(ctx, "listed", "resource", k.resource, "cluster", r.cluster)
 			return nil
 		}
 		if apierrors.IsResourceExpired(err) && attempt == 0 {
@@ -301,8 +301,9 @@ func (e *pageError) Error() string {
 	return fmt.Sprintf("unreadable answer (page %d): %v", e.page, e.err)
 }
 
-// pages reads every page of kind k into a new inventory.
-func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, error) {
+// pages reads every page of kind k into a new inventory, and says how
+// many pages it read.
+func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, int, error) {
 	part := &Inventory{}
 	cont := ""
 	for page := 1; ; page++ {
@@ -313,7 +314,7 @@ func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, error) {
 		}
 		data, err := do(ctx, req)
 		if err != nil {
-			return nil, err
+			return nil, page, err
 		}
 		where := fmt.Sprintf("%s page %d", k.path(), page)
 		var got *Inventory
@@ -324,11 +325,11 @@ func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, error) {
 			got, next, _, err = decodeList(where, data, k)
 		}
 		if err != nil {
-			return nil, &pageError{page: page, err: err}
+			return nil, page, &pageError{page: page, err: err}
 		}
 		part.Merge(got)
 		if next == "" {
-			return part, nil
+			return part, page, nil
 		}
 		cont = next
 	}

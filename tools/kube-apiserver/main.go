@@ -156,8 +156,11 @@ func serve(args []string) (int, error) {
 }
 
 // apiserverFlags are kube-apiserver's flags: loopback only, TLS with the
-// prepared certificate, static tokens, RBAC, and no endpoint reconciler
-// (the kubernetes Service's endpoints may not hold a loopback address).
+// prepared certificate, static tokens, RBAC, privileged containers allowed
+// (as kubeadm, EKS, GKE and AKS run it: Pod Security Admission decides
+// where; kube-apiserver's own default refuses them everywhere), and no
+// endpoint reconciler (the kubernetes Service's endpoints may not hold a
+// loopback address).
 func apiserverFlags(dir string, etcdPort, port int) []string {
 	f := func(name string) string { return filepath.Join(dir, name) }
 	return []string{
@@ -170,6 +173,7 @@ func apiserverFlags(dir string, etcdPort, port int) []string {
 		"--token-auth-file=" + f(tokensFile),
 		"--anonymous-auth=false",
 		"--authorization-mode=RBAC",
+		"--allow-privileged=true",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + f(saKeyFile),
 		"--service-account-signing-key-file=" + f(saKeyFile),
