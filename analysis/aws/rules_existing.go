@@ -121,25 +121,27 @@ func deriveExisting(m *model, out *emitter) {
 			if m.admins[p.arn] || len(targets) == 0 {
 				continue
 			}
-			stand, others := p, []*awspolicy.Statement(nil)
+			stand, others, ok := p, []*awspolicy.Statement(nil), true
 			if !m.resourceBlindAll(p, rule.onResource, targets) {
-				var ok bool
-				if stand, others, ok = patternStand(p, rule.onResource, targets); !ok {
-					if existingAtoms(m, p, rule, atomTargets(i, rule, p.account), sets, setAtom) {
-						atomized[i][p] = true
-					}
-					continue
+				stand, others, ok = patternStand(p, rule.onResource, targets)
+			}
+			v := deny
+			if ok {
+				v = verdict{t: awspolicy.Yes}
+				for _, a := range rule.onResource {
+					v = v.and(identityAllows(stand, a, blindARN(targets), nil))
+				}
+				for _, a := range rule.anywhere {
+					v = v.and(allowsSomewhere(p, a, nil))
 				}
 			}
-			v := verdict{t: awspolicy.Yes}
-			for _, a := range rule.onResource {
-				v = v.and(identityAllows(stand, a, blindARN(targets), nil))
-			}
-			for _, a := range rule.anywhere {
-				v = v.and(allowsSomewhere(p, a, nil))
-			}
 			if v.t == awspolicy.No {
-				continue // its other statements may name some resources: decided on each
+				// Nothing alike on every resource: decided per atom, or
+				// else on each resource.
+				if existingAtoms(m, p, rule, atomTargets(i, rule, p.account), sets, setAtom) {
+					atomized[i][p] = true
+				}
+				continue
 			}
 			inSet[i][p], rest[i][p] = true, others
 			setGives[i][p] = v.t

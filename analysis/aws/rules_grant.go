@@ -362,6 +362,9 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, boun
 				}
 			}
 		}
+		if inSet && past[graphmodel.KindAWSRole] && past[graphmodel.KindAWSUser] {
+			continue // its sets hold every grant
+		}
 		for _, mp := range managed {
 			if !versionTarget(mp, p.account) || (vt.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
 				continue
