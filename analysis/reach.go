@@ -337,7 +337,7 @@ func (r *reacher) applyGrants(v, dist int32) {
 		if dy := int32(r.distance(gr.y)); dy > dist {
 			d.parent, d.dist = gr.y, dy+1
 		}
-		r.deferred = append(r.deferred, d)
+		r.postpone(d)
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
@@ -348,8 +348,18 @@ func (r *reacher) applyGrants(v, dist int32) {
 			r.skip(gr.scope)
 			continue
 		}
-		r.deferred = append(r.deferred, deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1})
+		r.postpone(deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1})
 	}
+}
+
+// postpone adds d to the deferred scopes, kept in order of distance (and of
+// completion among equals).
+func (r *reacher) postpone(d deferredScope) {
+	i := len(r.deferred)
+	for i > 0 && r.deferred[i-1].dist > d.dist {
+		i--
+	}
+	r.deferred = slices.Insert(r.deferred, i, d)
 }
 
 // deferredScope is the scope of a completed grant, due at dist from parent.
@@ -371,17 +381,9 @@ func (r *reacher) flushDeferred(head int32) {
 			limit++ // a segment's members are one hop past their scope
 		}
 	}
-	slices.SortStableFunc(r.deferred, func(a, b deferredScope) int { return int(a.dist - b.dist) })
-	n := 0
-	for n < len(r.deferred) && r.deferred[n].dist <= limit {
-		n++
-	}
-	if n == 0 {
-		return
-	}
-	due := append([]deferredScope(nil), r.deferred[:n]...)
-	r.deferred = append(r.deferred[:0], r.deferred[n:]...)
-	for _, d := range due {
+	for len(r.deferred) > 0 && r.deferred[0].dist <= limit {
+		d := r.deferred[0]
+		r.deferred = r.deferred[1:]
 		if !r.has(d.scope) {
 			r.visit(d.scope, d.parent, d.ref, d.dist)
 		}

@@ -67,6 +67,9 @@ type regionGroup struct {
 	// that could not be (left to the resources' own pass).
 	plain     map[*principal]bool
 	undecided sync.Map
+	// rest are the principals of the account concerned by the service
+	// that the resources' own pass decides: not plain, or left undecided.
+	rest []*principal
 	// fam is the family holding the resources (nil when none), setOf the
 	// account's permission sets of broad policies on the service.
 	fam   *accessFamily
@@ -102,6 +105,15 @@ func (b bitset) first() int {
 		}
 	}
 	return -1
+}
+
+// andCount returns how many members b shares with c, and how many it has.
+func (b bitset) andCount(c bitset) (shared, total int) {
+	for i, w := range b {
+		shared += bits.OnesCount64(w & c[i])
+		total += bits.OnesCount64(w)
+	}
+	return shared, total
 }
 
 func (b bitset) and(c bitset) bitset {
@@ -204,18 +216,18 @@ func (g *regionIndex) cells(m *model, p *principal, concerns func(*awspolicy.Sta
 		all.set(i)
 	}
 	cells := []bitset{all}
+	// split splits every cell that by cuts (most tests cut none: the
+	// cells are then kept as they are, without a copy).
 	split := func(by bitset) {
-		var next []bitset
-		for _, c := range cells {
-			in, out := c.and(by), c.andNot(by)
-			if !in.empty() {
-				next = append(next, in)
+		for i, n := 0, len(cells); i < n; i++ {
+			c := cells[i]
+			inside, total := c.andCount(by)
+			if inside == 0 || inside == total {
+				continue
 			}
-			if !out.empty() {
-				next = append(next, out)
-			}
+			cells[i] = c.and(by)
+			cells = append(cells, c.andNot(by))
 		}
-		cells = next
 	}
 	docs := p.allDocs()
 	if chain := m.orgs[g.account]; chain != nil && rcp {

@@ -259,6 +259,12 @@ func (w *accessWorker) regions(g *regionGroup) []graphmodel.Edge {
 			g.undecided.Store(p, true)
 		}
 	}
+	// The resources' own pass decides the others.
+	for _, p := range w.ra.concerned[[2]string{g.account, g.service}] {
+		if _, left := g.undecided.Load(p); !g.plain[p] || left {
+			g.rest = append(g.rest, p)
+		}
+	}
 	out := &emitter{}
 	rs.emit(w.ra.m, out, graphmodel.EdgeCanAccess, g.typ, func(i int) verdict {
 		return verdict{t: awspolicy.Yes, evidence: []graphmodel.Evidence{{Source: g.items[i], Statement: -1, Note: "no resource policy"}}}
@@ -692,6 +698,9 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		// Nothing lets another account in, and the principals whose
 		// statements concern none of the service's actions have no access.
 		candidates = ra.concerned[[2]string{r.account, service}]
+		if g := info.group; g != nil {
+			candidates = g.rest
+		}
 	}
 	for _, p := range candidates {
 		if p.account == r.account && ra.admins[p.index] {
