@@ -78,6 +78,8 @@ type scratch struct {
 	scopesF       []int32 // scopes of the full closure only, by ID
 	idents        []int32
 	indiv         []candidate
+	unsorted      []candidate
+	starts, fill  []int32
 	byDist        []candidate
 	blocks        []int32
 	lists         [][]int32
@@ -393,18 +395,36 @@ func (a *analyzer) nearestIdentities(u int32, r, certain *reacher, need int, s *
 	g, b := a.g, a.g.blocks
 	condOnly := r != certain
 	skip := func(v int32) bool { return condOnly && certain.has(v) }
-	indiv := s.indiv[:0]
+	// The individual members by distance (a counting sort: distances are
+	// few); each distance's members are put in ID order only when the walk
+	// below reaches that distance, which it leaves once it has need.
+	unsorted := s.unsorted[:0]
+	maxDist := int32(0)
 	for _, v := range r.individuals() {
 		if v != u && g.class[v] == graphmodel.ClassIdentity && !g.isScope[v] && !skip(v) {
-			indiv = append(indiv, candidate{v, int32(r.distance(v))})
+			d := int32(r.distance(v))
+			unsorted = append(unsorted, candidate{v, d})
+			maxDist = max(maxDist, d)
 		}
 	}
-	slices.SortFunc(indiv, func(x, y candidate) int {
-		if x.dist != y.dist {
-			return int(x.dist) - int(y.dist)
-		}
-		return int(x.target) - int(y.target)
-	})
+	s.unsorted = unsorted
+	starts := slices.Grow(s.starts[:0], int(maxDist)+2)[:maxDist+2]
+	clear(starts)
+	for _, c := range unsorted {
+		starts[c.dist+1]++
+	}
+	for d := 1; d < len(starts); d++ {
+		starts[d] += starts[d-1]
+	}
+	s.starts = starts
+	indiv := slices.Grow(s.indiv[:0], len(unsorted))[:len(unsorted)]
+	fill := slices.Grow(s.fill[:0], len(starts))[:len(starts)]
+	copy(fill, starts)
+	s.fill = fill
+	for _, c := range unsorted {
+		indiv[fill[c.dist]] = c
+		fill[c.dist]++
+	}
 	s.indiv = indiv
 	s.blocks = s.blocks[:0]
 	for _, m := range r.marked() {
@@ -431,6 +451,7 @@ func (a *analyzer) nearestIdentities(u int32, r, certain *reacher, need int, s *
 		for j < len(indiv) && indiv[j].dist == d {
 			j++
 		}
+		slices.SortFunc(indiv[i:j], func(x, y candidate) int { return int(x.target) - int(y.target) })
 		s.lists = s.lists[:0]
 		for k < len(s.blocks) && r.dist[s.blocks[k]]+1 == d {
 			s.lists = append(s.lists, b.blockIdents(s.blocks[k]))

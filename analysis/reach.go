@@ -73,6 +73,9 @@ type reacher struct {
 	// deferred are the scopes of completed grants, waiting for their turn
 	// in breadth-first order (see applyGrants).
 	deferred []deferredScope
+	// pendGen[s] == gen when scope s is deferred, due at pendDist[s].
+	pendGen  []uint32
+	pendDist []int32
 
 	// By scope: blockGen[s] == gen when its block is marked; members with
 	// index <= cursor[s] have joined (all of them once marking is done).
@@ -100,6 +103,8 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 		blockGen:    make([]uint32, n),
 		cursor:      make([]int32, n),
 		blockAt:     make([]int32, n),
+		pendGen:     make([]uint32, n),
+		pendDist:    make([]int32, n),
 	}
 }
 
@@ -119,6 +124,7 @@ func (r *reacher) run(src int32) {
 	if r.gen == 0 { // wrapped: forget every old stamp
 		clear(r.stamp)
 		clear(r.blockGen)
+		clear(r.pendGen)
 		r.gen = 1
 	}
 	r.order = r.order[:0]
@@ -321,8 +327,14 @@ func (r *reacher) applyGrants(v, dist int32) {
 	if !g.inGrant[v] {
 		return
 	}
-	if sc := g.grantScope[v]; sc >= 0 && r.has(sc) {
-		return // every grant of v gives that scope, already held
+	single := g.grantScope[v]
+	if single >= 0 {
+		if r.has(single) {
+			return // every grant of v gives that scope, already held
+		}
+		if d, ok := r.pendingAt(single); ok && d <= dist+1 {
+			return // and it is due as soon as v could make it
+		}
 	}
 	for _, gi := range g.grantOut[v] {
 		gr := &g.grants[gi]
@@ -338,6 +350,9 @@ func (r *reacher) applyGrants(v, dist int32) {
 			d.parent, d.dist = gr.y, dy+1
 		}
 		r.postpone(d)
+		if single >= 0 && d.dist == dist+1 {
+			return // no other grant of v makes its scope sooner
+		}
 	}
 	for _, gi := range g.grantIn[v] {
 		gr := &g.grants[gi]
@@ -349,12 +364,27 @@ func (r *reacher) applyGrants(v, dist int32) {
 			continue
 		}
 		r.postpone(deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1})
+		if single >= 0 {
+			return // every grant to v makes its scope at once
+		}
 	}
+}
+
+// pendingAt returns the distance at which scope is due, when it is.
+func (r *reacher) pendingAt(scope int32) (int32, bool) {
+	if r.pendGen[scope] != r.gen {
+		return 0, false
+	}
+	return r.pendDist[scope], true
 }
 
 // postpone adds d to the deferred scopes, kept in order of distance (and of
 // completion among equals).
 func (r *reacher) postpone(d deferredScope) {
+	if at, ok := r.pendingAt(d.scope); ok && at <= d.dist {
+		return // due as soon already
+	}
+	r.pendGen[d.scope], r.pendDist[d.scope] = r.gen, d.dist
 	i := len(r.deferred)
 	for i > 0 && r.deferred[i-1].dist > d.dist {
 		i--
