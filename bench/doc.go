@@ -15,6 +15,10 @@
 //   - gen-estate: writes a synthetic estate directory
 //     (go run ./bench/gen-estate -size large -o DIR; the dense shape with
 //     -shape dense, scaled with -principals N).
+//   - derived-edges: counts the edges the AWS analysis derives from a
+//     snapshot by technique, set-held or not, and certainty (the dense
+//     shape's edge curve), with a CPU profile and the principals behind one
+//     technique's own edges on request.
 //   - compare-json-load.sh: times "blastradius collect" and "analyze" on a
 //     directory against Python's json.load of its gaad.json, with peak RSS
 //     and a time limit.

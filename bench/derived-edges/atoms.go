@@ -83,3 +83,18 @@ func atoms(snap *graphmodel.Snapshot, action string, kind graphmodel.NodeKind) {
 	}
 	fmt.Printf("%s on %s: %d statements, %d patterns, %d tag keys, %d targets, %d atoms\n", action, kind, stmts, len(plist), len(klist), targets, len(sigs))
 }
+
+// printAtoms estimates the atoms of the actions the grant, assume, access
+// and existing-resource rules decide on.
+func printAtoms(snap *graphmodel.Snapshot) {
+	for _, a := range []string{"iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "sts:AssumeRole", "iam:PassRole"} {
+		atoms(snap, a, graphmodel.KindAWSRole)
+	}
+	for _, a := range []string{"iam:CreateAccessKey", "iam:UpdateLoginProfile"} {
+		atoms(snap, a, graphmodel.KindAWSUser)
+	}
+	atoms(snap, "iam:CreatePolicyVersion", graphmodel.KindAWSManagedPolicy)
+	for _, a := range []string{"secretsmanager:GetSecretValue", "lambda:GetFunctionConfiguration", "s3:GetObject", "ec2:CreateLaunchTemplateVersion"} {
+		atoms(snap, a, graphmodel.KindAWSResource)
+	}
+}
