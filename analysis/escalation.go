@@ -8,7 +8,8 @@ import (
 // conditional when its edge is; an applied grant is also conditional when
 // its grantor is outside the certain closure. A step into a permission set
 // is no hop: it joins the next step, whose edge the set holds for its
-// members, as that hop's first evidence.
+// members, as that hop's first evidence; the member's own part (the
+// statements that make it a member) follows as "; a member by ...".
 func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escalation {
 	g := a.g
 	esc := Escalation{Conditional: cond, Path: make([]Hop, 0, len(steps))}
@@ -19,6 +20,7 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 	named, grantedBy := -1, int32(-1)
 	via := int32(-1) // the member whose set the next step leaves
 	viaCond := false
+	viaEvidence := "" // what makes the member part of the set
 	for _, s := range steps {
 		h := Hop{From: g.nodes[s.from].ID, To: g.nodes[s.to].ID}
 		i := len(esc.Path)
@@ -38,6 +40,7 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			switch ar.kind {
 			case arcInherit:
 				via, viaCond = s.from, ar.cond
+				viaEvidence = g.evidenceOf(ar.edge)
 				continue
 			case arcContains:
 				h.Technique = TechniqueAdminOfScope
@@ -60,6 +63,9 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 		from := s.from
 		if via >= 0 {
 			h.Evidence = "as a member of " + h.From + ": " + h.Evidence
+			if viaEvidence != "" {
+				h.Evidence += "; a member by " + viaEvidence
+			}
 			h.From, from = g.nodes[via].ID, via
 			h.Conditional = h.Conditional || viaCond
 			via = -1

@@ -86,7 +86,6 @@ type bitset []uint64
 func newBitset(words int) bitset { return make(bitset, words) }
 
 func (b bitset) set(i int)     { b[i/64] |= 1 << (i % 64) }
-func (b bitset) empty() bool   { return b.count() == 0 }
 func (b bitset) clone() bitset { return append(bitset(nil), b...) }
 
 func (b bitset) count() int {
