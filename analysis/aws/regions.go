@@ -325,7 +325,7 @@ func (rs *regionSets) join(p *principal, technique string, access graphmodel.Acc
 // family's or a permission set's edges: p's own decision is recorded only
 // in the cells where it adds to it.
 func decideRegions(m *model, ix *actionIndex, p *principal, g *regionGroup, rs *regionSets, base func(i int) (found, bool)) bool {
-	cells, ok := g.cells(m, p, func(st *awspolicy.Statement) bool { return statementConcerns(st, g.service) }, true)
+	cells, ok := g.cells(m, p, func(st *awspolicy.Statement) bool { return st.ConcernsService(g.service) }, true)
 	if !ok {
 		return false
 	}

@@ -2,7 +2,6 @@ package aws
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -339,7 +338,7 @@ func (m *model) identityDecides(r *resource) bool {
 func servicesOf(actions []string) []string {
 	var out []string
 	for _, a := range actions {
-		service, _, _ := strings.Cut(strings.ToLower(a), ":")
+		service, _ := awspolicy.ActionService(a)
 		if !slices.Contains(out, service) {
 			out = append(out, service)
 		}

@@ -351,7 +351,7 @@ func newAccessRun(m *model) *accessRun {
 					continue
 				}
 				for service, set := range ra.uniform {
-					if statementConcerns(st, service) {
+					if st.ConcernsService(service) {
 						set[pol] = true
 					}
 				}
@@ -478,7 +478,7 @@ func (ra *accessRun) relevance(service string, targets []target) relevance {
 	hits := map[*policy]bool{}
 	for st := range found {
 		owners := ra.owners[st]
-		if len(owners) == 0 || !statementConcerns(st, service) {
+		if len(owners) == 0 || !st.ConcernsService(service) {
 			continue
 		}
 		if variableResource(st) || slices.ContainsFunc(targets, func(t target) bool { return st.MatchResource(t.arn, nil) != awspolicy.No }) {
@@ -831,7 +831,7 @@ func blindPart(pol *policy, service string, prefixes []string) *policy {
 	concerning := false
 	for i := range pol.doc.Statements {
 		switch st := &pol.doc.Statements[i]; {
-		case !statementConcerns(st, service):
+		case !st.ConcernsService(service):
 		case statementBlind(st, prefixes):
 			concerning = true
 		case st.Effect == awspolicy.Deny || uniformResource(st) || st.Resource.Negated:
@@ -842,14 +842,14 @@ func blindPart(pol *policy, service string, prefixes []string) *policy {
 		return nil
 	}
 	return keptPart(pol, func(st *awspolicy.Statement) bool {
-		return !statementConcerns(st, service) || statementBlind(st, prefixes)
+		return !st.ConcernsService(service) || statementBlind(st, prefixes)
 	})
 }
 
 // deniesService reports whether a Deny statement of doc may concern service.
 func deniesService(doc *awspolicy.Document, service string) bool {
 	for i := range doc.Statements {
-		if st := &doc.Statements[i]; st.Effect == awspolicy.Deny && statementConcerns(st, service) {
+		if st := &doc.Statements[i]; st.Effect == awspolicy.Deny && st.ConcernsService(service) {
 			return true
 		}
 	}
@@ -1037,17 +1037,12 @@ func principalServices(m *model) map[*principal]map[string]bool {
 				if st.Effect != awspolicy.Allow {
 					continue
 				}
-				if st.Action.Negated {
+				names, every := st.Services()
+				if every {
 					set["*"] = true
-					continue
 				}
-				for _, a := range st.Action.Values {
-					service, _, found := strings.Cut(strings.ToLower(a), ":")
-					if !found || strings.ContainsAny(service, "*?") {
-						set["*"] = true
-					} else {
-						set[service] = true
-					}
+				for _, service := range names {
+					set[service] = true
 				}
 			}
 		}
