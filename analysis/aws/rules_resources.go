@@ -8,6 +8,17 @@ import (
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
+// Data access (CAN_ACCESS): the rule. For one principal p and one
+// resource r of accessServices, resourceAccess probes r's actions (and its
+// objects', for a bucket) level by level, admin then write then read, with
+// p's identity policies, r's resource policy, p's boundary and the control
+// policies (model.accessVerdictWith), and keeps the first level certainly
+// allowed and any stronger conditional one (strongest); emitAccess records
+// them. Accounts outside the snapshot that r's resource policy names are
+// decided on that policy alone (deriveExternalAccess). Which principals are
+// asked about which resources, and how decisions are shared, is the
+// driver's: run_resources*.go.
+
 // accessServices are the services whose resources get CAN_ACCESS edges.
 var accessServices = map[string]bool{
 	"s3": true, "kms": true, "secretsmanager": true, "ssm": true, "dynamodb": true,

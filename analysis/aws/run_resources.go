@@ -11,6 +11,15 @@ import (
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
+// Data access (CAN_ACCESS): the driver of the rule of rules_resources.go.
+// deriveResourceAccess asks resourceAccess of principals and resources,
+// sharing each decision as far as it holds: by permission set of identical
+// broad policies and by family (run_resources_setup.go,
+// run_resources_families.go), by region (regions.go,
+// run_resources_regions.go), by access class and by signature (the
+// per-resource pass below). With Analyzer.perPrincipal every candidate
+// principal is decided on every resource by resourceAccess itself.
+
 // deriveResourceAccess returns CAN_ACCESS edges: for every resource of the
 // accessServices and every principal that may touch it, the strongest
 // access the principal certainly has, and a stronger conditional one when
