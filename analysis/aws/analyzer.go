@@ -1,16 +1,3 @@
-// Package aws derives the AWS part of the attack graph from a snapshot: it
-// evaluates IAM identity, boundary and trust policies (with three-valued
-// conditions) and applies the escalation techniques of the catalogue, each
-// edge carrying the statements that allow it.
-//
-// One file per technique family: rules_admin.go (administrator-equivalent
-// permissions), rules_sts.go (role assumption, external and federated
-// principals), rules_grant.go (policy changes that grant administrator),
-// rules_credentials_trust.go (credentials and trust of other principals),
-// rules_group_join.go (joining a group),
-// rules_passrole.go (passing a role to a service that runs code),
-// rules_existing.go (taking over a resource that already runs as a role),
-// rules_resources.go (read, write or admin access to data resources).
 package aws
 
 import (
