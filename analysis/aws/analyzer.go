@@ -1,15 +1,3 @@
-// Package aws derives the AWS part of the attack graph from a snapshot: it
-// evaluates IAM identity, boundary and trust policies (with three-valued
-// conditions) and applies the escalation techniques of the catalogue, each
-// edge carrying the statements that allow it.
-//
-// One file per technique family: rules_admin.go (administrator-equivalent
-// permissions), rules_sts.go (role assumption, external and federated
-// principals), rules_grant.go (policy changes that grant administrator),
-// rules_access.go (credentials and trust of other principals),
-// rules_passrole.go (passing a role to a service that runs code),
-// rules_existing.go (taking over a resource that already runs as a role),
-// rules_resources.go (read, write or admin access to data resources).
 package aws
 
 import (
@@ -77,7 +65,7 @@ func (a *Analyzer) Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]gra
 	}()
 	// The other families run side by side too, each with its own emitter;
 	// their edges are put together in this order.
-	families := []func(*model, *emitter){deriveAssumeRole, deriveGrants, deriveAccess, derivePassRole, deriveExisting}
+	families := []func(*model, *emitter){deriveAssumeRole, deriveGrants, deriveCredentialsTrust, deriveGroupJoin, derivePassRole, deriveExisting}
 	outs := make([]emitter, len(families))
 	var wg sync.WaitGroup
 	for i, derive := range families {

@@ -182,18 +182,12 @@ func (c *classifier) concerns(pol *policy, service string) bool {
 	if !ok {
 		set = map[string]bool{}
 		for i := range pol.doc.Statements {
-			st := &pol.doc.Statements[i]
-			if st.Action.Negated {
+			names, every := pol.doc.Statements[i].Services()
+			if every {
 				set["*"] = true
-				continue
 			}
-			for _, a := range st.Action.Values {
-				prefix, _, found := strings.Cut(strings.ToLower(a), ":")
-				if !found || strings.ContainsAny(prefix, "*?") {
-					set["*"] = true
-				} else {
-					set[prefix] = true
-				}
+			for _, service := range names {
+				set[service] = true
 			}
 		}
 		c.services[pol] = set

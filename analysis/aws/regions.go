@@ -2,14 +2,11 @@ package aws
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"math/bits"
 	"os"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -53,109 +50,6 @@ type regionIndex struct {
 func newRegionIndex(account string, items []string, slots [][]string) *regionIndex {
 	return &regionIndex{account: account, items: items, slots: slots, words: (len(items) + 63) / 64,
 		patterns: map[string][]bitset{}, tags: map[string]map[string]bitset{}}
-}
-
-// regionGroup is the resources of one account, service and type without a
-// resource policy, decided by region.
-type regionGroup struct {
-	*regionIndex
-	service, typ string
-	// inFamily: its resources are an access family's (the family's sets
-	// hold some principals).
-	inFamily bool
-	// plain are the principals decided by region; undecided those of them
-	// that could not be (left to the resources' own pass).
-	plain     map[*principal]bool
-	undecided sync.Map
-	// rest are the principals of the account concerned by the service
-	// that the resources' own pass decides: not plain, or left undecided.
-	rest []*principal
-	// fam is the family holding the resources (nil when none), setOf the
-	// account's permission sets of broad policies on the service.
-	fam   *accessFamily
-	setOf map[*principal]*permissionSet
-	// resources are the group's resources by model index, and their targets
-	// (the bucket and its objects for S3).
-	resources []int
-	targets   [][]target
-}
-
-// bitset is a set of resources of a group, by their position.
-type bitset []uint64
-
-func newBitset(words int) bitset { return make(bitset, words) }
-
-func (b bitset) set(i int)     { b[i/64] |= 1 << (i % 64) }
-func (b bitset) clone() bitset { return append(bitset(nil), b...) }
-
-func (b bitset) count() int {
-	n := 0
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
-
-// first returns the lowest member, -1 when empty.
-func (b bitset) first() int {
-	for i, w := range b {
-		if w != 0 {
-			return i*64 + bits.TrailingZeros64(w)
-		}
-	}
-	return -1
-}
-
-// andCount returns how many members b shares with c, and how many it has.
-func (b bitset) andCount(c bitset) (shared, total int) {
-	for i, w := range b {
-		shared += bits.OnesCount64(w & c[i])
-		total += bits.OnesCount64(w)
-	}
-	return shared, total
-}
-
-func (b bitset) and(c bitset) bitset {
-	out := make(bitset, len(b))
-	for i := range b {
-		out[i] = b[i] & c[i]
-	}
-	return out
-}
-
-func (b bitset) andNot(c bitset) bitset {
-	out := make(bitset, len(b))
-	for i := range b {
-		out[i] = b[i] &^ c[i]
-	}
-	return out
-}
-
-func (b bitset) or(c bitset) {
-	for i := range b {
-		b[i] |= c[i]
-	}
-}
-
-func (b bitset) bytes() []byte {
-	out := make([]byte, 8*len(b))
-	for i, w := range b {
-		binary.LittleEndian.PutUint64(out[8*i:], w)
-	}
-	return out
-}
-
-// members lists the positions in b.
-func (b bitset) members() []int {
-	var list []int
-	for i, w := range b {
-		for w != 0 {
-			j := bits.TrailingZeros64(w)
-			list = append(list, i*64+j)
-			w &^= 1 << j
-		}
-	}
-	return list
 }
 
 // pattern returns, by target slot, the resources whose target in that slot
@@ -313,134 +207,6 @@ func (rs *regionSets) join(p *principal, technique string, access graphmodel.Acc
 	}
 	s.members = append(s.members, p)
 	s.verdicts = append(s.verdicts, v)
-}
-
-// decideRegions decides p's access to g's resources once per cell of its
-// tests and records it by region; false when p cannot be decided so (a
-// policy variable it cannot resolve): the caller decides it resource by
-// resource.
-//
-// base, when not nil, gives by resource what p has already through a
-// family's or a permission set's edges: p's own decision is recorded only
-// in the cells where it adds to it.
-func decideRegions(m *model, ix *actionIndex, p *principal, g *regionGroup, rs *regionSets, base func(i int) (found, bool)) bool {
-	cells, ok := g.cells(m, p, func(st *awspolicy.Statement) bool { return statementConcerns(st, g.service) }, true)
-	if !ok {
-		return false
-	}
-	// Cells with the same claim form one region of the claim. A cell
-	// claims every level p has certainly there (read where it may also
-	// write), so that the region of a weaker level spans the cells of the
-	// stronger ones and principals with the same broad read share it,
-	// whatever each may write in a few cells of its own.
-	type decided struct {
-		c      claim
-		region bitset
-	}
-	var byKey = map[string]*decided{}
-	var keys []string
-	for _, c := range cells {
-		i := c.first()
-		r := m.resources[g.resources[i]]
-		var b found
-		hasBase := false
-		if base != nil {
-			b, hasBase = base(i)
-		}
-		for _, cl := range resourceClaims(m, ix, p, r, g.targets[i]) {
-			if hasBase && !cl.adds(b) {
-				continue
-			}
-			k := cl.key()
-			d := byKey[k]
-			if d == nil {
-				d = &decided{c: cl, region: newBitset(g.words)}
-				byKey[k] = d
-				keys = append(keys, k)
-			}
-			d.region.or(c)
-		}
-	}
-	for _, k := range keys {
-		d := byKey[k]
-		rs.join(p, d.c.action, d.c.access, d.region, d.c.v)
-	}
-	return true
-}
-
-// claim is one level of access a principal has on a resource: certain, or
-// conditional above its certain level, through action.
-type claim struct {
-	access      graphmodel.Access
-	action      string
-	v           verdict
-	conditional bool
-}
-
-// adds reports whether the claim gives more than b: a certain level above
-// b's certain one, or a conditional level above all b has.
-func (c claim) adds(b found) bool {
-	if c.conditional {
-		return c.access.Rank() > max(b.certain.Rank(), b.conditional.Rank())
-	}
-	return c.access.Rank() > b.certain.Rank()
-}
-
-// key identifies a claim: its level, action and what justifies it.
-func (c claim) key() string {
-	return fmt.Sprintf("%s|%v|%s|%s", c.access, c.conditional, c.action, verdictKey(c.v))
-}
-
-// resourceClaims decides p on r as resourceAccess does (the strongest
-// certain level and a stronger conditional one), and adds the certain
-// levels below the strongest.
-func resourceClaims(m *model, ix *actionIndex, p *principal, r *resource, targets []target) []claim {
-	cands := make([]map[string]bool, len(targets))
-	for i, t := range targets {
-		cands[i] = ix.candidates(p, r, t)
-	}
-	var claims []claim
-	certain, conditional := false, false
-	for lvl, access := range accessOrder {
-		found := false
-		for i, t := range targets {
-			for _, a := range t.actions[lvl] {
-				if !cands[i][a] {
-					continue
-				}
-				v := m.accessVerdictWith(p, r, a, t.arn, nil)
-				switch {
-				case v.t == awspolicy.Yes:
-					claims = append(claims, claim{access: access, action: a, v: v})
-					certain, found = true, true
-				case v.t == awspolicy.Maybe && !certain && !conditional:
-					claims = append(claims, claim{access: access, action: a, v: v, conditional: true})
-					conditional = true
-				}
-				if found {
-					break
-				}
-			}
-			if found {
-				break
-			}
-		}
-	}
-	// A conditional level counts only above the strongest certain one.
-	top := -1
-	for _, c := range claims {
-		if !c.conditional {
-			top = c.access.Rank()
-			break
-		}
-	}
-	kept := claims[:0]
-	for _, c := range claims {
-		if !c.conditional || c.access.Rank() > top {
-			kept = append(kept, c)
-		}
-	}
-	return kept
 }
 
 func verdictKey(v verdict) string {

@@ -197,21 +197,7 @@ func (b blindness) memo(doc *awspolicy.Document, what, joined string, concerns f
 // concern service, memoized.
 func (b blindness) documentServiceBlind(doc *awspolicy.Document, service string, prefixes []string) bool {
 	return b.memo(doc, service+":*", strings.Join(prefixes, "\n"),
-		func(st *awspolicy.Statement) bool { return statementConcerns(st, service) }, prefixes)
-}
-
-// statementConcerns reports whether st may match an action of service.
-func statementConcerns(st *awspolicy.Statement, service string) bool {
-	if st.Action.Negated {
-		return true
-	}
-	for _, a := range st.Action.Values {
-		prefix, _, found := strings.Cut(strings.ToLower(a), ":")
-		if !found || awspolicy.MatchActionPattern(prefix+":x", service+":x") {
-			return true
-		}
-	}
-	return false
+		func(st *awspolicy.Statement) bool { return st.ConcernsService(service) }, prefixes)
 }
 
 // documentBlind reports whether every statement of doc that concerns the

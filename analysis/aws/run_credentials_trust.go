@@ -2,38 +2,28 @@ package aws
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
-// accessRule is a permission on another principal that lets its holder
-// act as that principal: mint its credentials or rewrite its trust.
-type accessRule struct {
-	technique string
-	action    string
-	target    graphmodel.NodeKind
-}
+// Acting as another principal: the driver of the rules of
+// rules_credentials_trust.go. deriveCredentialsTrust asks credentialVerdict
+// of holders and targets, sharing each decision by permission set (a
+// holder blind to its targets, or naming only itself besides), by atom and
+// by access class. With Analyzer.perPrincipal it asks credentialVerdict of
+// every holder on every target.
 
-var accessRules = []accessRule{
-	{TechCreateAccessKey, "iam:CreateAccessKey", graphmodel.KindAWSUser},
-	{TechCreateLoginProfile, "iam:CreateLoginProfile", graphmodel.KindAWSUser},
-	{TechUpdateLoginProfile, "iam:UpdateLoginProfile", graphmodel.KindAWSUser},
-	// With its trust rewritten to name the attacker, a role of the same
-	// account needs no sts:AssumeRole permission of the attacker's own.
-	{TechUpdateAssumeRolePolicy, "iam:UpdateAssumeRolePolicy", graphmodel.KindAWSRole},
-}
-
-// deriveAccess emits CAN_BECOME edges for the principal-access family and
-// for joining a group (iam-013). Principals of an access class (see
+// deriveCredentialsTrust emits CAN_BECOME edges for the rules of
+// accessRules (rules_credentials_trust.go): minting another principal's
+// credentials or rewriting its trust. Principals of an access class (see
 // classes.go) are decided once per target.
 //
 // A holder allowed the rule's action alike on every user (or role) of its
 // account joins the rule's permission set (techsets.go), which holds the
 // edges to the targets whose own state does not change the verdict.
-func deriveAccess(m *model, out *emitter) {
+func deriveCredentialsTrust(m *model, out *emitter) {
 	classes := newClassifier(m)
 	iam := []string{"iam"}
 	sets := newTechniqueSets(m)
@@ -188,25 +178,6 @@ func deriveAccess(m *model, out *emitter) {
 		}
 		return list
 	})
-	groups := sortedGroups(m)
-	for _, p := range m.principals {
-		if m.stopped() {
-			return
-		}
-		if m.admins[p.arn] || p.isRole || p.groupStand != nil || allowsSomewhere(p, "iam:AddUserToGroup", nil).t == awspolicy.No {
-			continue
-		}
-		for _, g := range groups {
-			if g.account != p.account || memberOf(p, g) {
-				continue
-			}
-			v := identityAllows(p, "iam:AddUserToGroup", g.arn, nil)
-			out.add(graphmodel.EdgeCanBecome, p.arn, g.arn, TechAddUserToGroup, v)
-			if j := joinID(g); m.byARN[j] != nil {
-				out.add(graphmodel.EdgeCanBecome, p.arn, j, TechAddUserToGroup, v)
-			}
-		}
-	}
 }
 
 // namingStand returns p with, of its statements on action, only those that
@@ -233,84 +204,6 @@ func namingStand(p *principal, action string, prefixes []string) (stand *princip
 		return nil, nil, false
 	}
 	return stand, dedupe(named), true
-}
-
-func memberOf(p *principal, g *group) bool {
-	for _, x := range p.groups {
-		if x == g {
-			return true
-		}
-	}
-	return false
-}
-
-// sharedAccessTarget reports whether rule works on t whatever holder asks
-// (see credentialVerdict): not for a user with two active access keys
-// (the holder's iam:DeleteAccessKey decides), and not where the credential
-// report rules the login-profile action out.
-func sharedAccessTarget(t *principal, rule accessRule) bool {
-	password := passwordState(t.node)
-	switch rule.technique {
-	case TechCreateAccessKey:
-		return activeAccessKeys(t.node) != 2
-	case TechCreateLoginProfile:
-		return password != "true"
-	case TechUpdateLoginProfile:
-		return password != "false"
-	}
-	return true
-}
-
-// credentialVerdict refines a principal-access rule with what the
-// credential report says of the target user: with two active access keys a
-// new one needs iam:DeleteAccessKey first (iam-003); a console password can
-// be created only where there is none, and reset only where there is one.
-// Without a credential report each stays possible.
-func credentialVerdict(p, t *principal, rule accessRule) (string, verdict) {
-	v := identityAllows(p, rule.action, t.arn, nil)
-	if v.t == awspolicy.No {
-		return rule.technique, v
-	}
-	password := passwordState(t.node)
-	switch rule.technique {
-	case TechCreateAccessKey:
-		if activeAccessKeys(t.node) == 2 {
-			return TechCreateAccessKeyRotate, v.and(identityAllows(p, "iam:DeleteAccessKey", t.arn, nil))
-		}
-	case TechCreateLoginProfile:
-		if password == "true" {
-			return rule.technique, deny
-		}
-	case TechUpdateLoginProfile:
-		if password == "false" {
-			return rule.technique, deny
-		}
-	}
-	return rule.technique, v
-}
-
-// passwordState returns "true" when the credential report shows a user's
-// console password enabled, "false" when it shows none, and "" without a
-// credential report.
-func passwordState(n *graphmodel.Node) string {
-	for _, c := range n.Credentials {
-		if c.Kind == graphmodel.CredentialPassword {
-			return strconv.FormatBool(c.Active)
-		}
-	}
-	return ""
-}
-
-// activeAccessKeys counts a user's active access keys as the credential
-// report shows them (0 without one).
-func activeAccessKeys(n *graphmodel.Node) int {
-	keys := 0
-	for _, c := range n.Credentials {
-		if c.Kind == graphmodel.CredentialAccessKey && c.Active {
-			keys++
-		}
-	}
-	return keys
 }
 
 // accessTargets lists the targets of rule in account: its users or roles,
