@@ -225,18 +225,22 @@ func (c claim) key() string {
 	return fmt.Sprintf("%s|%v|%s|%s", c.access, c.conditional, c.action, verdictKey(c.v))
 }
 
-// resourceClaims decides p on r as resourceAccess does (the strongest
-// certain level and a stronger conditional one), and adds the certain
-// levels below the strongest.
+// resourceClaims decides p on r as resourceAccess does, and claims more:
+// every level p has certainly (read where it may also write), and every
+// level it has conditionally, even where it has that level or a stronger
+// one certainly. The extra claims are redundant for the reach (a weaker or
+// conditional edge beside a stronger certain one changes nothing there)
+// and make regions wide: a principal whose conditional read covers every
+// resource shares one region with the others who have it, whatever it
+// holds certainly on a few resources of its own.
 func resourceClaims(m *model, ix *actionIndex, p *principal, r *resource, targets []target) []claim {
 	cands := make([]map[string]bool, len(targets))
 	for i, t := range targets {
 		cands[i] = ix.candidates(p, r, t)
 	}
 	var claims []claim
-	certain, conditional := false, false
 	for lvl, access := range accessOrder {
-		found := false
+		var certain, conditional *claim
 		for i, t := range targets {
 			for _, a := range t.actions[lvl] {
 				if !cands[i][a] {
@@ -244,35 +248,25 @@ func resourceClaims(m *model, ix *actionIndex, p *principal, r *resource, target
 				}
 				v := m.accessVerdictWith(p, r, a, t.arn, nil)
 				switch {
-				case v.t == awspolicy.Yes:
-					claims = append(claims, claim{access: access, action: a, v: v})
-					certain, found = true, true
-				case v.t == awspolicy.Maybe && !certain && !conditional:
-					claims = append(claims, claim{access: access, action: a, v: v, conditional: true})
-					conditional = true
+				case v.t == awspolicy.Yes && certain == nil:
+					certain = &claim{access: access, action: a, v: v}
+				case v.t == awspolicy.Maybe && conditional == nil:
+					conditional = &claim{access: access, action: a, v: v, conditional: true}
 				}
-				if found {
+				if certain != nil && conditional != nil {
 					break
 				}
 			}
-			if found {
+			if certain != nil && conditional != nil {
 				break
 			}
 		}
-	}
-	// A conditional level counts only above the strongest certain one.
-	top := -1
-	for _, c := range claims {
-		if !c.conditional {
-			top = c.access.Rank()
-			break
+		if certain != nil {
+			claims = append(claims, *certain)
+		}
+		if conditional != nil {
+			claims = append(claims, *conditional)
 		}
 	}
-	kept := claims[:0]
-	for _, c := range claims {
-		if !c.conditional || c.access.Rank() > top {
-			kept = append(kept, c)
-		}
-	}
-	return kept
+	return claims
 }
