@@ -322,37 +322,30 @@ type resourceIndex struct {
 
 func newResourceIndex(m *model) *resourceIndex {
 	ix := &resourceIndex{alwaysSet: map[*policy]bool{}, named: newPrefixIndex[*policy]()}
-	seen := map[*policy]bool{}
-	for _, p := range m.principals {
-		for _, pol := range p.policies {
-			if seen[pol] {
-				continue
+	for _, pol := range m.distinctPolicies() {
+		keys := map[string]bool{}
+		everywhere := false
+		for i := range pol.doc.Statements {
+			st := &pol.doc.Statements[i]
+			if st.Resource.Negated || !st.Resource.Present {
+				everywhere = true
+				break
 			}
-			seen[pol] = true
-			keys := map[string]bool{}
-			everywhere := false
-			for i := range pol.doc.Statements {
-				st := &pol.doc.Statements[i]
-				if st.Resource.Negated || !st.Resource.Present {
-					everywhere = true
-					break
-				}
-				k, all := patternKeys(st.Resource.Values)
-				if all {
-					everywhere = true
-					break
-				}
-				for key := range k {
-					keys[key] = true
-				}
+			k, all := patternKeys(st.Resource.Values)
+			if all {
+				everywhere = true
+				break
 			}
-			if everywhere {
-				ix.always = append(ix.always, pol)
-				ix.alwaysSet[pol] = true
-				continue
+			for key := range k {
+				keys[key] = true
 			}
-			ix.named.add(pol, keys)
 		}
+		if everywhere {
+			ix.always = append(ix.always, pol)
+			ix.alwaysSet[pol] = true
+			continue
+		}
+		ix.named.add(pol, keys)
 	}
 	ix.named.finish()
 	return ix

@@ -431,3 +431,19 @@ func (m *model) stopped() bool {
 	m.checks.Add(1)
 	return m.cancelled != nil && m.cancelled()
 }
+
+// distinctPolicies lists every policy some principal holds, once each, in
+// the order of first holder.
+func (m *model) distinctPolicies() []*policy {
+	seen := map[*policy]bool{}
+	var out []*policy
+	for _, p := range m.principals {
+		for _, pol := range p.policies {
+			if !seen[pol] {
+				seen[pol] = true
+				out = append(out, pol)
+			}
+		}
+	}
+	return out
+}

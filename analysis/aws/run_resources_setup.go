@@ -71,23 +71,16 @@ func newAccessRun(m *model) *accessRun {
 	for service := range accessServices {
 		ra.uniform[service] = map[*policy]bool{}
 	}
-	seen := map[*policy]bool{}
-	for _, p := range m.principals {
-		for _, pol := range p.policies {
-			if seen[pol] {
+	for _, pol := range m.distinctPolicies() {
+		for i := range pol.doc.Statements {
+			st := &pol.doc.Statements[i]
+			if !uniformResource(st) {
+				ra.owners[st] = append(ra.owners[st], pol)
 				continue
 			}
-			seen[pol] = true
-			for i := range pol.doc.Statements {
-				st := &pol.doc.Statements[i]
-				if !uniformResource(st) {
-					ra.owners[st] = append(ra.owners[st], pol)
-					continue
-				}
-				for service, set := range ra.uniform {
-					if st.ConcernsService(service) {
-						set[pol] = true
-					}
+			for service, set := range ra.uniform {
+				if st.ConcernsService(service) {
+					set[pol] = true
 				}
 			}
 		}
