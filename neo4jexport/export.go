@@ -379,10 +379,10 @@ func (w *writer) relationshipJobs() []batchJob {
 		params := map[string]any{"run": w.run, "scope": w.scope, "derived": grp.derived}
 		update, create := updateRelStatement(grp.typ), createRelStatement(grp.typ)
 		for _, c := range chunks(merged, w.batch) {
-			jobs = append(jobs, batchJob{what: what, n: len(c), exec: w.relExec(update, create, params, c)})
+			jobs = append(jobs, batchJob{what: what, n: len(c), exec: w.relExec(grp.typ, update, create, params, c)})
 		}
 		for _, c := range chunks(created, w.batch) {
-			jobs = append(jobs, batchJob{what: what, n: len(c), exec: w.relExec("", create, params, c)})
+			jobs = append(jobs, batchJob{what: what, n: len(c), exec: w.relExec(grp.typ, "", create, params, c)})
 		}
 	}
 	return jobs
@@ -390,7 +390,7 @@ func (w *writer) relationshipJobs() []batchJob {
 
 // relExec returns a relationship batch's exec: update (when not "") on
 // every row, then create on the rows it did not find.
-func (w *writer) relExec(update, create string, params map[string]any, part []*graphmodel.Edge) func(context.Context, neo4j.ManagedTransaction) (any, error) {
+func (w *writer) relExec(typ, update, create string, params map[string]any, part []*graphmodel.Edge) func(context.Context, neo4j.ManagedTransaction) (any, error) {
 	return func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
 		rows := make([]any, 0, len(part))
 		for i, e := range part {
@@ -398,6 +398,10 @@ func (w *writer) relExec(update, create string, params map[string]any, part []*g
 			row[0], row[1] = w.elements[e.From], w.elements[e.To]
 			if row[0] == "" || row[1] == "" {
 				return nil, fmt.Errorf("relationship %s -%s-> %s: an end was not written", e.From, e.Kind, e.To)
+			}
+			if typ == grantType {
+				u, ok := w.plan.usable[e]
+				row = grantRow(row, u, ok)
 			}
 			if update != "" {
 				row = append(row, int64(i))
@@ -583,12 +587,13 @@ func updateRelStatement(typ string) string {
 	// the two ends found (Expand(Into), from the end with fewer
 	// relationships), not through all relationships of one end.
 	b.WriteString("CALL { WITH a, b, r\n  MATCH (a)-[e:" + quote(typ) + " {" + PropTechnique + ": r[2]}]->(b)\n  SET ")
-	for i, c := range relColumns[1:] {
+	cols := columnsOf(typ)
+	for i, c := range cols[1:] {
 		fmt.Fprintf(&b, "e.%s = r[%d], ", c, i+3)
 	}
 	b.WriteString("e." + PropDerived + " = $derived, e." + PropExportRun + " = $run, e." + PropExportScope + " = $scope\n")
 	b.WriteString("  RETURN count(e) AS found }\n")
-	fmt.Fprintf(&b, "WITH r WHERE found > 0\nRETURN r[%d]", len(relColumns)+2)
+	fmt.Fprintf(&b, "WITH r WHERE found > 0\nRETURN r[%d]", len(cols)+2)
 	return b.String()
 }
 
@@ -599,7 +604,7 @@ func createRelStatement(typ string) string {
 	var b strings.Builder
 	b.WriteString(relEnds)
 	b.WriteString("CREATE (a)-[e:" + quote(typ) + " {")
-	for i, c := range relColumns {
+	for i, c := range columnsOf(typ) {
 		fmt.Fprintf(&b, "%s: r[%d], ", c, i+2)
 	}
 	b.WriteString(PropDerived + ": $derived, " + PropExportRun + ": $run, " + PropExportScope + ": $scope}]->(b)")

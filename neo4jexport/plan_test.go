@@ -310,6 +310,19 @@ func TestRelationshipStatements(t *testing.T) {
 	if !strings.Contains(create, "CREATE (a)-[e:`CAN_BECOME` {technique: r[2], conditional: r[3],") {
 		t.Errorf("create statement:\n%s", create)
 	}
+	// Grants also carry who can use them.
+	update, create = updateRelStatement("CAN_GRANT_ADMIN"), createRelStatement("CAN_GRANT_ADMIN")
+	for _, c := range grantColumns {
+		if !strings.Contains(update, "e."+c+" = ") || !strings.Contains(create, c+": ") {
+			t.Errorf("grant statements do not write %s:\n%s\n%s", c, update, create)
+		}
+	}
+	if !strings.HasSuffix(update, fmt.Sprintf("RETURN r[%d]", len(relColumns)+len(grantColumns)+2)) {
+		t.Errorf("grant update statement returns the wrong index:\n%s", update)
+	}
+	if got := grantRow([]any{}, usable{by: "x", hops: 2}, true); fmt.Sprint(got) != "[x 2 false]" {
+		t.Errorf("grantRow = %v", got)
+	}
 	row := relRow(&graphmodel.Edge{From: "a", To: "b", Kind: graphmodel.EdgeCanAccess, Technique: "t", Access: graphmodel.AccessWrite})
 	if len(row) != len(relColumns)+2 || row[4] != "write" || row[7] != nil {
 		t.Errorf("row = %v", row)
