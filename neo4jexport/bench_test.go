@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"math/rand"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,15 +147,21 @@ func BenchmarkExport(b *testing.B) {
 // reports the rates.
 func benchExport(b *testing.B, driver neo4j.DriverWithContext, g *neo4jexport.Graph, prepare func(*testing.B)) {
 	var rels, nodes, deleted int
-	var elapsed, relTime time.Duration
+	var elapsed, relTime, serverCPU, clientCPU time.Duration
+	measured := true
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		prepare(b)
 		b.StartTimer()
+		s0, c0, ok0 := cpuClock()
 		st, err := neo4jexport.Export(context.Background(), driver, "", fmt.Sprintf("bench-%d", i), g, neo4jexport.Options{Workers: workersFromEnv()})
 		if err != nil {
 			b.Fatal(err)
 		}
+		s1, c1, ok1 := cpuClock()
+		measured = measured && ok0 && ok1
+		serverCPU += s1 - s0
+		clientCPU += c1 - c0
 		b.Logf("%d nodes, %d relationships written, %d nodes and %d relationships deleted in %v (nodes %v, relationships %v)",
 			st.Nodes, st.Relationships, st.DeletedNodes, st.DeletedRelationships, st.Elapsed.Round(time.Millisecond),
 			st.NodeTime.Round(time.Millisecond), st.RelationshipTime.Round(time.Millisecond))
@@ -167,6 +176,10 @@ func benchExport(b *testing.B, driver neo4j.DriverWithContext, g *neo4jexport.Gr
 	b.ReportMetric(float64(rels)/float64(b.N), "rels/op")
 	b.ReportMetric(float64(deleted)/float64(b.N), "deleted-rels/op")
 	b.ReportMetric(float64(rels)/relTime.Seconds(), "rel-phase-rel/s")
+	if measured {
+		b.ReportMetric(float64(serverCPU.Microseconds())/float64(rels), "neo4j-cpu-us/rel")
+		b.ReportMetric(float64(clientCPU.Microseconds())/float64(rels), "client-cpu-us/rel")
+	}
 }
 
 // earlier returns an earlier version of g, as a previous export of the
@@ -214,4 +227,53 @@ func workersFromEnv() int {
 	var n int
 	_, _ = fmt.Sscan(os.Getenv("BLASTRADIUS_BENCH_WORKERS"), &n)
 	return n
+}
+
+// cpuClock reads the CPU time the Neo4j server and this process have used
+// so far, where it can: on Linux, for a server on this machine whose pid
+// BLASTRADIUS_NEO4J_PID gives or scripts/neo4j-local recorded (build/
+// neo4j.pid). The benchmarks report it per relationship beside the rates,
+// which a machine shared with other work slows down.
+func cpuClock() (server, client time.Duration, ok bool) {
+	pid := os.Getenv("BLASTRADIUS_NEO4J_PID")
+	if pid == "" {
+		data, err := os.ReadFile(filepath.Join("..", "build", "neo4j.pid"))
+		if err != nil {
+			return 0, 0, false
+		}
+		pid = strings.TrimSpace(string(data))
+	}
+	if cmd, err := os.ReadFile("/proc/" + pid + "/cmdline"); err != nil || !strings.Contains(string(cmd), "neo4j") && !strings.Contains(string(cmd), "Neo4j") {
+		return 0, 0, false
+	}
+	server, ok1 := procCPU("/proc/" + pid + "/stat")
+	client, ok2 := procCPU("/proc/self/stat")
+	return server, client, ok1 && ok2
+}
+
+// procCPU returns the user and system time of a /proc/PID/stat file
+// (in clock ticks of 1/100 s, as Linux reports them to user space).
+func procCPU(path string) (time.Duration, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	var ticks time.Duration
+	for _, v := range f[11:13] { // utime, stime
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		ticks += time.Duration(n)
+	}
+	return ticks * 10 * time.Millisecond, true
 }

@@ -116,6 +116,8 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 	if err != nil {
 		return st, err
 	}
+	slog.DebugContext(ctx, "neo4j export: existing nodes looked up", "nodes", len(w.plan.nodes), "existing", len(existing),
+		"earlier_run", earlier, "took", time.Since(t0).Round(time.Millisecond))
 	if err := w.runJobs(ctx, w.nodeJobs(existing), &st); err != nil {
 		return st, err
 	}
@@ -127,9 +129,12 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 	st.RelationshipTime = time.Since(t0)
 	w.show(st, true)
 	if earlier {
+		t0 = time.Now()
 		if err := w.cleanup(ctx, &st); err != nil {
 			return st, err
 		}
+		slog.DebugContext(ctx, "neo4j export: stale nodes and relationships deleted", "nodes", st.DeletedNodes,
+			"relationships", st.DeletedRelationships, "took", time.Since(t0).Round(time.Millisecond))
 	}
 	st.Elapsed = time.Since(start)
 	slog.InfoContext(ctx, "neo4j export done", "scope", g.Scope, "run", runID,
@@ -227,13 +232,18 @@ func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
 			if err != nil {
 				return nil, err
 			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return nil, err
+			}
 			var list []string
-			for res.Next(ctx) {
-				if id, ok := res.Record().Values[0].(string); ok {
+			ids, _ := rec.Values[0].([]any)
+			for _, v := range ids {
+				if id, ok := v.(string); ok {
 					list = append(list, id)
 				}
 			}
-			return list, res.Err()
+			return list, nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("neo4j export: look up existing nodes: %w", err)
@@ -280,8 +290,9 @@ const (
 // probeBatch is how many IDs one existence lookup carries.
 const probeBatch = 20000
 
-// probeStatement returns which of $ids are node IDs in the database.
-const probeStatement = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN id"
+// probeStatement returns the list of $ids that are node IDs in the
+// database.
+const probeStatement = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN collect(id)"
 
 // nodeJobs cuts every node group into batches: nodes the database does
 // not hold yet (not in existing) are created, the others merged. A create
@@ -346,13 +357,22 @@ func (w *writer) nodeExec(q string, params map[string]any, part []*graphmodel.No
 		if err != nil {
 			return nil, err
 		}
-		got := make([][2]string, 0, len(part))
-		for res.Next(ctx) {
-			id, _ := res.Record().Values[0].(string)
-			el, _ := res.Record().Values[1].(string)
-			got = append(got, [2]string{id, el})
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
 		}
-		return got, res.Err()
+		ids, _ := rec.Values[0].([]any)
+		els, _ := rec.Values[1].([]any)
+		if len(ids) != len(part) || len(els) != len(part) {
+			return nil, fmt.Errorf("%d nodes written of %d", len(ids), len(part))
+		}
+		got := make([][2]string, len(ids))
+		for i := range ids {
+			id, _ := ids[i].(string)
+			el, _ := els[i].(string)
+			got[i] = [2]string{id, el}
+		}
+		return got, nil
 	}
 }
 
@@ -413,14 +433,16 @@ func (w *writer) relExec(typ, update, create string, params map[string]any, part
 			if err != nil {
 				return nil, err
 			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return nil, err
+			}
 			found := make([]bool, len(rows))
-			for res.Next(ctx) {
-				if i, ok := res.Record().Values[0].(int64); ok && i >= 0 && int(i) < len(found) {
+			list, _ := rec.Values[0].([]any)
+			for _, v := range list {
+				if i, ok := v.(int64); ok && i >= 0 && int(i) < len(found) {
 					found[i] = true
 				}
-			}
-			if err := res.Err(); err != nil {
-				return nil, err
 			}
 			missing := rows[:0:0]
 			for i, row := range rows {
@@ -545,9 +567,10 @@ func nodeStatement(labels, managed []string) string {
 	return b.String()
 }
 
-// returnElements ends the node statements: the id and element ID of each
-// node written.
-const returnElements = "RETURN n.id, elementId(n)"
+// returnElements ends the node statements: the IDs and element IDs of the
+// nodes written, in one record (a record per row costs the client more
+// than the write).
+const returnElements = "RETURN collect(n.id), collect(elementId(n))"
 
 // createNodeStatement creates nodes with the group's labels: only for IDs
 // the database does not hold (the uniqueness constraint on Node.id refuses
@@ -575,8 +598,8 @@ const relEnds = "UNWIND $rows AS r\nMATCH (a) WHERE elementId(a) = r[0]\nMATCH (
 // updateRelStatement finds the relationships of one type with the rows'
 // merge key (start, type, end, technique), sets each property the export
 // writes (a missing one, null, is removed) so that they are replaced, not
-// accumulated, and returns the rows' indexes (the last element of each
-// row) it found: the others are created (createRelStatement). Setting a
+// accumulated, and returns the list of the rows' indexes (the last element
+// of each row) it found: the others are created (createRelStatement). Setting a
 // property to the value it holds writes nothing; the properties are set
 // one by one, as a whole-map SET makes Cypher buffer the batch (an Eager
 // step) before it writes.
@@ -593,7 +616,7 @@ func updateRelStatement(typ string) string {
 	}
 	b.WriteString("e." + PropDerived + " = $derived, e." + PropExportRun + " = $run, e." + PropExportScope + " = $scope\n")
 	b.WriteString("  RETURN count(e) AS found }\n")
-	fmt.Fprintf(&b, "WITH r WHERE found > 0\nRETURN r[%d]", len(cols)+2)
+	fmt.Fprintf(&b, "WITH r WHERE found > 0\nRETURN collect(r[%d])", len(cols)+2)
 	return b.String()
 }
 

@@ -238,7 +238,7 @@ func TestNodeStatement(t *testing.T) {
 		"MERGE (n:Node {id: p.id})",
 		"SET n:`AwsRole`:`Identity`",
 		"WITH n WHERE size(labels(n)) > $want\n  REMOVE n:`AwsUser`:`Unknown`",
-		"RETURN n.id, elementId(n)",
+		"RETURN collect(n.id), collect(elementId(n))",
 	} {
 		if !strings.Contains(q, want) {
 			t.Errorf("statement lacks %q:\n%s", want, q)
@@ -304,7 +304,7 @@ func TestRelationshipStatements(t *testing.T) {
 		}
 	}
 	if !strings.Contains(update, "MATCH (a)-[e:`CAN_BECOME` {technique: r[2]}]->(b)") || strings.Contains(update, "SET e =") ||
-		!strings.HasSuffix(update, fmt.Sprintf("RETURN r[%d]", len(relColumns)+2)) {
+		!strings.HasSuffix(update, fmt.Sprintf("RETURN collect(r[%d])", len(relColumns)+2)) {
 		t.Errorf("update statement:\n%s", update)
 	}
 	if !strings.Contains(create, "CREATE (a)-[e:`CAN_BECOME` {technique: r[2], conditional: r[3],") {
@@ -317,7 +317,7 @@ func TestRelationshipStatements(t *testing.T) {
 			t.Errorf("grant statements do not write %s:\n%s\n%s", c, update, create)
 		}
 	}
-	if !strings.HasSuffix(update, fmt.Sprintf("RETURN r[%d]", len(relColumns)+len(grantColumns)+2)) {
+	if !strings.HasSuffix(update, fmt.Sprintf("RETURN collect(r[%d])", len(relColumns)+len(grantColumns)+2)) {
 		t.Errorf("grant update statement returns the wrong index:\n%s", update)
 	}
 	if got := grantRow([]any{}, usable{by: "x", hops: 2}, true); fmt.Sprint(got) != "[x 2 false]" {
