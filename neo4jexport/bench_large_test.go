@@ -44,12 +44,14 @@ const (
 //   - query=NAME: one query (ms/op, rows), in the default memory settings
 //     of scripts/neo4j-local.
 //
-// It logs a table of each query's rows and time. It runs only with
+// It logs the database's size and a table of each query's rows and time,
+// which go test prints only with -v (the log of a benchmark that has
+// sub-benchmarks is shown in verbose mode alone). It runs only with
 // BLASTRADIUS_BENCH_LARGE=1 and BLASTRADIUS_NEO4J_URI (see neo4j_test.go),
 // empties that database, and takes a few minutes (generating and
 // analyzing the estates comes first):
 //
-//	BLASTRADIUS_BENCH_LARGE=1 BLASTRADIUS_NEO4J_URI=… go test -run '^$' \
+//	BLASTRADIUS_BENCH_LARGE=1 BLASTRADIUS_NEO4J_URI=… go test -v -run '^$' \
 //	  -bench QueryPackLarge -benchtime 1x -timeout 60m ./neo4jexport
 func BenchmarkQueryPackLarge(b *testing.B) {
 	if os.Getenv(envLarge) != "1" {
