@@ -6,8 +6,13 @@ import (
 	"log/slog"
 	"math/rand"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -19,13 +24,14 @@ import (
 // managed policies and 5,000 resources, with policy attachments, group
 // memberships, CAN_BECOME, CAN_ACCESS and ADMIN_OF edges: 98,210
 // edges per account (plus 17,200 CONTAINS the export adds). Figures are
-// set for every identity. It is deterministic.
-func synthetic(accounts int) *neo4jexport.Graph {
-	rng := rand.New(rand.NewSource(1))
+// set for every identity. It is deterministic; the accounts are numbered
+// from first (100000000000 + first, …) and the graph's scope is scope.
+func synthetic(scope string, first, accounts int) *neo4jexport.Graph {
+	rng := rand.New(rand.NewSource(int64(1 + first)))
 	const roles, users, groups, policies, resources = 10000, 2000, 200, 500, 5000
-	g := &neo4jexport.Graph{Scope: "synthetic", Identities: map[string]*analysis.Identity{}}
+	g := &neo4jexport.Graph{Scope: scope, Identities: map[string]*analysis.Identity{}}
 	access := []graphmodel.Access{graphmodel.AccessRead, graphmodel.AccessWrite, graphmodel.AccessAdmin}
-	for a := 0; a < accounts; a++ {
+	for a := first; a < first+accounts; a++ {
 		acct := fmt.Sprintf("%012d", 100000000000+a)
 		scope := graphmodel.AWSAccountScope(acct)
 		arn := func(kind string, i int) string { return fmt.Sprintf("arn:aws:iam::%s:%s/%s-%d", acct, kind, kind, i) }
@@ -99,9 +105,17 @@ func synthetic(accounts int) *neo4jexport.Graph {
 }
 
 // BenchmarkExport exports a synthetic estate of over 1,000,000
-// relationships into an empty database and reports relationships per
-// second over the whole export (constraints, nodes, relationships, stale
-// cleanup) and over the relationship phase alone.
+// relationships (11 accounts; BLASTRADIUS_BENCH_ACCOUNTS changes it) and
+// reports relationships per second over the whole export (constraints,
+// nodes, relationships, stale cleanup) and over the relationship phase
+// alone, in two cases:
+//
+//   - empty: into an empty database, where everything is created;
+//   - non-empty: into a database that holds another scope (2 accounts)
+//     and an earlier run of the same scope that differs from it (see
+//     earlier): the export merges what exists, creates what is new and
+//     deletes what is stale.
+//
 // It needs BLASTRADIUS_NEO4J_URI (see neo4j_test.go) and empties that
 // database. Run it with -benchtime=1x: one export takes tens of seconds.
 func BenchmarkExport(b *testing.B) {
@@ -109,33 +123,93 @@ func BenchmarkExport(b *testing.B) {
 	if os.Getenv("BLASTRADIUS_BENCH_DEBUG") != "" {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}
-	g := synthetic(accountsFromEnv())
+	g := synthetic("synthetic", 0, accountsFromEnv())
 	if len(g.Edges) < 1_000_000 && os.Getenv("BLASTRADIUS_BENCH_ACCOUNTS") == "" {
 		b.Fatalf("synthetic graph has %d edges, want at least 1,000,000", len(g.Edges))
 	}
 	// Leave an empty database: the tests would otherwise wipe a million
 	// relationships first.
 	b.Cleanup(func() { wipe(b, driver) })
-	b.ResetTimer()
-	var rels, nodes int
-	var elapsed, relTime time.Duration
+	b.Run("empty", func(b *testing.B) {
+		benchExport(b, driver, g, func(b *testing.B) { wipe(b, driver) })
+	})
+	b.Run("non-empty", func(b *testing.B) {
+		other, before := synthetic("synthetic-other", 100, 2), earlier(g)
+		benchExport(b, driver, g, func(b *testing.B) {
+			wipe(b, driver)
+			export(b, driver, "other", other)
+			export(b, driver, "earlier", before)
+		})
+	})
+}
+
+// benchExport times exports of g, each after prepare (untimed), and
+// reports the rates.
+func benchExport(b *testing.B, driver neo4j.DriverWithContext, g *neo4jexport.Graph, prepare func(*testing.B)) {
+	var rels, nodes, deleted int
+	var elapsed, relTime, serverCPU, clientCPU time.Duration
+	measured := true
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		wipe(b, driver)
+		prepare(b)
 		b.StartTimer()
+		s0, c0, ok0 := cpuClock()
 		st, err := neo4jexport.Export(context.Background(), driver, "", fmt.Sprintf("bench-%d", i), g, neo4jexport.Options{Workers: workersFromEnv()})
 		if err != nil {
 			b.Fatal(err)
 		}
+		s1, c1, ok1 := cpuClock()
+		measured = measured && ok0 && ok1
+		serverCPU += s1 - s0
+		clientCPU += c1 - c0
+		b.Logf("%d nodes, %d relationships written, %d nodes and %d relationships deleted in %v (nodes %v, relationships %v)",
+			st.Nodes, st.Relationships, st.DeletedNodes, st.DeletedRelationships, st.Elapsed.Round(time.Millisecond),
+			st.NodeTime.Round(time.Millisecond), st.RelationshipTime.Round(time.Millisecond))
 		rels += st.Relationships
 		nodes += st.Nodes
+		deleted += st.DeletedRelationships
 		elapsed += st.Elapsed
 		relTime += st.RelationshipTime
 	}
-	b.ReportMetric(float64(rels)/elapsed.Seconds(), "rels/s")
+	b.ReportMetric(float64(rels)/elapsed.Seconds(), "rel/s")
 	b.ReportMetric(float64(nodes)/elapsed.Seconds(), "nodes/s")
 	b.ReportMetric(float64(rels)/float64(b.N), "rels/op")
-	b.ReportMetric(float64(rels)/relTime.Seconds(), "rel-phase-rels/s")
+	b.ReportMetric(float64(deleted)/float64(b.N), "deleted-rels/op")
+	b.ReportMetric(float64(rels)/relTime.Seconds(), "rel-phase-rel/s")
+	if measured {
+		b.ReportMetric(float64(serverCPU.Microseconds())/float64(rels), "neo4j-cpu-us/rel")
+		b.ReportMetric(float64(clientCPU.Microseconds())/float64(rels), "client-cpu-us/rel")
+	}
+}
+
+// earlier returns an earlier version of g, as a previous export of the
+// same scope would have written it: every 20th edge missing (the new run
+// adds it), every 20th other one with other evidence (the new run
+// replaces it), and per 100 edges one more that g no longer has, every
+// other one of them from a role g no longer has (the cleanup deletes
+// them).
+func earlier(g *neo4jexport.Graph) *neo4jexport.Graph {
+	e := &neo4jexport.Graph{Scope: g.Scope, Identities: g.Identities,
+		Nodes: append([]graphmodel.Node(nil), g.Nodes...)}
+	for i, edge := range g.Edges {
+		switch i % 20 {
+		case 0:
+			continue
+		case 10:
+			edge.Evidence = []graphmodel.Evidence{{Source: "an earlier policy", Statement: 0, Note: "since changed"}}
+		}
+		e.Edges = append(e.Edges, edge)
+		if i%100 != 50 {
+			continue
+		}
+		gone := graphmodel.Edge{From: edge.From, To: edge.To, Kind: graphmodel.EdgeCanBecome, Technique: "retired"}
+		if i%200 == 50 {
+			gone.From = fmt.Sprintf("arn:aws:iam::000000000000:role/retired-%d", i)
+			e.Nodes = append(e.Nodes, graphmodel.Node{ID: gone.From, Name: gone.From, Kind: graphmodel.KindAWSRole, Provider: graphmodel.ProviderAWS})
+		}
+		e.Edges = append(e.Edges, gone)
+	}
+	return e
 }
 
 // accountsFromEnv is the number of synthetic accounts: 11 (1,080,310
@@ -153,4 +227,53 @@ func workersFromEnv() int {
 	var n int
 	_, _ = fmt.Sscan(os.Getenv("BLASTRADIUS_BENCH_WORKERS"), &n)
 	return n
+}
+
+// cpuClock reads the CPU time the Neo4j server and this process have used
+// so far, where it can: on Linux, for a server on this machine whose pid
+// BLASTRADIUS_NEO4J_PID gives or scripts/neo4j-local recorded (build/
+// neo4j.pid). The benchmarks report it per relationship beside the rates,
+// which a machine shared with other work slows down.
+func cpuClock() (server, client time.Duration, ok bool) {
+	pid := os.Getenv("BLASTRADIUS_NEO4J_PID")
+	if pid == "" {
+		data, err := os.ReadFile(filepath.Join("..", "build", "neo4j.pid"))
+		if err != nil {
+			return 0, 0, false
+		}
+		pid = strings.TrimSpace(string(data))
+	}
+	if cmd, err := os.ReadFile("/proc/" + pid + "/cmdline"); err != nil || !strings.Contains(string(cmd), "neo4j") && !strings.Contains(string(cmd), "Neo4j") {
+		return 0, 0, false
+	}
+	server, ok1 := procCPU("/proc/" + pid + "/stat")
+	client, ok2 := procCPU("/proc/self/stat")
+	return server, client, ok1 && ok2
+}
+
+// procCPU returns the user and system time of a /proc/PID/stat file
+// (in clock ticks of 1/100 s, as Linux reports them to user space).
+func procCPU(path string) (time.Duration, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	var ticks time.Duration
+	for _, v := range f[11:13] { // utime, stime
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		ticks += time.Duration(n)
+	}
+	return ticks * 10 * time.Millisecond, true
 }

@@ -6,27 +6,39 @@
 //
 // The export is built for large estates and repeated runs:
 //
-//   - uniqueness constraints on id come first, so that every MERGE is an
-//     index lookup;
-//   - nodes and relationships are written with batched UNWIND … MERGE
-//     statements, one statement per label set or relationship type (labels
-//     and types cannot be parameters without APOC), a bounded number of rows
-//     per managed transaction, two transactions at a time (Options.Workers;
+//   - uniqueness constraints on id come first, so that a node's MERGE is
+//     an index lookup;
+//   - nodes and relationships are written with batched UNWIND statements,
+//     one statement per label set or relationship type (labels and types
+//     cannot be parameters without APOC), a bounded number of rows per
+//     managed transaction, two transactions at a time (Options.Workers;
 //     the driver retries one that deadlocks);
+//   - every node statement returns the element ID of each node it wrote,
+//     and relationship rows name their ends by those: a direct read, where
+//     a lookup by id searches the index twice per relationship;
 //   - it is idempotent: nodes merge on id, relationships on (start, type,
 //     end, technique), and a node's or relationship's properties are
 //     replaced, not accumulated. What cannot exist yet is created instead,
 //     which is cheaper: a node whose id the database does not hold (looked
 //     up first; the uniqueness constraint refuses a repeat, and the batch is
 //     then merged), and a relationship with an end this run created (a new
-//     node has no other relationships). A first export into an empty
-//     database creates everything; a repeated one merges everything;
+//     node has no other relationships). Other relationships are looked up
+//     between their two ends and updated, and created where missing, in
+//     one transaction, without MERGE: its locks, taken while the statement
+//     runs, make two batches that share nodes deadlock. A first export into
+//     an empty database creates everything; a repeated one updates
+//     everything, and writes only the properties that changed and
+//     export_run;
 //   - every node and relationship written carries export_run (this run's ID)
 //     and export_scope (the scopes of the snapshot); after writing, what
 //     carries the same export_scope and another export_run is deleted, in
 //     bounded transactions (skipped when nothing carried the scope before
 //     the run). A stale node that relationships of another export scope
 //     still use is kept.
+//
+// Two exports of overlapping scopes running at the same time may create
+// the same relationship twice (the lookup and the creation are not one
+// atomic MERGE); the next export updates both copies.
 //
 // Graph model in Neo4j. Every node has the label Node and its id; its kind
 // gives a label (aws.role → AwsRole) and its class a shared label

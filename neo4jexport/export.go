@@ -116,6 +116,8 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 	if err != nil {
 		return st, err
 	}
+	slog.DebugContext(ctx, "neo4j export: existing nodes looked up", "nodes", len(w.plan.nodes), "existing", len(existing),
+		"earlier_run", earlier, "took", time.Since(t0).Round(time.Millisecond))
 	if err := w.runJobs(ctx, w.nodeJobs(existing), &st); err != nil {
 		return st, err
 	}
@@ -127,9 +129,12 @@ func Export(ctx context.Context, driver neo4j.DriverWithContext, database, runID
 	st.RelationshipTime = time.Since(t0)
 	w.show(st, true)
 	if earlier {
+		t0 = time.Now()
 		if err := w.cleanup(ctx, &st); err != nil {
 			return st, err
 		}
+		slog.DebugContext(ctx, "neo4j export: stale nodes and relationships deleted", "nodes", st.DeletedNodes,
+			"relationships", st.DeletedRelationships, "took", time.Since(t0).Round(time.Millisecond))
 	}
 	st.Elapsed = time.Since(start)
 	slog.InfoContext(ctx, "neo4j export done", "scope", g.Scope, "run", runID,
@@ -151,8 +156,9 @@ type writer struct {
 	plan       *plan
 	graph      *Graph
 
-	mu    sync.Mutex
-	fresh map[string]bool // IDs of the nodes this run created
+	mu       sync.Mutex
+	fresh    map[string]bool   // IDs of the nodes this run created
+	elements map[string]string // element IDs of the nodes written, by ID
 }
 
 func (w *writer) session(ctx context.Context) neo4j.SessionWithContext {
@@ -194,17 +200,16 @@ func (w *writer) constraints(ctx context.Context) error {
 	return nil
 }
 
-// batchJob is one write transaction: a statement and the rows it takes,
-// built when a worker picks the job up.
+// batchJob is one write transaction: its statements run by exec when a
+// worker picks the job up (again when the driver retries it).
 type batchJob struct {
-	what   string // "AwsRole:Identity nodes", "CAN_BECOME relationships"
-	query  string
-	params map[string]any
-	rows   func() []any
-	n      int
-	node   bool
-	// done, if set, runs after the job committed.
-	done func()
+	what string // "AwsRole:Identity nodes", "CAN_BECOME relationships"
+	n    int
+	node bool
+	// exec runs the job's statements in tx and returns what done takes.
+	exec func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error)
+	// done, if set, runs after the job committed, with what exec returned.
+	done func(any)
 	// fallback, if set, runs instead when the job fails because a
 	// uniqueness constraint refused it.
 	fallback *batchJob
@@ -227,13 +232,18 @@ func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
 			if err != nil {
 				return nil, err
 			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return nil, err
+			}
 			var list []string
-			for res.Next(ctx) {
-				if id, ok := res.Record().Values[0].(string); ok {
+			ids, _ := rec.Values[0].([]any)
+			for _, v := range ids {
+				if id, ok := v.(string); ok {
 					list = append(list, id)
 				}
 			}
-			return list, res.Err()
+			return list, nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("neo4j export: look up existing nodes: %w", err)
@@ -280,17 +290,32 @@ const (
 // probeBatch is how many IDs one existence lookup carries.
 const probeBatch = 20000
 
-// probeStatement returns which of $ids are node IDs in the database.
-const probeStatement = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN id"
+// probeStatement returns the list of $ids that are node IDs in the
+// database.
+const probeStatement = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN collect(id)"
 
 // nodeJobs cuts every node group into batches: nodes the database does
 // not hold yet (not in existing) are created, the others merged. A create
 // batch that a concurrent writer beat to one of its IDs (the uniqueness
-// constraint refuses it) is merged instead. The nodes a create batch
-// wrote are recorded in w.fresh.
+// constraint refuses it) is merged instead. Every node statement returns
+// the element ID of each node it wrote, kept in w.elements for the
+// relationships; the nodes a create batch wrote are recorded in w.fresh.
 func (w *writer) nodeJobs(existing map[string]bool) []batchJob {
 	managed := managedLabels()
 	w.fresh = make(map[string]bool, len(w.plan.nodes)-len(existing))
+	w.elements = make(map[string]string, len(w.plan.nodes))
+	record := func(fresh bool) func(any) {
+		return func(v any) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			for _, p := range v.([][2]string) {
+				w.elements[p[0]] = p[1]
+				if fresh {
+					w.fresh[p[0]] = true
+				}
+			}
+		}
+	}
 	var jobs []batchJob
 	for _, grp := range w.plan.nodeGroups {
 		var created, merged []*graphmodel.Node
@@ -306,40 +331,59 @@ func (w *writer) nodeJobs(existing map[string]bool) []batchJob {
 		create := createNodeStatement(grp.labels)
 		params := map[string]any{"run": w.run, "scope": w.scope, "want": int64(len(grp.labels) + 1)}
 		for _, c := range chunks(merged, w.batch) {
-			jobs = append(jobs, batchJob{what: what, query: merge, params: params, n: len(c), node: true, rows: w.nodeRows(c)})
+			jobs = append(jobs, batchJob{what: what, n: len(c), node: true,
+				exec: w.nodeExec(merge, params, c), done: record(false)})
 		}
 		for _, c := range chunks(created, w.batch) {
-			rows := w.nodeRows(c)
-			jobs = append(jobs, batchJob{what: what, query: create, params: params, n: len(c), node: true, rows: rows,
-				done: func() {
-					w.mu.Lock()
-					for _, n := range c {
-						w.fresh[n.ID] = true
-					}
-					w.mu.Unlock()
-				},
-				fallback: &batchJob{what: what, query: merge, params: params, n: len(c), node: true, rows: rows},
+			jobs = append(jobs, batchJob{what: what, n: len(c), node: true,
+				exec: w.nodeExec(create, params, c), done: record(true),
+				fallback: &batchJob{what: what, n: len(c), node: true,
+					exec: w.nodeExec(merge, params, c), done: record(false)},
 			})
 		}
 	}
 	return jobs
 }
 
-// nodeRows returns the rows of a node batch: each node's property map.
-func (w *writer) nodeRows(part []*graphmodel.Node) func() []any {
-	return func() []any {
+// nodeExec returns a node batch's exec: the statement q on the nodes'
+// property maps, returning each node's (id, element id).
+func (w *writer) nodeExec(q string, params map[string]any, part []*graphmodel.Node) func(context.Context, neo4j.ManagedTransaction) (any, error) {
+	return func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
 		rows := make([]any, 0, len(part))
 		for _, n := range part {
 			rows = append(rows, nodeProps(n, w.graph.Identities[n.ID]))
 		}
-		return rows
+		res, err := tx.Run(ctx, q, with(params, "rows", rows))
+		if err != nil {
+			return nil, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ids, _ := rec.Values[0].([]any)
+		els, _ := rec.Values[1].([]any)
+		if len(ids) != len(part) || len(els) != len(part) {
+			return nil, fmt.Errorf("%d nodes written of %d", len(ids), len(part))
+		}
+		got := make([][2]string, len(ids))
+		for i := range ids {
+			id, _ := ids[i].(string)
+			el, _ := els[i].(string)
+			got[i] = [2]string{id, el}
+		}
+		return got, nil
 	}
 }
 
-// relationshipJobs cuts every relationship group into batches. A
+// relationshipJobs cuts every relationship group into batches, whose rows
+// name their ends by the element IDs the node statements returned. A
 // relationship with an end this run created cannot exist yet (a new node
 // has no relationships but the ones this run writes, and the plan holds
-// each merge key once), so it is created; the others are merged.
+// each merge key once), so it is created. The others are updated where
+// they exist (updateRelStatement) and created where not, in the same
+// transaction: no MERGE, whose locks taken while the statement runs make
+// concurrent batches deadlock on shared nodes.
 func (w *writer) relationshipJobs() []batchJob {
 	var jobs []batchJob
 	for _, grp := range w.plan.relGroups {
@@ -353,23 +397,80 @@ func (w *writer) relationshipJobs() []batchJob {
 		}
 		what := grp.typ + " relationships"
 		params := map[string]any{"run": w.run, "scope": w.scope, "derived": grp.derived}
-		for _, part := range []struct {
-			edges []*graphmodel.Edge
-			query string
-		}{{merged, relStatement(grp.typ)}, {created, createRelStatement(grp.typ)}} {
-			for _, c := range chunks(part.edges, w.batch) {
-				jobs = append(jobs, batchJob{what: what, query: part.query, params: params, n: len(c),
-					rows: func() []any {
-						rows := make([]any, 0, len(c))
-						for _, e := range c {
-							rows = append(rows, relRow(e))
-						}
-						return rows
-					}})
-			}
+		update, create := updateRelStatement(grp.typ), createRelStatement(grp.typ)
+		for _, c := range chunks(merged, w.batch) {
+			jobs = append(jobs, batchJob{what: what, n: len(c), exec: w.relExec(grp.typ, update, create, params, c)})
+		}
+		for _, c := range chunks(created, w.batch) {
+			jobs = append(jobs, batchJob{what: what, n: len(c), exec: w.relExec(grp.typ, "", create, params, c)})
 		}
 	}
 	return jobs
+}
+
+// relExec returns a relationship batch's exec: update (when not "") on
+// every row, then create on the rows it did not find.
+func (w *writer) relExec(typ, update, create string, params map[string]any, part []*graphmodel.Edge) func(context.Context, neo4j.ManagedTransaction) (any, error) {
+	return func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
+		rows := make([]any, 0, len(part))
+		for i, e := range part {
+			row := relRow(e)
+			row[0], row[1] = w.elements[e.From], w.elements[e.To]
+			if row[0] == "" || row[1] == "" {
+				return nil, fmt.Errorf("relationship %s -%s-> %s: an end was not written", e.From, e.Kind, e.To)
+			}
+			if typ == grantType {
+				u, ok := w.plan.usable[e]
+				row = grantRow(row, u, ok)
+			}
+			if update != "" {
+				row = append(row, int64(i))
+			}
+			rows = append(rows, row)
+		}
+		if update != "" {
+			res, err := tx.Run(ctx, update, with(params, "rows", rows))
+			if err != nil {
+				return nil, err
+			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return nil, err
+			}
+			found := make([]bool, len(rows))
+			list, _ := rec.Values[0].([]any)
+			for _, v := range list {
+				if i, ok := v.(int64); ok && i >= 0 && int(i) < len(found) {
+					found[i] = true
+				}
+			}
+			missing := rows[:0:0]
+			for i, row := range rows {
+				if !found[i] {
+					missing = append(missing, row)
+				}
+			}
+			if rows = missing; len(rows) == 0 {
+				return nil, nil
+			}
+		}
+		res, err := tx.Run(ctx, create, with(params, "rows", rows))
+		if err != nil {
+			return nil, err
+		}
+		_, err = res.Consume(ctx)
+		return nil, err
+	}
+}
+
+// with returns a copy of params with key set to v.
+func with(params map[string]any, key string, v any) map[string]any {
+	out := make(map[string]any, len(params)+1)
+	for k, x := range params {
+		out[k] = x
+	}
+	out[key] = v
+	return out
 }
 
 // chunks cuts list into parts of at most size elements.
@@ -400,20 +501,14 @@ func (w *writer) runJobs(ctx context.Context, jobs []batchJob, st *Stats) error 
 			s := w.session(ctx)
 			defer s.Close(ctx)
 			for j := range next {
-				params := make(map[string]any, len(j.params)+1)
-				for k, v := range j.params {
-					params[k] = v
-				}
-				params["rows"] = j.rows()
-				err := write(ctx, s, j.query, params)
+				got, err := write(ctx, s, j.exec)
 				if j.fallback != nil && isConstraintViolation(err) {
 					slog.DebugContext(ctx, "neo4j export: a node to create exists: merging the batch", "what", j.what)
-					f := *j.fallback
-					params["rows"] = f.rows()
-					j, err = f, write(ctx, s, f.query, params)
+					j = *j.fallback
+					got, err = write(ctx, s, j.exec)
 				}
 				if err == nil && j.done != nil {
-					j.done()
+					j.done(got)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -449,7 +544,7 @@ func (w *writer) runJobs(ctx context.Context, jobs []batchJob, st *Stats) error 
 // nodeStatement merges nodes on id, replaces their properties, sets the
 // group's labels and removes managed labels the node no longer has (only
 // nodes with more labels than the group's need that). Each row is a
-// node's property map.
+// node's property map; it returns each node's id and element ID.
 func nodeStatement(labels, managed []string) string {
 	var b strings.Builder
 	b.WriteString("UNWIND $rows AS p\nMERGE (n:Node {id: p.id})\n")
@@ -466,17 +561,23 @@ func nodeStatement(labels, managed []string) string {
 		}
 	}
 	if len(stale) > 0 {
-		b.WriteString("\nWITH n WHERE size(labels(n)) > $want\nREMOVE n:" + strings.Join(stale, ":"))
+		b.WriteString("\nWITH n\nCALL { WITH n WITH n WHERE size(labels(n)) > $want\n  REMOVE n:" + strings.Join(stale, ":") + " }")
 	}
+	b.WriteString("\n" + returnElements)
 	return b.String()
 }
+
+// returnElements ends the node statements: the IDs and element IDs of the
+// nodes written, in one record (a record per row costs the client more
+// than the write).
+const returnElements = "RETURN collect(n.id), collect(elementId(n))"
 
 // createNodeStatement creates nodes with the group's labels: only for IDs
 // the database does not hold (the uniqueness constraint on Node.id refuses
 // a repeat).
 func createNodeStatement(labels []string) string {
 	return "UNWIND $rows AS p\nCREATE (n:Node" + labelList(labels) + ")\n" +
-		"SET n = p, n.export_run = $run, n.export_scope = $scope"
+		"SET n = p, n.export_run = $run, n.export_scope = $scope\n" + returnElements
 }
 
 // labelList renders labels as ":`A`:`B`".
@@ -488,33 +589,45 @@ func labelList(labels []string) string {
 	return b.String()
 }
 
-// relEnds are the statements' start of every relationship statement: the
-// ends, found through the Node.id uniqueness index. A row is relRow's list.
-const relEnds = "UNWIND $rows AS r\nMATCH (a:Node {id: r[0]})\nMATCH (b:Node {id: r[1]})\n"
+// relEnds are the start of every relationship statement: the ends, found
+// by the element IDs the node statements returned (a direct read, where a
+// lookup by Node.id searches the index). A row is relRow's list with the
+// element IDs of the ends in place of their IDs.
+const relEnds = "UNWIND $rows AS r\nMATCH (a) WHERE elementId(a) = r[0]\nMATCH (b) WHERE elementId(b) = r[1]\n"
 
-// relStatement merges relationships of one type on (start, type, end,
-// technique) and sets each property the export writes (a missing one,
-// null, is removed), so that they are replaced, not accumulated. The
-// properties are set one by one: a whole-map SET makes Cypher buffer the
-// batch (an Eager step) before it writes.
-func relStatement(typ string) string {
+// updateRelStatement finds the relationships of one type with the rows'
+// merge key (start, type, end, technique), sets each property the export
+// writes (a missing one, null, is removed) so that they are replaced, not
+// accumulated, and returns the list of the rows' indexes (the last element
+// of each row) it found: the others are created (createRelStatement). Setting a
+// property to the value it holds writes nothing; the properties are set
+// one by one, as a whole-map SET makes Cypher buffer the batch (an Eager
+// step) before it writes.
+func updateRelStatement(typ string) string {
 	var b strings.Builder
 	b.WriteString(relEnds)
-	b.WriteString("MERGE (a)-[e:" + quote(typ) + " {" + PropTechnique + ": r[2]}]->(b)\nSET ")
-	for i, c := range relColumns[1:] {
+	// The subquery makes the planner look for the relationship between
+	// the two ends found (Expand(Into), from the end with fewer
+	// relationships), not through all relationships of one end.
+	b.WriteString("CALL { WITH a, b, r\n  MATCH (a)-[e:" + quote(typ) + " {" + PropTechnique + ": r[2]}]->(b)\n  SET ")
+	cols := columnsOf(typ)
+	for i, c := range cols[1:] {
 		fmt.Fprintf(&b, "e.%s = r[%d], ", c, i+3)
 	}
-	b.WriteString("e." + PropDerived + " = $derived, e." + PropExportRun + " = $run, e." + PropExportScope + " = $scope")
+	b.WriteString("e." + PropDerived + " = $derived, e." + PropExportRun + " = $run, e." + PropExportScope + " = $scope\n")
+	b.WriteString("  RETURN count(e) AS found }\n")
+	fmt.Fprintf(&b, "WITH r WHERE found > 0\nRETURN collect(r[%d])", len(cols)+2)
 	return b.String()
 }
 
-// createRelStatement creates relationships of one type: only for ones
-// that cannot exist yet (an end is a node this run created).
+// createRelStatement creates relationships of one type: for the ones that
+// cannot exist yet (an end is a node this run created) and the ones
+// updateRelStatement did not find.
 func createRelStatement(typ string) string {
 	var b strings.Builder
 	b.WriteString(relEnds)
 	b.WriteString("CREATE (a)-[e:" + quote(typ) + " {")
-	for i, c := range relColumns {
+	for i, c := range columnsOf(typ) {
 		fmt.Fprintf(&b, "%s: r[%d], ", c, i+2)
 	}
 	b.WriteString(PropDerived + ": $derived, " + PropExportRun + ": $run, " + PropExportScope + ": $scope}]->(b)")
@@ -572,18 +685,10 @@ func (w *writer) show(st Stats, last bool) {
 	})
 }
 
-// write runs one statement in a managed write transaction (retried by the
-// driver on transient errors).
-func write(ctx context.Context, s neo4j.SessionWithContext, q string, params map[string]any) error {
-	_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, q, params)
-		if err != nil {
-			return nil, err
-		}
-		_, err = res.Consume(ctx)
-		return nil, err
-	})
-	return err
+// write runs exec in a managed write transaction (retried by the driver
+// on transient errors) and returns what it returned.
+func write(ctx context.Context, s neo4j.SessionWithContext, exec func(context.Context, neo4j.ManagedTransaction) (any, error)) (any, error) {
+	return s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return exec(ctx, tx) })
 }
 
 // isConstraintViolation reports whether err is Neo4j refusing a write

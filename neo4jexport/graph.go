@@ -83,6 +83,9 @@ type plan struct {
 	relGroups  []*relGroup
 	nNodes     int
 	nRels      int
+	// usable holds the CAN_GRANT_ADMIN edges whose granter can use the
+	// grant (see usableGrants).
+	usable map[*graphmodel.Edge]usable
 }
 
 // nodeGroup is every node with one label set.
@@ -179,6 +182,8 @@ func makePlan(g *Graph) (*plan, error) {
 		at[k] = len(edges)
 		edges = append(edges, &graphmodel.Edge{From: n.Scope, To: n.ID, Kind: graphmodel.EdgeContains})
 	}
+
+	p.usable = usableGrants(p.nodes, edges)
 
 	groups := map[string]*nodeGroup{}
 	for _, n := range p.nodes {

@@ -49,7 +49,7 @@ func TestKubernetesExport(t *testing.T) {
 	if !ok {
 		t.Fatal("no query k8s-tokens-to-cloud-admin")
 	}
-	rs := rows(t, driver, q.Cypher, nil)
+	rs := rows(t, driver, q.Cypher, queryParams(t, q, nil))
 	for _, want := range []struct {
 		sa   string
 		hops int64

@@ -25,6 +25,7 @@ import (
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/internal/neo4jtest"
 	"github.com/blastradius/blastradius/neo4jexport"
+	"github.com/blastradius/blastradius/providers"
 )
 
 const (
@@ -34,6 +35,17 @@ const (
 	escUser   = "arn:aws:iam::123456789012:user/attacker"
 	escRole   = "arn:aws:iam::123456789012:role/app-role"
 )
+
+// TestMain defines the node kinds of every provider, as the command does
+// at start: the analyses' permission sets are then known kinds, exported
+// with their labels and DerivedSet.
+func TestMain(m *testing.M) {
+	if err := providers.DefineKinds(providers.All()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
 
 // testDriver connects to the test Neo4j (see internal/neo4jtest), or skips.
 func testDriver(tb testing.TB) neo4j.DriverWithContext { return neo4jtest.Connect(tb) }

@@ -237,7 +237,8 @@ func TestNodeStatement(t *testing.T) {
 	for _, want := range []string{
 		"MERGE (n:Node {id: p.id})",
 		"SET n:`AwsRole`:`Identity`",
-		"WITH n WHERE size(labels(n)) > $want\nREMOVE n:`AwsUser`:`Unknown`",
+		"WITH n WHERE size(labels(n)) > $want\n  REMOVE n:`AwsUser`:`Unknown`",
+		"RETURN collect(n.id), collect(elementId(n))",
 	} {
 		if !strings.Contains(q, want) {
 			t.Errorf("statement lacks %q:\n%s", want, q)
@@ -287,10 +288,13 @@ func TestIsConstraintViolation(t *testing.T) {
 }
 
 func TestRelationshipStatements(t *testing.T) {
-	merge, create := relStatement("CAN_BECOME"), createRelStatement("CAN_BECOME")
-	for _, q := range []string{merge, create} {
-		if !strings.Contains(q, "MATCH (a:Node {id: r[0]})\nMATCH (b:Node {id: r[1]})") {
-			t.Errorf("statement does not find its ends by Node.id:\n%s", q)
+	update, create := updateRelStatement("CAN_BECOME"), createRelStatement("CAN_BECOME")
+	for _, q := range []string{update, create} {
+		if !strings.Contains(q, "MATCH (a) WHERE elementId(a) = r[0]\nMATCH (b) WHERE elementId(b) = r[1]") {
+			t.Errorf("statement does not find its ends by element ID:\n%s", q)
+		}
+		if strings.Contains(q, "MERGE") {
+			t.Errorf("statement merges (its locks deadlock concurrent batches):\n%s", q)
 		}
 		// Every property relRow carries, and the batch's constants.
 		for _, c := range append(append([]string{}, relColumns...), PropDerived, PropExportRun, PropExportScope) {
@@ -299,11 +303,25 @@ func TestRelationshipStatements(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(merge, "MERGE (a)-[e:`CAN_BECOME` {technique: r[2]}]->(b)") || strings.Contains(merge, "SET e =") {
-		t.Errorf("merge statement:\n%s", merge)
+	if !strings.Contains(update, "MATCH (a)-[e:`CAN_BECOME` {technique: r[2]}]->(b)") || strings.Contains(update, "SET e =") ||
+		!strings.HasSuffix(update, fmt.Sprintf("RETURN collect(r[%d])", len(relColumns)+2)) {
+		t.Errorf("update statement:\n%s", update)
 	}
 	if !strings.Contains(create, "CREATE (a)-[e:`CAN_BECOME` {technique: r[2], conditional: r[3],") {
 		t.Errorf("create statement:\n%s", create)
+	}
+	// Grants also carry who can use them.
+	update, create = updateRelStatement("CAN_GRANT_ADMIN"), createRelStatement("CAN_GRANT_ADMIN")
+	for _, c := range grantColumns {
+		if !strings.Contains(update, "e."+c+" = ") || !strings.Contains(create, c+": ") {
+			t.Errorf("grant statements do not write %s:\n%s\n%s", c, update, create)
+		}
+	}
+	if !strings.HasSuffix(update, fmt.Sprintf("RETURN collect(r[%d])", len(relColumns)+len(grantColumns)+2)) {
+		t.Errorf("grant update statement returns the wrong index:\n%s", update)
+	}
+	if got := grantRow([]any{}, usable{by: "x", hops: 2}, true); fmt.Sprint(got) != "[x 2 false]" {
+		t.Errorf("grantRow = %v", got)
 	}
 	row := relRow(&graphmodel.Edge{From: "a", To: "b", Kind: graphmodel.EdgeCanAccess, Technique: "t", Access: graphmodel.AccessWrite})
 	if len(row) != len(relColumns)+2 || row[4] != "write" || row[7] != nil {

@@ -318,6 +318,30 @@ const (
 // the same for a whole batch and come as parameters.
 var relColumns = []string{PropTechnique, PropConditional, PropAccess, PropConditions, PropVia, PropEvidence}
 
+// grantColumns follow relColumns in the rows of CAN_GRANT_ADMIN
+// relationships (grantRow).
+var grantColumns = []string{PropUsableBy, PropUsableHops, PropUsableConditional}
+
+// grantType is the relationship type of CAN_GRANT_ADMIN edges.
+var grantType = relType(graphmodel.EdgeCanGrantAdmin)
+
+// columnsOf returns the properties of a row of relationships of type typ.
+func columnsOf(typ string) []string {
+	if typ == grantType {
+		return append(append([]string(nil), relColumns...), grantColumns...)
+	}
+	return relColumns
+}
+
+// grantRow appends to row (relRow's) the grantColumns of u, the grant's
+// use (nil values when ok is false).
+func grantRow(row []any, u usable, ok bool) []any {
+	if !ok {
+		return append(row, nil, nil, nil)
+	}
+	return append(row, u.by, int64(u.hops), u.cond)
+}
+
 // relRow returns the row of e as the relationship statements take it: the
 // start and end IDs, then the values of relColumns (nil for a property e
 // does not have). technique is always set ("" for fact edges): it is part

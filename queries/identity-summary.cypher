@@ -2,16 +2,29 @@
 //
 // Answers: what does the analysis say of one identity: its score and the
 // terms behind it, rank, the scopes it administers, how many identities and
-// resources it reaches, its credential hygiene, and its direct attack steps?
+// resources it reaches, its credential hygiene, its direct attack steps
+// (the first 25, and how many there are) and the permission sets it is a
+// member of (each holds steps for its members: how many)?
 //
 // Parameters:
 //   $id  the identity's full ID
 MATCH (i:Node {id: $id})
-OPTIONAL MATCH (i)-[r:CAN_BECOME|ADMIN_OF|CAN_ACCESS|CAN_GRANT_ADMIN]->(t:Node)
+CALL {
+  WITH i
+  OPTIONAL MATCH (i)-[r:CAN_BECOME|ADMIN_OF|CAN_ACCESS|CAN_GRANT_ADMIN]->(t:Node)
+  WITH r, t ORDER BY type(r), r.technique, t.id
+  RETURN count(r) AS steps, collect(type(r) + ' ' + r.technique + ' -> ' + t.id)[0..25] AS direct_steps
+}
+CALL {
+  WITH i
+  OPTIONAL MATCH (i)-[m:MEMBER_OF]->(s:DerivedSet)
+  WITH m, s ORDER BY s.id
+  RETURN collect(s.id + ' (' + COUNT { (s)-[:CAN_BECOME|ADMIN_OF|CAN_ACCESS|CAN_GRANT_ADMIN]->() } + ' steps' +
+                 CASE WHEN m.conditional THEN ', conditional' ELSE '' END + ')') AS sets
+}
 RETURN i.id AS identity, i.kind AS kind, i.rank AS rank, i.score AS score,
        i.score_identities AS identity_term, i.score_resources AS resource_term,
        i.score_admin_scopes AS admin_term, i.admin_of AS admin_of,
        i.conditional_admin_of AS conditional_admin_of, i.min_hops_to_admin AS hops_to_admin,
        i.reachable_identities AS identities, i.reachable_resources AS resources,
-       i.hygiene_findings AS findings,
-       collect(type(r) + ' ' + r.technique + ' -> ' + t.id) AS direct_steps
+       i.hygiene_findings AS findings, steps, direct_steps, sets

@@ -2,13 +2,25 @@
 //
 // Answers: which resources can the most identities write to or administer
 // directly (one CAN_ACCESS step, not counting administrators of the whole
-// scope)? A wide write audience on sensitive data is a finding.
+// scope)? A permission set (DerivedSet) that holds the access counts each
+// of its members (resources with the same holders are counted once). A
+// wide write audience on sensitive data is a finding.
 //
 // Parameters:
-//   $limit  how many resources to list
-MATCH (r:Resource)<-[a:CAN_ACCESS]-(i:Node)
+//   $limit  how many resources to list (default 25)
+MATCH (r:Resource)<-[a:CAN_ACCESS]-(x:Node)
 WHERE a.access IN ['write', 'admin']
-WITH r, count(DISTINCT i) AS writers, collect(DISTINCT i.id)[0..10] AS some_writers
-RETURN r.id AS resource, r.name AS name, writers, some_writers
-ORDER BY writers DESC, resource
+WITH r, collect(DISTINCT x) AS holders
+WITH holders, collect(r) AS resources
+CALL {
+  WITH holders
+  UNWIND holders AS x
+  OPTIONAL MATCH (m:Node)-[:MEMBER_OF]->(x:DerivedSet)
+  WITH CASE WHEN x:DerivedSet THEN m ELSE x END AS i
+  WHERE i IS NOT NULL
+  RETURN count(DISTINCT i) AS writers, collect(DISTINCT i.id)[0..10] AS some_writers
+}
+UNWIND resources AS r
+WITH r, writers, some_writers ORDER BY writers DESC, r.id
 LIMIT $limit
+RETURN r.id AS resource, r.name AS name, writers, some_writers

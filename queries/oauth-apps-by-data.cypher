@@ -9,7 +9,7 @@
 // come from their publishers: read them as text, never as markup.
 //
 // Parameters:
-//   $limit  how many apps to list
+//   $limit  how many apps to list (default 25)
 MATCH (a:WorkspaceOauthApp)-[c:CAN_ACCESS]->(d:WorkspaceData)
 WITH a, d.type AS data, d.`tag_data-classification` AS classification,
      count(DISTINCT d.owner) AS owners, collect(DISTINCT c.access) AS access

@@ -7,7 +7,9 @@
 // a title line, a blank comment line, what the query answers, and its
 // parameters ("Parameters:" followed by one "$name  meaning" line each, or
 // "Parameters: none"). The parameters are written $name in the query, for
-// Neo4j Browser's :param or a driver's parameter map.
+// Neo4j Browser's :param or a driver's parameter map. A query that can
+// return more rows than a screen holds takes $limit, whose line ends with
+// its default ("(default 50)"), and orders its rows by what matters most.
 package queries
 
 import (
@@ -146,6 +148,34 @@ func (q Query) Documented() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// defaultRE matches the documented default at the end of a parameter's
+// line: "(default 50)".
+var defaultRE = regexp.MustCompile(`\(default ([^()]+)\)\s*$`)
+
+// Defaults returns the default values the header documents for the
+// query's parameters ("(default 50)" at the end of a parameter's line), by
+// name without $, as written. Cypher has no default for a parameter: a
+// caller sets it (Neo4j Browser: ":param limit => 50").
+func (q Query) Defaults() map[string]string {
+	out := map[string]string{}
+	in := false
+	for _, line := range strings.Split(q.Header, "\n") {
+		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "//"))
+		if strings.HasPrefix(t, "Parameters:") {
+			in = true
+			t = strings.TrimPrefix(t, "Parameters:")
+		}
+		f := strings.Fields(t)
+		if !in || len(f) == 0 || !strings.HasPrefix(f[0], "$") {
+			continue
+		}
+		if m := defaultRE.FindStringSubmatch(t); m != nil {
+			out[strings.TrimPrefix(f[0], "$")] = strings.TrimSpace(m[1])
+		}
+	}
+	return out
 }
 
 // Summary is the one-line description "list" prints: the title and the

@@ -2,6 +2,7 @@ package queries
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,46 @@ func TestEveryQueryIsDocumented(t *testing.T) {
 	}
 	if _, ok := Get("no-such-query"); ok {
 		t.Error("Get found a query that does not exist")
+	}
+}
+
+// bounded are the queries that need no $limit: why their rows are few.
+var bounded = map[string]string{
+	"identity-summary": "one row",
+	"export-inventory": "one row per export in the database",
+}
+
+// TestEveryQueryIsBounded checks that every query takes $limit with a
+// documented positive default, unless it returns few rows by its shape.
+func TestEveryQueryIsBounded(t *testing.T) {
+	for _, q := range All() {
+		t.Run(q.Name, func(t *testing.T) {
+			uses := strings.Contains(" "+strings.Join(q.Params, " ")+" ", " limit ")
+			if _, ok := bounded[q.Name]; ok {
+				if uses {
+					t.Error("listed as bounded but takes $limit")
+				}
+				return
+			}
+			if !uses || !strings.Contains(q.Cypher, "LIMIT $limit") {
+				t.Fatal("no LIMIT $limit: every query that can return more than a screenful takes one")
+			}
+			d, ok := q.Defaults()["limit"]
+			if n, err := strconv.Atoi(d); !ok || err != nil || n <= 0 || n > 100 {
+				t.Errorf("$limit default %q (documented: %v); want \"(default N)\", 0 < N <= 100, at the end of its line", d, ok)
+			}
+			if !strings.Contains(q.Cypher, "ORDER BY") {
+				t.Error("a limited query must order its rows")
+			}
+		})
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	q := Parse("x", "// T\n//\n// Answers: a.\n//\n// Parameters:\n//   $a      one (default 7)\n//   $b      two\n//   $c  three (see (x)) (default 'p q')\nRETURN $a, $b, $c\n")
+	got := q.Defaults()
+	if len(got) != 2 || got["a"] != "7" || got["c"] != "'p q'" {
+		t.Errorf("defaults = %v", got)
 	}
 }
 

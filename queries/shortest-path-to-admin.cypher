@@ -1,38 +1,55 @@
 // Shortest path to administrator
 //
 // Answers: by which shortest chain of attack steps can this identity become
-// administrator of a scope (an AWS account, a GCP project, a cluster)?
-// Certain steps only (no edge whose condition the analysis could not
-// decide). Rows with how = 'path' follow CAN_BECOME, MEMBER_OF, ADMIN_OF and
-// CONTAINS to the scope, one shortest path per scope. Rows with how =
-// 'grant' are escalations through a CAN_GRANT_ADMIN step: the identity
-// reaches a granter that can give administrator permissions to an identity
-// it also controls (itself included), whose scope then falls. Show the
-// result as a graph to see every hop; relationships carry technique and
-// evidence.
+// administrator of a scope (an AWS account, a GCP project, a cluster)? One
+// row per scope the analysis found it administers through certain steps
+// (its admin_of), the nearest first. Rows with how = 'path' follow
+// CAN_BECOME, MEMBER_OF, ADMIN_OF and CONTAINS to the scope, certain steps
+// only (no edge whose condition the analysis could not decide); a step
+// that a permission set (DerivedSet) holds for its members shows as
+// MEMBER_OF into the set, then the set's step to its target, and hops
+// counts it once, as the analysis does. Rows with how = 'grant' are scopes
+// reached only through a CAN_GRANT_ADMIN step: the identity reaches a
+// granter that can give administrator permissions to an identity it also
+// controls (itself included), whose scope then falls. Show the result as a
+// graph to see every hop; relationships carry technique and evidence.
 //
 // Parameters:
-//   $id  the identity's full ID (an ARN for AWS; github:repo:OWNER/REPO)
-MATCH (i:Node {id: $id}), (s:Scope)
-WHERE s <> i
-MATCH p = shortestPath((i)-[:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS*1..12]->(s))
-WHERE all(r IN relationships(p) WHERE NOT coalesce(r.conditional, false))
-RETURN s.id AS scope, 'path' AS how, length(p) AS hops,
-       [r IN relationships(p) | startNode(r).name + ' -[' + type(r) +
-         CASE WHEN r.technique <> '' THEN ' ' + r.technique ELSE '' END + ']-> ' + endNode(r).name] AS steps,
-       p AS path
-UNION
+//   $id     the identity's full ID (an ARN for AWS; github:repo:OWNER/REPO)
+//   $limit  how many scopes to list (default 25)
 MATCH (i:Node {id: $id})
-MATCH (i)-[rs:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS*0..12]->(x)
-WHERE all(r IN rs WHERE NOT coalesce(r.conditional, false))
-WITH DISTINCT i, x
-MATCH gp = (x)-[g:CAN_GRANT_ADMIN]->(y:Node)
-WHERE NOT coalesce(g.conditional, false) AND y.scope IS NOT NULL
-  AND (y = i OR y = x OR EXISTS {
-    MATCH (i)-[rs2:CAN_BECOME|MEMBER_OF*1..12]->(y)
-    WHERE all(r IN rs2 WHERE NOT coalesce(r.conditional, false))
-  })
-MATCH (s:Node {id: y.scope})
-RETURN s.id AS scope, 'grant' AS how, null AS hops,
-       [x.name + ' -[CAN_GRANT_ADMIN ' + g.technique + ']-> ' + y.name + ', then act as ' + y.name] AS steps,
-       gp AS path
+UNWIND coalesce(i.admin_of, []) AS scopeID
+MATCH (s:Node {id: scopeID})
+OPTIONAL MATCH p = shortestPath((i)-[:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS*1..12]->(s))
+WHERE all(r IN relationships(p) WHERE NOT coalesce(r.conditional, false))
+CALL {
+  WITH i, s, p
+  WITH i, s WHERE p IS NULL
+  CALL {
+    WITH i
+    MATCH (i)-[rs:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS*0..12]->(x)
+    WHERE all(r IN rs WHERE NOT coalesce(r.conditional, false))
+    RETURN DISTINCT x
+  }
+  WITH s, collect(x) AS reached
+  UNWIND reached AS y
+  MATCH (x:Node)-[g:CAN_GRANT_ADMIN]->(y)
+  WHERE y.scope = s.id AND NOT coalesce(g.conditional, false)
+  WITH reached, x, collect([g, y]) AS grants
+  WHERE x IN reached
+  UNWIND grants AS gy
+  WITH x, gy[0] AS g, gy[1] AS y
+  ORDER BY CASE WHEN y = x THEN 0 ELSE 1 END, x.id, y.id
+  LIMIT 1
+  RETURN collect([x, g, y]) AS grants
+}
+WITH s, p, grants[0][0] AS x, grants[0][1] AS g, grants[0][2] AS y
+WHERE p IS NOT NULL OR g IS NOT NULL
+RETURN s.id AS scope, CASE WHEN p IS NULL THEN 'grant' ELSE 'path' END AS how,
+       size([r IN relationships(p) WHERE NOT endNode(r):DerivedSet]) AS hops,
+       CASE WHEN p IS NULL THEN [x.name + ' -[CAN_GRANT_ADMIN ' + g.technique + ']-> ' + y.name + ', then act as ' + y.name]
+            ELSE [r IN relationships(p) | startNode(r).name + ' -[' + type(r) +
+              CASE WHEN r.technique <> '' THEN ' ' + r.technique ELSE '' END + ']-> ' + endNode(r).name] END AS steps,
+       coalesce(p, [gp = (x)-[g]->(y) | gp][0]) AS path
+ORDER BY how DESC, hops, scope
+LIMIT $limit

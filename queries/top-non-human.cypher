@@ -6,7 +6,7 @@
 // administer and their credential hygiene.
 //
 // Parameters:
-//   $limit  how many identities to list (e.g. 25)
+//   $limit  how many identities to list (default 25)
 MATCH (i:Identity:NonHuman)
 WHERE i.score IS NOT NULL
 RETURN i.rank AS rank, i.id AS identity, i.kind AS kind, i.score AS score,

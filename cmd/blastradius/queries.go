@@ -20,6 +20,7 @@ func queriesCommand() *cli.Command {
 starts with a comment saying what it answers and which parameters it takes;
 in Neo4j Browser set them first, e.g.
    :param id => 'arn:aws:iam::111122223333:user/carol.diaz'
+   :param limit => 50    (a query that lists rows takes $limit; its header gives the default)
 
 Examples:
    blastradius queries list

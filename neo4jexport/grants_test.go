@@ -1,0 +1,91 @@
+package neo4jexport
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/blastradius/blastradius/graphmodel"
+)
+
+func TestUsableGrants(t *testing.T) {
+	set := graphmodel.NodeKind("aws.permission_set") // defined by TestMain
+	if !set.Transparent() {
+		t.Fatalf("%s is not a transparent kind: the providers' kinds are not defined", set)
+	}
+	type e = graphmodel.Edge
+	become := func(from, to string) e {
+		return e{From: from, To: to, Kind: graphmodel.EdgeCanBecome, Technique: "sts-001"}
+	}
+	member := func(from, to string) e { return e{From: from, To: to, Kind: graphmodel.EdgeMemberOf} }
+	grant := func(from, to string) e {
+		return e{From: from, To: to, Kind: graphmodel.EdgeCanGrantAdmin, Technique: "iam-001"}
+	}
+	cond := func(x e) e { x.Conditional = true; return x }
+	tests := []struct {
+		name  string
+		sets  []string // nodes of the transparent kind
+		edges []e
+		want  string // "grantee:by:hops[:conditional]" per usable grant, in edge order; "-" when not usable
+	}{
+		{"itself", nil, []e{grant("a", "a")}, "a:a:0"},
+		{"two steps", nil, []e{become("a", "b"), become("b", "c"), grant("a", "c")}, "c:a:2"},
+		{"not reachable", nil, []e{become("c", "a"), grant("a", "c")}, "-"},
+		{"conditional step", nil, []e{cond(become("a", "b")), become("a", "x"), become("x", "y"), become("y", "b"), grant("a", "b")},
+			"b:a:3"},
+		{"only conditional", nil, []e{cond(become("a", "b")), grant("a", "b")}, "b:a:1:conditional"},
+		{"conditional grant is still decided", nil, []e{cond(grant("a", "a"))}, "a:a:0"},
+		{"set member is grantee", []string{"s"}, []e{member("m1", "s"), member("m2", "s"), grant("s", "m2")}, "m2:m2:0"},
+		{"set member becomes grantee", []string{"s"}, []e{member("m1", "s"), become("m1", "r"), grant("s", "r")}, "r:m1:1"},
+		{"step a set holds is the member's", []string{"s", "t"}, []e{member("m", "s"), member("m", "t"), become("t", "r"), grant("s", "r")},
+			"r:m:1"},
+		{"conditional membership", []string{"s"}, []e{cond(member("m", "s")), grant("s", "m")}, "m:m:0:conditional"},
+		{"group join is a step", nil, []e{member("a", "g"), grant("a", "g")}, "g:a:1"},
+		{"through the scope", nil, []e{{From: "a", To: "acct", Kind: graphmodel.EdgeAdminOf}, {From: "acct", To: "r", Kind: graphmodel.EdgeContains}, grant("a", "r")},
+			"r:a:2"},
+		{"nearest of many", nil, []e{become("a", "b"), become("b", "c"), become("a", "c"), grant("a", "c"), grant("a", "b")}, "c:a:1 b:a:1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			nodes := map[string]*graphmodel.Node{}
+			var list []*graphmodel.Node
+			var edges []*graphmodel.Edge
+			add := func(id string) {
+				if nodes[id] == nil {
+					n := &graphmodel.Node{ID: id, Kind: graphmodel.KindAWSRole}
+					for _, s := range tt.sets {
+						if s == id {
+							n.Kind = set
+						}
+					}
+					nodes[id] = n
+					list = append(list, n)
+				}
+			}
+			for i := range tt.edges {
+				add(tt.edges[i].From)
+				add(tt.edges[i].To)
+				edges = append(edges, &tt.edges[i])
+			}
+			got := usableGrants(list, edges)
+			var out []string
+			for _, x := range edges {
+				if x.Kind != graphmodel.EdgeCanGrantAdmin {
+					continue
+				}
+				u, ok := got[x]
+				switch {
+				case !ok:
+					out = append(out, "-")
+				case u.cond:
+					out = append(out, fmt.Sprintf("%s:%s:%d:conditional", x.To, u.by, u.hops))
+				default:
+					out = append(out, fmt.Sprintf("%s:%s:%d", x.To, u.by, u.hops))
+				}
+			}
+			if g := strings.Join(out, " "); g != tt.want {
+				t.Errorf("got %s, want %s", g, tt.want)
+			}
+		})
+	}
+}
