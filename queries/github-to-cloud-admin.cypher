@@ -13,12 +13,12 @@
 // 12 steps long.
 //
 // Parameters:
-//   $limit  how many repositories to list (25 when null)
+//   $limit  how many repositories to list (default 25)
 MATCH (r:GithubRepo)
 WHERE size(coalesce(r.admin_of, [])) > 0
 WITH r
 ORDER BY r.score DESC, r.id
-LIMIT coalesce($limit, 25)
+LIMIT $limit
 UNWIND r.admin_of AS scope
 MATCH (target:Node {id: scope})
 MATCH p = shortestPath((r)-[:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS*1..12]->(target))
