@@ -221,6 +221,24 @@ func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
 	s := w.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: w.database, AccessMode: neo4j.AccessModeRead})
 	defer s.Close(ctx)
 	found := map[string]bool{}
+	// An empty database holds none of them: its count store says so at once.
+	total, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, "MATCH (n:Node) RETURN count(n)", nil)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return rec.Values[0], nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j export: count existing nodes: %w", err)
+	}
+	if n, _ := total.(int64); n == 0 {
+		return found, nil
+	}
 	ids := make([]any, 0, min(probeBatch, len(w.plan.nodes)))
 	for i, n := range w.plan.nodes {
 		ids = append(ids, n.ID)
