@@ -148,20 +148,48 @@ func (g *Graph) Result(ctx context.Context) (*Result, error) {
 		}
 	}
 	start := time.Now()
-	identities, err := a.all(ctx, sources, g.opts.Workers)
+	// With a Top below the count, the lists are built in a second pass,
+	// for the identities the ranking puts first.
+	top := g.opts.Top
+	if top <= 0 || top >= len(sources) {
+		top = 0
+	}
+	identities, err := a.all(ctx, sources, g.opts.Workers, top == 0)
 	if err != nil {
 		return nil, err
 	}
 	slog.DebugContext(ctx, "blast radius computed", "identities", len(identities), "took", time.Since(start).Round(time.Millisecond))
-	sort.Slice(identities, func(i, j int) bool {
-		x, y := &identities[i], &identities[j]
+	order := make([]int, len(identities))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool {
+		x, y := &identities[order[i]], &identities[order[j]]
 		if x.BlastRadius.Score != y.BlastRadius.Score {
 			return x.BlastRadius.Score > y.BlastRadius.Score
 		}
 		return x.ID < y.ID
 	})
-	for i := range identities {
-		identities[i].Rank = i + 1
+	ranked := make([]Identity, len(identities))
+	for i, k := range order {
+		ranked[i] = identities[k]
+		ranked[i].Rank = i + 1
+	}
+	identities = ranked
+	if top > 0 {
+		first := make([]int32, top)
+		for i := range first {
+			first[i] = sources[order[i]]
+		}
+		listed, err := a.all(ctx, first, g.opts.Workers, true)
+		if err != nil {
+			return nil, err
+		}
+		for i := range listed {
+			listed[i].Rank = i + 1
+			identities[i] = listed[i]
+		}
+		slog.DebugContext(ctx, "lists of the first identities built", "identities", top)
 	}
 
 	res := &Result{

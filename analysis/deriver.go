@@ -44,6 +44,12 @@ type Options struct {
 	// Workers bounds how many identities are analyzed at once; zero or less
 	// means runtime.GOMAXPROCS(0).
 	Workers int
+	// Top, above zero, is how many identities of the ranking a report will
+	// show: only they get their lists (reachable identities and resources,
+	// escalations with their paths). The others keep everything else
+	// (score and breakdown, admin scopes, min_hops_to_admin, hygiene, rank)
+	// and are marked Truncated. Zero gives every identity its lists.
+	Top int
 }
 
 // KindDefiner is implemented by a Deriver whose derived nodes are of kinds

@@ -25,7 +25,7 @@ type analyzer struct {
 
 // all analyzes every source identity with a pool of workers, each owning
 // its own scratch space. The result is in source order.
-func (a *analyzer) all(ctx context.Context, sources []int32, workers int) ([]Identity, error) {
+func (a *analyzer) all(ctx context.Context, sources []int32, workers int, lists bool) ([]Identity, error) {
 	out := make([]Identity, len(sources))
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -45,7 +45,7 @@ func (a *analyzer) all(ctx context.Context, sources []int32, workers int) ([]Ide
 				if i >= len(sources) || ctx.Err() != nil {
 					return
 				}
-				out[i] = a.identity(sources[i], s)
+				out[i] = a.identity(sources[i], s, lists)
 			}
 		}()
 	}
@@ -94,7 +94,9 @@ type resourceCand struct {
 	cond   bool
 }
 
-// identity computes the blast radius of the identity at index u.
+// identity computes the blast radius of the identity at index u; without
+// lists, its reachable identities and resources and its escalations are
+// left out (the counts, score and admin scopes are not).
 //
 // The closures come from the reacher as individual members and marked
 // blocks (see blocks.go): counts and score add up the blocks' precomputed
@@ -102,7 +104,7 @@ type resourceCand struct {
 // the blocks' sorted member lists with the individual members, stopping at
 // the limit, so that the work is bounded by --detail and not by the size of
 // the closure.
-func (a *analyzer) identity(u int32, s *scratch) Identity {
+func (a *analyzer) identity(u int32, s *scratch, lists bool) Identity {
 	g := a.g
 	b := g.blocks
 	n := g.nodes[u]
@@ -165,18 +167,21 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 			s.idents = append(s.idents, v)
 		}
 	}
-	slices.Sort(s.idents)
-	s.lists = append(s.lists[:0], s.idents)
-	for _, m := range certain.marked() {
-		s.lists = append(s.lists, b.blockIdents(m))
-	}
-	idsC := make([]string, 0, upTo(terms.identities))
-	s.merge.each(s.lists, func(v int32) bool {
-		if v != u {
-			idsC = append(idsC, g.nodes[v].ID)
+	var idsC []string
+	if lists {
+		slices.Sort(s.idents)
+		s.lists = append(s.lists[:0], s.idents)
+		for _, m := range certain.marked() {
+			s.lists = append(s.lists, b.blockIdents(m))
 		}
-		return room(len(idsC))
-	})
+		idsC = make([]string, 0, upTo(terms.identities))
+		s.merge.each(s.lists, func(v int32) bool {
+			if v != u {
+				idsC = append(idsC, g.nodes[v].ID)
+			}
+			return room(len(idsC))
+		})
+	}
 
 	// Resources: the count, the score term, and the list by access then ID.
 	nResources := 0
@@ -200,6 +205,82 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 		}
 	}
 	terms.resources = a.resourceTerm(certain, s)
+	var resources []ResourceReach
+	if lists {
+		resources = a.resourceList(certain, full, nResources, upTo, room, s)
+	}
+
+	id := Identity{
+		ID:                  n.ID,
+		Aliases:             sortedCopy(n.Aliases),
+		Provider:            n.Provider,
+		Kind:                n.Kind,
+		Name:                n.Name,
+		NonHuman:            n.IsNonHuman(),
+		BlastRadius:         terms.blastRadius(nResources),
+		AdminOf:             ids(s.scopesC, len(s.scopesC)),
+		ConditionalAdminOf:  ids(s.scopesF, len(s.scopesF)),
+		ReachableIdentities: idsC,
+		ReachableResources:  resources,
+	}
+	if id.Provider == "" {
+		id.Provider = n.Kind.Provider()
+	}
+	if id.Name == "" {
+		id.Name = n.ID
+	}
+	if minHops >= 0 {
+		id.MinHopsToAdmin = &minHops
+	}
+	id.Hygiene = hygieneOf(n, a.now, terms.adminScopes > 0)
+	counts := [groups]int{terms.adminScopes, terms.conditionalAdmin, terms.identities, condIdentities}
+	if !lists {
+		id.Truncated = terms.identities > 0 || nResources > 0 || counts != [groups]int{}
+		return id
+	}
+	cut := terms.adminScopes > len(id.AdminOf) || terms.conditionalAdmin > len(id.ConditionalAdminOf) ||
+		terms.identities > len(idsC) || nResources > len(resources)
+
+	// Escalations: admin scopes first, certain before conditional, then the
+	// shortest path, then target ID; paths are built only for those kept.
+	id.Escalations = []Escalation{}
+	for grp := range counts {
+		cond := grp == groupConditionalAdmin || grp == groupConditionalIdentity
+		r := certain
+		if cond {
+			r = full
+		}
+		need := counts[grp]
+		if limit >= 0 {
+			need = min(need, limit-len(id.Escalations))
+		}
+		if need < counts[grp] {
+			cut = true
+		}
+		if need <= 0 {
+			continue
+		}
+		switch grp {
+		case groupAdmin:
+			s.byDist = byDist(s.byDist[:0], s.scopesC, certain)
+		case groupConditionalAdmin:
+			s.byDist = byDist(s.byDist[:0], s.scopesF, full)
+		default:
+			s.byDist = a.nearestIdentities(u, r, certain, need, s)
+		}
+		for _, c := range s.byDist[:min(need, len(s.byDist))] {
+			id.Escalations = append(id.Escalations, a.escalation(r.path(c.target), cond, certain))
+		}
+	}
+	id.Truncated = cut
+	return id
+}
+
+// resourceList lists the resources of the closures (s.res holds the
+// individual ones outside marked blocks) by access, then ID, up to the
+// detail's limit.
+func (a *analyzer) resourceList(certain, full *reacher, nResources int, upTo func(int) int, room func(int) bool, s *scratch) []ResourceReach {
+	g, b := a.g, a.g.blocks
 	slices.SortFunc(s.res, func(x, y resourceCand) int {
 		if x.rank != y.rank {
 			return int(y.rank) - int(x.rank)
@@ -259,67 +340,7 @@ func (a *analyzer) identity(u int32, s *scratch) Identity {
 		more = addResource(s.res[i])
 		i++
 	}
-
-	id := Identity{
-		ID:                  n.ID,
-		Aliases:             sortedCopy(n.Aliases),
-		Provider:            n.Provider,
-		Kind:                n.Kind,
-		Name:                n.Name,
-		NonHuman:            n.IsNonHuman(),
-		BlastRadius:         terms.blastRadius(nResources),
-		AdminOf:             ids(s.scopesC, len(s.scopesC)),
-		ConditionalAdminOf:  ids(s.scopesF, len(s.scopesF)),
-		ReachableIdentities: idsC,
-		ReachableResources:  resources,
-	}
-	if id.Provider == "" {
-		id.Provider = n.Kind.Provider()
-	}
-	if id.Name == "" {
-		id.Name = n.ID
-	}
-	if minHops >= 0 {
-		id.MinHopsToAdmin = &minHops
-	}
-	id.Hygiene = hygieneOf(n, a.now, terms.adminScopes > 0)
-	cut := terms.adminScopes > len(id.AdminOf) || terms.conditionalAdmin > len(id.ConditionalAdminOf) ||
-		terms.identities > len(idsC) || nResources > len(resources)
-
-	// Escalations: admin scopes first, certain before conditional, then the
-	// shortest path, then target ID; paths are built only for those kept.
-	id.Escalations = []Escalation{}
-	counts := [groups]int{terms.adminScopes, terms.conditionalAdmin, terms.identities, condIdentities}
-	for grp := range counts {
-		cond := grp == groupConditionalAdmin || grp == groupConditionalIdentity
-		r := certain
-		if cond {
-			r = full
-		}
-		need := counts[grp]
-		if limit >= 0 {
-			need = min(need, limit-len(id.Escalations))
-		}
-		if need < counts[grp] {
-			cut = true
-		}
-		if need <= 0 {
-			continue
-		}
-		switch grp {
-		case groupAdmin:
-			s.byDist = byDist(s.byDist[:0], s.scopesC, certain)
-		case groupConditionalAdmin:
-			s.byDist = byDist(s.byDist[:0], s.scopesF, full)
-		default:
-			s.byDist = a.nearestIdentities(u, r, certain, need, s)
-		}
-		for _, c := range s.byDist[:min(need, len(s.byDist))] {
-			id.Escalations = append(id.Escalations, a.escalation(r.path(c.target), cond, certain))
-		}
-	}
-	id.Truncated = cut
-	return id
+	return resources
 }
 
 // countIdentities counts the identities in r's closure, the source excluded.

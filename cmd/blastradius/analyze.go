@@ -149,7 +149,7 @@ func runAnalyze(ctx context.Context, opts analyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Providers), Detail: opts.Detail, Now: opts.Now, Sensitivity: sens})
+	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Providers), Detail: opts.Detail, Now: opts.Now, Sensitivity: sens, Top: opts.Top})
 	if err != nil {
 		err = fmt.Errorf("analyze: %w", err)
 		if isInputError(err) {
