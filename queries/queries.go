@@ -132,19 +132,8 @@ func Parse(name, text string) Query {
 // Documented returns the parameters the header's Parameters section names.
 func (q Query) Documented() []string {
 	var names []string
-	in := false
-	for _, line := range strings.Split(q.Header, "\n") {
-		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "//"))
-		if strings.HasPrefix(t, "Parameters:") {
-			in = true
-			t = strings.TrimPrefix(t, "Parameters:")
-		}
-		if !in {
-			continue
-		}
-		if f := strings.Fields(t); len(f) > 0 && strings.HasPrefix(f[0], "$") {
-			names = append(names, strings.TrimPrefix(f[0], "$"))
-		}
+	for _, p := range q.paramLines() {
+		names = append(names, p[0])
 	}
 	sort.Strings(names)
 	return names
@@ -160,6 +149,18 @@ var defaultRE = regexp.MustCompile(`\(default ([^()]+)\)\s*$`)
 // caller sets it (Neo4j Browser: ":param limit => 50").
 func (q Query) Defaults() map[string]string {
 	out := map[string]string{}
+	for _, p := range q.paramLines() {
+		if m := defaultRE.FindStringSubmatch(p[1]); m != nil {
+			out[p[0]] = strings.TrimSpace(m[1])
+		}
+	}
+	return out
+}
+
+// paramLines returns the lines of the header's Parameters section that
+// document a parameter: its name without $, and the line's text.
+func (q Query) paramLines() [][2]string {
+	var out [][2]string
 	in := false
 	for _, line := range strings.Split(q.Header, "\n") {
 		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "//"))
@@ -167,12 +168,8 @@ func (q Query) Defaults() map[string]string {
 			in = true
 			t = strings.TrimPrefix(t, "Parameters:")
 		}
-		f := strings.Fields(t)
-		if !in || len(f) == 0 || !strings.HasPrefix(f[0], "$") {
-			continue
-		}
-		if m := defaultRE.FindStringSubmatch(t); m != nil {
-			out[strings.TrimPrefix(f[0], "$")] = strings.TrimSpace(m[1])
+		if f := strings.Fields(t); in && len(f) > 0 && strings.HasPrefix(f[0], "$") {
+			out = append(out, [2]string{strings.TrimPrefix(f[0], "$"), t})
 		}
 	}
 	return out
