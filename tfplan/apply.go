@@ -2,14 +2,15 @@ package tfplan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/internal/badinput"
 )
 
 // SourceCollector is the collector name of the source Apply adds to the
@@ -485,7 +486,7 @@ func (a *applier) propagateProfiles() {
 	for arn, c := range a.profiles {
 		before := a.st.baseCarried(arn)
 		after := a.st.carried(arn)
-		if equalStrings(before, after) {
+		if slices.Equal(before, after) {
 			continue
 		}
 		for id, n := range a.st.nodes {
@@ -493,7 +494,7 @@ func (a *applier) propagateProfiles() {
 				continue
 			}
 			for _, r := range before {
-				if !contains(after, r) {
+				if !slices.Contains(after, r) {
 					a.st.removeEdge(c, graphmodel.Edge{From: id, To: r, Kind: graphmodel.EdgeCarriesRole})
 				}
 			}
@@ -502,18 +503,6 @@ func (a *applier) propagateProfiles() {
 			}
 		}
 	}
-}
-
-func equalStrings(x, y []string) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for i := range x {
-		if x[i] != y[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // regionOf returns the region a change's regional resource is in: its
@@ -540,7 +529,7 @@ func (a *applier) regionOf(c *change) string {
 	for addr, v := range a.state {
 		if strings.Contains(addr, "data.aws_region.") {
 			for _, key := range []string{"region", "name"} {
-				if s := scalar(v[key]); s != "" && !contains(found, s) {
+				if s := scalar(v[key]); s != "" && !slices.Contains(found, s) {
 					found = append(found, s)
 					break
 				}
@@ -618,7 +607,7 @@ func (a *applier) findAccount() error {
 			continue
 		}
 		if !a.accounts[id] {
-			return badinputf(a.p.File, addr+" account_id", "the plan is for account %s, which the baseline snapshot does not hold (it holds %s): give a snapshot of that account", id, held)
+			return badinput.Newf(a.p.File, addr+" account_id", "the plan is for account %s, which the baseline snapshot does not hold (it holds %s): give a snapshot of that account", id, held)
 		}
 		seen[id] = true
 	}
@@ -631,15 +620,15 @@ func (a *applier) findAccount() error {
 	case len(list) == 1:
 		a.account = list[0]
 	case len(list) > 1:
-		return badinputf(a.p.File, "", "the plan changes resources of several accounts (%s): give one plan per account", strings.Join(list, ", "))
+		return badinput.Newf(a.p.File, "", "the plan changes resources of several accounts (%s): give one plan per account", strings.Join(list, ", "))
 	case len(a.accounts) == 1:
 		for id := range a.accounts {
 			a.account = id
 		}
 	case len(a.accounts) == 0:
-		return badinputf(a.p.File, "", "the baseline snapshot holds no AWS account to apply the plan to")
+		return badinput.Newf(a.p.File, "", "the baseline snapshot holds no AWS account to apply the plan to")
 	default:
-		return badinputf(a.p.File, "", "the baseline snapshot holds several accounts (%s) and the plan names none of them: add data \"aws_caller_identity\" to the configuration", held)
+		return badinput.Newf(a.p.File, "", "the baseline snapshot holds several accounts (%s) and the plan names none of them: add data \"aws_caller_identity\" to the configuration", held)
 	}
 	return nil
 }
@@ -674,6 +663,3 @@ func ownARNKeys(typ string) []string {
 func (a *applier) arn(service, region, account, resource string) string {
 	return "arn:" + a.partition + ":" + service + ":" + region + ":" + account + ":" + resource
 }
-
-// itoa is strconv.Itoa, for the handlers.
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -2,8 +2,6 @@ package tfplan
 
 import (
 	"strings"
-
-	"github.com/blastradius/blastradius/internal/badinput"
 )
 
 // arnFields are the six colon-separated fields of an ARN.
@@ -32,11 +30,6 @@ func isAccountID(s string) bool {
 		}
 	}
 	return true
-}
-
-// badinputf returns bad input in file at place.
-func badinputf(file, place, format string, args ...any) error {
-	return badinput.Newf(file, place, format, args...)
 }
 
 // iamPath returns an IAM path as ARNs hold it: "/" when empty, with the

@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"slices"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -175,20 +176,11 @@ func mainRefs(refs []string) []string {
 				break
 			}
 		}
-		if !implied && !contains(out, r) {
+		if !implied && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // resolver resolves references made from one resource instance.

@@ -108,7 +108,7 @@ func (s side) blocks(key string) (list []side, ok bool) {
 		if len(nested) == len(objs) {
 			ex = nested[i]
 		}
-		list = append(list, side{a: s.a, c: s.c, o: b, exprs: ex, after: s.after, path: s.path + key + "[" + itoa(i) + "].", depth: s.depth})
+		list = append(list, side{a: s.a, c: s.c, o: b, exprs: ex, after: s.after, path: s.path + key + "[" + strconv.Itoa(i) + "].", depth: s.depth})
 	}
 	return list, !whole
 }

@@ -3,6 +3,7 @@ package tfplan
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,22 +113,11 @@ func cloneNode(n graphmodel.Node) graphmodel.Node {
 		v := *n.NonHuman
 		n.NonHuman = &v
 	}
-	n.Tags = cloneMap(n.Tags)
-	n.Properties = cloneMap(n.Properties)
-	n.Documents = cloneMap(n.Documents)
+	n.Tags = maps.Clone(n.Tags)
+	n.Properties = maps.Clone(n.Properties)
+	n.Documents = maps.Clone(n.Documents)
 	n.Credentials = append([]graphmodel.Credential(nil), n.Credentials...)
 	return n
-}
-
-func cloneMap[V any](m map[string]V) map[string]V {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // snapshot returns the stored nodes and edges with copies of base's sources.
