@@ -451,6 +451,18 @@ func statements(doc json.RawMessage) (map[string]json.RawMessage, []json.RawMess
 	return top, list
 }
 
+// withoutSid returns the statements of list whose Sid is not sid, in a
+// new slice.
+func withoutSid(list []json.RawMessage, sid string) []json.RawMessage {
+	out := list[:0:0]
+	for _, st := range list {
+		if sidOf(st) != sid {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // sidOf returns a statement's Sid.
 func sidOf(st json.RawMessage) string {
 	var v struct{ Sid string }
@@ -482,13 +494,7 @@ func (s *store) addStatement(c *change, f stmtFact) {
 		return
 	}
 	top, list := statements(n.Documents["policy"])
-	out := list[:0:0]
-	for _, st := range list {
-		if sidOf(st) != f.sid {
-			out = append(out, st)
-		}
-	}
-	setStatements(n, top, append(out, f.stmt))
+	setStatements(n, top, append(withoutSid(list, f.sid), f.stmt))
 	touch(c, f.id)
 }
 
@@ -498,13 +504,7 @@ func (s *store) removeStatement(c *change, f stmtFact) {
 		return
 	}
 	top, list := statements(n.Documents["policy"])
-	out := list[:0:0]
-	for _, st := range list {
-		if sidOf(st) != f.sid {
-			out = append(out, st)
-		}
-	}
-	if len(out) != len(list) {
+	if out := withoutSid(list, f.sid); len(out) != len(list) {
 		setStatements(n, top, out)
 		touch(c, f.id)
 	}
