@@ -222,8 +222,9 @@ func Apply(base *graphmodel.Snapshot, p *Plan) (*Result, error) {
 	if err := a.findAccount(); err != nil {
 		return nil, err
 	}
+	fallback := a.fallbackRegion()
 	for _, c := range a.changes {
-		c.region = a.regionOf(c)
+		c.region = a.regionOf(c, fallback)
 		global := strings.HasPrefix(c.rc.Type, "aws_iam_") || strings.HasPrefix(c.rc.Type, "aws_s3_") || strings.HasPrefix(c.rc.Type, "aws_organizations_")
 		if c.region == "" && !global {
 			a.gap(c, "region of "+c.addr(), "neither the resource, its provider configuration nor data.aws_region says: its ARN has no region")
@@ -507,9 +508,8 @@ func (a *applier) propagateProfiles() {
 
 // regionOf returns the region a change's regional resource is in: its
 // region attribute (AWS provider 6), its ARN's, its provider
-// configuration's, the data source aws_region's, or the baseline's only
-// region; "" when none says.
-func (a *applier) regionOf(c *change) string {
+// configuration's, or fallback (see fallbackRegion).
+func (a *applier) regionOf(c *change, fallback string) string {
 	for _, o := range []*object{c.after, c.before} {
 		if s, ok := o.str("region"); ok && s != "" {
 			return s
@@ -525,6 +525,13 @@ func (a *applier) regionOf(c *change) string {
 	if r := a.providerRegion(c); r != "" {
 		return r
 	}
+	return fallback
+}
+
+// fallbackRegion returns the region of a change that neither its
+// attributes nor its provider configuration say: the data source
+// aws_region's, or the baseline's only region; "" when none says.
+func (a *applier) fallbackRegion() string {
 	var found []string
 	for addr, v := range a.state {
 		if strings.Contains(addr, "data.aws_region.") {
