@@ -59,7 +59,7 @@ func accessEntryFacts(s side) (*facts, error) {
 // side sees the estate, "" when there is none.
 func (s side) accessEntryOf(cluster, principal string) string {
 	for _, c := range s.a.changes {
-		if c.rc.Type != "aws_eks_access_entry" || (s.after && c.action == ActionDelete) || (!s.after && c.action == ActionCreate) {
+		if !s.sees(c, "aws_eks_access_entry") {
 			continue
 		}
 		o := s.a.side(c, s.after)

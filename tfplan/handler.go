@@ -143,7 +143,7 @@ func (s side) entityARN(typ, name string) string {
 	}
 	t := iamTypes[typ]
 	for _, c := range s.a.changes {
-		if c.rc.Type != t.resource || (s.after && c.action == ActionDelete) || (!s.after && c.action == ActionCreate) {
+		if !s.sees(c, t.resource) {
 			continue
 		}
 		o := s.a.side(c, s.after)

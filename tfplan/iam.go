@@ -277,7 +277,7 @@ func instanceProfileFacts(s side) (*facts, error) {
 func (s side) profileRoles(ref string) (arn string, roles []string) {
 	arn = s.entityARN("instance-profile", ref)
 	for _, c := range s.a.changes {
-		if c.rc.Type != "aws_iam_instance_profile" || (s.after && c.action == ActionDelete) || (!s.after && c.action == ActionCreate) {
+		if !s.sees(c, "aws_iam_instance_profile") {
 			continue
 		}
 		o := s.a.side(c, s.after)

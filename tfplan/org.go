@@ -87,7 +87,7 @@ func orgPolicyFacts(s side) (*facts, error) {
 // side sees the estate, "" when neither the plan nor the baseline has it.
 func (s side) orgPolicyARN(id string) string {
 	for _, c := range s.a.changes {
-		if c.rc.Type != "aws_organizations_policy" || (s.after && c.action == ActionDelete) || (!s.after && c.action == ActionCreate) {
+		if !s.sees(c, "aws_organizations_policy") {
 			continue
 		}
 		if attrs := orgPolicyAttrs(s.a.side(c, s.after)); attrs["id"] == id {

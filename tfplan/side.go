@@ -39,6 +39,16 @@ func (a *applier) side(c *change, after bool) side {
 	return s
 }
 
+// sees reports whether c is a change of resource type typ that has a
+// value on the side: not a creation on the before side, nor a deletion on
+// the after side.
+func (s side) sees(c *change, typ string) bool {
+	if s.after {
+		return c.rc.Type == typ && c.action != ActionDelete
+	}
+	return c.rc.Type == typ && c.action != ActionCreate
+}
+
 // resolver resolves the references of argument key of the side.
 func (s side) resolver(key string) resolver {
 	return resolver{a: s.a, mod: s.c.mod, key: s.c.key, hint: hintFor(key), depth: s.depth}
