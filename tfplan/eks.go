@@ -15,9 +15,7 @@ func accessEntryAttrs(s side) map[string]string {
 	principal, _ := s.str("principal_arn")
 	arn, ok := s.str("access_entry_arn")
 	if !ok || arn == "" {
-		arn = s.a.baseNamed("eks", "access-entry", resourceOf(principal), func(n *graphmodel.Node) bool {
-			return n.Prop(graphmodel.PropAWSCluster) == cluster && n.Prop(graphmodel.PropAWSPrincipalARN) == principal
-		})
+		arn = s.a.baseAccessEntry(cluster, principal)
 	}
 	if arn == "" {
 		f, _ := splitARN(principal)
@@ -67,7 +65,13 @@ func (s side) accessEntryOf(cluster, principal string) string {
 			return attrs["access_entry_arn"]
 		}
 	}
-	return s.a.baseNamed("eks", "access-entry", resourceOf(principal), func(n *graphmodel.Node) bool {
+	return s.a.baseAccessEntry(cluster, principal)
+}
+
+// baseAccessEntry returns the baseline's access entry of a cluster and
+// principal, "" when there is none.
+func (a *applier) baseAccessEntry(cluster, principal string) string {
+	return a.baseNamed("eks", "access-entry", resourceOf(principal), func(n *graphmodel.Node) bool {
 		return n.Prop(graphmodel.PropAWSCluster) == cluster && n.Prop(graphmodel.PropAWSPrincipalARN) == principal
 	})
 }
