@@ -162,15 +162,13 @@ func (a *applier) rebuildDocument(c *change, depth int) (json.RawMessage, bool) 
 	if !ok {
 		return nil, false
 	}
+	sources, ok := s.strs("source_policy_documents")
+	if !ok {
+		return nil, false
+	}
 	var list []map[string]any
-	for _, src := range []string{"source_policy_documents"} {
-		docs, ok := s.strs(src)
-		if !ok {
-			return nil, false
-		}
-		for _, d := range docs {
-			list = mergeStatements(list, docStatements(d))
-		}
+	for _, d := range sources {
+		list = mergeStatements(list, docStatements(d))
 	}
 	var own []map[string]any
 	for _, b := range blocks {
@@ -330,7 +328,7 @@ func (b side) policyList(key string, resource bool) (vals []string, missing stri
 	if !whole && unknown == 0 {
 		return sortedSet(vals), ""
 	}
-	extra, _, ok := b.resolver(key).expressionAll(b.exprs[key])
+	extra, ok := b.resolver(key).expressionAll(b.exprs[key])
 	if !ok {
 		return sortedSet(append(vals, "*")), b.what(key)
 	}

@@ -357,21 +357,21 @@ func (r resolver) expression(e *tfjson.Expression) (string, bool) {
 
 // expressionAll resolves every main reference of an expression (for the
 // unknown elements of a list); ok is false when any does not resolve.
-func (r resolver) expressionAll(e *tfjson.Expression) ([]string, []string, bool) {
+func (r resolver) expressionAll(e *tfjson.Expression) ([]string, bool) {
 	if e == nil || e.ExpressionData == nil {
-		return nil, nil, false
+		return nil, false
 	}
 	refs := mainRefs(e.References)
 	if len(refs) == 0 {
-		return nil, nil, false
+		return nil, false
 	}
 	var vals []string
 	for _, ref := range refs {
 		v, ok := r.value(ref)
 		if !ok {
-			return nil, refs, false
+			return nil, false
 		}
 		vals = append(vals, v)
 	}
-	return vals, refs, true
+	return vals, true
 }

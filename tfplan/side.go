@@ -97,7 +97,7 @@ func (s side) strs(key string) (vals []string, ok bool) {
 	if !s.after {
 		return sortedSet(known), false
 	}
-	extra, _, ok := s.resolver(key).expressionAll(s.exprs[key])
+	extra, ok := s.resolver(key).expressionAll(s.exprs[key])
 	if !ok {
 		return sortedSet(known), false
 	}
