@@ -160,14 +160,7 @@ func writeMarkdownPaths(w io.Writer, rep *diff.Report) {
 			fmt.Fprintln(w, "No path in the analysis (its lists were cut); analyze with `--detail full`.")
 		}
 		for _, e := range f.Paths {
-			for j, h := range e.Path {
-				mark := ""
-				if h.Conditional {
-					mark = " (conditional)"
-				}
-				fmt.Fprintf(w, "%d. %s → %s by %s%s  \n   evidence: %s\n",
-					j+1, mdCode(h.From, false), mdCode(h.To, false), mdCode(h.Technique, false), mark, mdText(h.Evidence))
-			}
+			writeMarkdownHops(w, e.Path)
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "</details>")

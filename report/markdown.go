@@ -198,14 +198,7 @@ func writeMarkdownAdmins(w io.Writer, res *analysis.Result) {
 				cond = " (conditional)"
 			}
 			fmt.Fprintf(w, "To %s%s:\n\n", mdCode(e.Target, false), cond)
-			for j, h := range e.Path {
-				mark := ""
-				if h.Conditional {
-					mark = " (conditional)"
-				}
-				fmt.Fprintf(w, "%d. %s → %s by %s%s  \n   evidence: %s\n",
-					j+1, mdCode(h.From, false), mdCode(h.To, false), mdCode(h.Technique, false), mark, mdText(h.Evidence))
-			}
+			writeMarkdownHops(w, e.Path)
 			fmt.Fprintln(w)
 		}
 		if shown == 0 {
@@ -213,6 +206,19 @@ func writeMarkdownAdmins(w io.Writer, res *analysis.Result) {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintln(w, "</details>")
+	}
+}
+
+// writeMarkdownHops writes the hops of one path as a numbered list, with
+// their evidence.
+func writeMarkdownHops(w io.Writer, path []analysis.Hop) {
+	for j, h := range path {
+		mark := ""
+		if h.Conditional {
+			mark = " (conditional)"
+		}
+		fmt.Fprintf(w, "%d. %s → %s by %s%s  \n   evidence: %s\n",
+			j+1, mdCode(h.From, false), mdCode(h.To, false), mdCode(h.Technique, false), mark, mdText(h.Evidence))
 	}
 }
 

@@ -111,13 +111,7 @@ func writeEscalations(w io.Writer, id analysis.Identity) {
 			cond = " (conditional)"
 		}
 		fmt.Fprintf(w, "  → %s via %s%s\n", oneLine(e.Target), oneLine(e.Technique), cond)
-		for _, h := range e.Path {
-			mark := ""
-			if h.Conditional {
-				mark = "?"
-			}
-			fmt.Fprintf(w, "      %s --%s%s--> %s  [%s]\n", oneLine(h.From), oneLine(h.Technique), mark, oneLine(h.To), oneLine(h.Evidence))
-		}
+		writeHops(w, e)
 	}
 	if id.Truncated {
 		fmt.Fprintf(w, "  … lists cut at %d entries (analyze with --detail full for all)\n", analysis.SummaryLimit)
