@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/blastradius/blastradius/analysis"
@@ -82,10 +81,7 @@ func (diffJSONEncoder) encode(w io.Writer, rep *diff.Report, _ DiffOptions, verd
 		}
 		doc.Findings = append(doc.Findings, findingDoc{Finding: f, Fingerprint: f.Fingerprint(), Message: f.Message()})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return writeJSON(w, doc)
 }
 
 // sideDoc returns s with empty rather than nil lists.

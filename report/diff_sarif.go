@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -271,10 +270,7 @@ func (diffSARIFEncoder) encode(w io.Writer, rep *diff.Report, opts DiffOptions, 
 			},
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return writeJSON(w, log)
 }
 
 // artifactURI turns a file path into a URI reference: relative paths stay

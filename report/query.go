@@ -107,6 +107,8 @@ func writeEscalation(w io.Writer, target, technique string, conditional bool, pa
 	}
 }
 
+// writeJSON writes v as the reports write JSON: indented by two spaces,
+// without escaping HTML, with a final newline.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
