@@ -178,13 +178,7 @@ func writeMarkdownAdmins(w io.Writer, res *analysis.Result) {
 		fmt.Fprintln(w)
 		fmt.Fprintf(w, "%s\n\n", mdCode(id.ID, false))
 		shown := 0
-		scopeSet := map[string]bool{}
-		for _, s := range id.AdminOf {
-			scopeSet[s] = true
-		}
-		for _, s := range id.ConditionalAdminOf {
-			scopeSet[s] = true
-		}
+		scopeSet := adminScopes(id)
 		for _, e := range id.Escalations {
 			if !scopeSet[e.Target] {
 				continue

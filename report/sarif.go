@@ -123,19 +123,26 @@ func (sarifEncoder) encode(w io.Writer, res *analysis.Result, opts Options, tota
 
 // adminPath is the identity's first escalation to an admin scope.
 func adminPath(id *analysis.Identity) *analysis.Escalation {
-	scopes := map[string]bool{}
-	for _, s := range id.AdminOf {
-		scopes[s] = true
-	}
-	for _, s := range id.ConditionalAdminOf {
-		scopes[s] = true
-	}
+	scopes := adminScopes(id)
 	for i := range id.Escalations {
 		if scopes[id.Escalations[i].Target] {
 			return &id.Escalations[i]
 		}
 	}
 	return nil
+}
+
+// adminScopes returns the set of the identity's admin scopes, conditional
+// ones included.
+func adminScopes(id *analysis.Identity) map[string]bool {
+	scopes := make(map[string]bool, len(id.AdminOf)+len(id.ConditionalAdminOf))
+	for _, s := range id.AdminOf {
+		scopes[s] = true
+	}
+	for _, s := range id.ConditionalAdminOf {
+		scopes[s] = true
+	}
+	return scopes
 }
 
 // adminMessage says in one sentence what the identity administers and how.
