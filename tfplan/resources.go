@@ -92,12 +92,8 @@ func (s side) keyARN(ref string) string {
 	if strings.HasPrefix(ref, "arn:") {
 		return ref
 	}
-	for _, c := range s.a.changes {
-		if c.rc.Type == "aws_kms_key" && c.action != ActionDelete {
-			if attrs := kmsKeyAttrs(s.a.side(c, true)); attrs["key_id"] == ref {
-				return attrs["arn"]
-			}
-		}
+	if arn := s.a.plannedARN("aws_kms_key", kmsKeyAttrs, "key_id", ref); arn != "" {
+		return arn
 	}
 	if arn := s.a.baseNamed("kms", "key", ref, nil); arn != "" {
 		return arn
@@ -114,6 +110,20 @@ func kmsKeyPolicyFacts(s side) (*facts, error) {
 	arn := s.keyARN(ref)
 	f := &facts{containers: []graphmodel.Node{s.resource(arn, strings.TrimPrefix(resourceOf(arn), "key/"), "kms", "key")}}
 	return f, s.policyOn(f, arn, "policy", false)
+}
+
+// plannedARN returns the ARN of the first resource of type typ that the
+// plan creates or keeps whose attribute key (as attrs computes it from
+// the planned values) is ref, "" when there is none.
+func (a *applier) plannedARN(typ string, attrs func(side) map[string]string, key, ref string) string {
+	for _, c := range a.changes {
+		if c.rc.Type == typ && c.action != ActionDelete {
+			if m := attrs(a.side(c, true)); m[key] == ref {
+				return m["arn"]
+			}
+		}
+	}
+	return ""
 }
 
 // resourceOf returns the resource field of an ARN.
@@ -369,12 +379,8 @@ func (s side) functionARN(ref string) string {
 	if _, name, ok := strings.Cut(ref, ":function:"); ok {
 		ref, _, _ = strings.Cut(name, ":") // a partial ARN: <account>:function:<name>[:<qualifier>]
 	}
-	for _, c := range s.a.changes {
-		if c.rc.Type == "aws_lambda_function" && c.action != ActionDelete {
-			if attrs := lambdaAttrs(s.a.side(c, true)); attrs["function_name"] == ref {
-				return attrs["arn"]
-			}
-		}
+	if arn := s.a.plannedARN("aws_lambda_function", lambdaAttrs, "function_name", ref); arn != "" {
+		return arn
 	}
 	if arn := s.a.baseNamed("lambda", "function", ref, nil); arn != "" {
 		return arn
