@@ -211,7 +211,8 @@ func (s side) resource(arn, name, service, typ string) graphmodel.Node {
 	return n
 }
 
-// ownResource returns facts with the resource's own node, its tags when known.
+// ownResource returns facts with the resource's own node (a resource, an
+// IAM entity), its tags when known.
 func (s side) ownResource(n graphmodel.Node) *facts {
 	tags, known := s.tags()
 	n.Tags = tags

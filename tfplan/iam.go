@@ -12,8 +12,8 @@ import (
 const serviceRolePath = "/aws-service-role/"
 
 // entity returns the node of an IAM user, group or role as the collector
-// writes it, with the facts of its permissions boundary.
-func (s side) entity(typ string, kind graphmodel.NodeKind, idKey, idProp string) (*facts, graphmodel.Node) {
+// writes it.
+func (s side) entity(typ string, kind graphmodel.NodeKind, idKey, idProp string) graphmodel.Node {
 	name := s.name("name")
 	path, _ := s.str("path")
 	n := graphmodel.Node{ID: s.a.iamARN(typ, path, name), Kind: kind, Provider: graphmodel.ProviderAWS, Name: name, Scope: s.scope()}
@@ -24,7 +24,7 @@ func (s side) entity(typ string, kind graphmodel.NodeKind, idKey, idProp string)
 	if d, ok := s.str("create_date"); ok {
 		n.SetProp(graphmodel.PropCreated, d)
 	}
-	return &facts{own: true}, n
+	return n
 }
 
 // boundary adds the permissions_boundary edge of a user or role.
@@ -56,7 +56,7 @@ func (s side) unknownPolicy(f *facts, key string) string {
 }
 
 func roleFacts(s side) (*facts, error) {
-	f, n := s.entity("role", graphmodel.KindAWSRole, "unique_id", graphmodel.PropAWSRoleID)
+	n := s.entity("role", graphmodel.KindAWSRole, "unique_id", graphmodel.PropAWSRoleID)
 	trust, err := s.document("assume_role_policy", trustDoc, false)
 	if err != nil {
 		return nil, err
@@ -65,9 +65,7 @@ func roleFacts(s side) (*facts, error) {
 		n.Documents = map[string]json.RawMessage{"trust": trust}
 	}
 	n.SetProp(graphmodel.PropAWSServiceLinked, strconv.FormatBool(strings.HasPrefix(n.Prop(graphmodel.PropAWSPath), serviceRolePath)))
-	tags, known := s.tags()
-	n.Tags = tags
-	f.nodes = append(f.nodes, nodeFact{node: n, tags: known})
+	f := s.ownResource(n)
 	s.boundary(f, n.ID)
 	// inline_policy and managed_policy_arns are exclusive only when the
 	// configuration sets them; otherwise the provider merely reports what
@@ -124,18 +122,15 @@ func (s side) attachAll(f *facts, owners []string, key string) {
 }
 
 func userFacts(s side) (*facts, error) {
-	f, n := s.entity("user", graphmodel.KindAWSUser, "unique_id", graphmodel.PropAWSUserID)
-	tags, known := s.tags()
-	n.Tags = tags
-	f.nodes = append(f.nodes, nodeFact{node: n, tags: known})
+	n := s.entity("user", graphmodel.KindAWSUser, "unique_id", graphmodel.PropAWSUserID)
+	f := s.ownResource(n)
 	s.boundary(f, n.ID)
 	return f, nil
 }
 
 func groupFacts(s side) (*facts, error) {
-	f, n := s.entity("group", graphmodel.KindAWSGroup, "unique_id", graphmodel.PropAWSGroupID)
-	f.nodes = append(f.nodes, nodeFact{node: n})
-	return f, nil
+	n := s.entity("group", graphmodel.KindAWSGroup, "unique_id", graphmodel.PropAWSGroupID)
+	return &facts{own: true, nodes: []nodeFact{{node: n}}}, nil
 }
 
 // managedPolicyFacts: the policy with its document as a new default

@@ -78,9 +78,7 @@ func orgPolicyFacts(s side) (*facts, error) {
 			n.Documents = map[string]json.RawMessage{"policy": doc}
 		}
 	}
-	tags, known := s.tags()
-	n.Tags = tags
-	return &facts{own: true, nodes: []nodeFact{{node: n, tags: known}}}, nil
+	return s.ownResource(n), nil
 }
 
 // orgPolicyARN returns the ARN of the organization policy id (p-…) as the
