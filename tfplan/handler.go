@@ -1,6 +1,8 @@
 package tfplan
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/blastradius/blastradius/graphmodel"
@@ -15,112 +17,58 @@ type handler struct {
 	attrs func(s side) map[string]string
 }
 
-// handlerFor returns the handler of a resource type, nil for a type that
-// changes no identity's reach as the snapshot models it.
-func handlerFor(typ string) *handler {
-	switch typ {
-	case "aws_iam_role":
-		return &handler{facts: roleFacts, attrs: entityAttrs("role")}
-	case "aws_iam_user":
-		return &handler{facts: userFacts, attrs: entityAttrs("user")}
-	case "aws_iam_group":
-		return &handler{facts: groupFacts, attrs: entityAttrs("group")}
-	case "aws_iam_policy":
-		return &handler{facts: managedPolicyFacts, attrs: managedPolicyAttrs}
-	case "aws_iam_role_policy":
-		return &handler{facts: inlinePolicyFacts("role")}
-	case "aws_iam_user_policy":
-		return &handler{facts: inlinePolicyFacts("user")}
-	case "aws_iam_group_policy":
-		return &handler{facts: inlinePolicyFacts("group")}
-	case "aws_iam_role_policy_attachment":
-		return &handler{facts: attachmentFacts("role")}
-	case "aws_iam_user_policy_attachment":
-		return &handler{facts: attachmentFacts("user")}
-	case "aws_iam_group_policy_attachment":
-		return &handler{facts: attachmentFacts("group")}
-	case "aws_iam_policy_attachment":
-		return &handler{facts: policyAttachmentFacts}
-	case "aws_iam_user_group_membership":
-		return &handler{facts: userGroupMembershipFacts}
-	case "aws_iam_group_membership":
-		return &handler{facts: groupMembershipFacts}
-	case "aws_iam_instance_profile":
-		return &handler{facts: instanceProfileFacts, attrs: entityAttrs("instance-profile")}
-	case "aws_iam_openid_connect_provider":
-		return &handler{facts: oidcProviderFacts, attrs: oidcProviderAttrs}
-	case "aws_s3_bucket":
-		return &handler{facts: bucketFacts, attrs: bucketAttrs}
-	case "aws_s3_bucket_policy":
-		return &handler{facts: bucketPolicyFacts}
-	case "aws_kms_key":
-		return &handler{facts: kmsKeyFacts, attrs: kmsKeyAttrs}
-	case "aws_kms_key_policy":
-		return &handler{facts: kmsKeyPolicyFacts}
-	case "aws_secretsmanager_secret":
-		return &handler{facts: secretFacts, attrs: secretAttrs}
-	case "aws_secretsmanager_secret_policy":
-		return &handler{facts: secretPolicyFacts}
-	case "aws_lambda_permission":
-		return &handler{facts: lambdaPermissionFacts}
-	case "aws_sqs_queue":
-		return &handler{facts: queueFacts, attrs: queueAttrs}
-	case "aws_sqs_queue_policy":
-		return &handler{facts: queuePolicyFacts}
-	case "aws_sns_topic":
-		return &handler{facts: topicFacts, attrs: topicAttrs}
-	case "aws_sns_topic_policy":
-		return &handler{facts: topicPolicyFacts}
-	case "aws_ecr_repository":
-		return &handler{facts: repositoryFacts, attrs: repositoryAttrs}
-	case "aws_ecr_repository_policy":
-		return &handler{facts: repositoryPolicyFacts}
-	case "aws_lambda_function":
-		return &handler{facts: lambdaFacts, attrs: lambdaAttrs}
-	case "aws_instance":
-		return &handler{facts: instanceFacts, attrs: instanceAttrs}
-	case "aws_launch_template":
-		return &handler{facts: launchTemplateFacts, attrs: launchTemplateAttrs}
-	case "aws_ecs_task_definition":
-		return &handler{facts: taskDefinitionFacts, attrs: taskDefinitionAttrs}
-	case "aws_codebuild_project":
-		return &handler{facts: computeFacts("codebuild", "project", "service_role"), attrs: computeAttrs("codebuild", "project")}
-	case "aws_glue_job":
-		return &handler{facts: computeFacts("glue", "job", "role_arn"), attrs: computeAttrs("glue", "job")}
-	case "aws_sagemaker_notebook_instance":
-		return &handler{facts: computeFacts("sagemaker", "notebook-instance", "role_arn"), attrs: computeAttrs("sagemaker", "notebook-instance")}
-	case "aws_cloudformation_stack":
-		return &handler{facts: stackFacts, attrs: stackAttrs}
-	case "aws_eks_access_entry":
-		return &handler{facts: accessEntryFacts, attrs: accessEntryAttrs}
-	case "aws_eks_access_policy_association":
-		return &handler{facts: accessPolicyFacts}
-	case "aws_eks_pod_identity_association":
-		return &handler{facts: podIdentityFacts, attrs: podIdentityAttrs}
-	case "aws_organizations_policy":
-		return &handler{facts: orgPolicyFacts, attrs: orgPolicyAttrs}
-	case "aws_organizations_policy_attachment":
-		return &handler{facts: orgPolicyAttachmentFacts}
-	}
-	return nil
+// handlers are the handlers by resource type; a type without one changes
+// no identity's reach as the snapshot models it.
+var handlers = map[string]*handler{
+	"aws_iam_role":                        {facts: roleFacts, attrs: entityAttrs("role")},
+	"aws_iam_user":                        {facts: userFacts, attrs: entityAttrs("user")},
+	"aws_iam_group":                       {facts: groupFacts, attrs: entityAttrs("group")},
+	"aws_iam_policy":                      {facts: managedPolicyFacts, attrs: managedPolicyAttrs},
+	"aws_iam_role_policy":                 {facts: inlinePolicyFacts("role")},
+	"aws_iam_user_policy":                 {facts: inlinePolicyFacts("user")},
+	"aws_iam_group_policy":                {facts: inlinePolicyFacts("group")},
+	"aws_iam_role_policy_attachment":      {facts: attachmentFacts("role")},
+	"aws_iam_user_policy_attachment":      {facts: attachmentFacts("user")},
+	"aws_iam_group_policy_attachment":     {facts: attachmentFacts("group")},
+	"aws_iam_policy_attachment":           {facts: policyAttachmentFacts},
+	"aws_iam_user_group_membership":       {facts: userGroupMembershipFacts},
+	"aws_iam_group_membership":            {facts: groupMembershipFacts},
+	"aws_iam_instance_profile":            {facts: instanceProfileFacts, attrs: entityAttrs("instance-profile")},
+	"aws_iam_openid_connect_provider":     {facts: oidcProviderFacts, attrs: oidcProviderAttrs},
+	"aws_s3_bucket":                       {facts: bucketFacts, attrs: bucketAttrs},
+	"aws_s3_bucket_policy":                {facts: bucketPolicyFacts},
+	"aws_kms_key":                         {facts: kmsKeyFacts, attrs: kmsKeyAttrs},
+	"aws_kms_key_policy":                  {facts: kmsKeyPolicyFacts},
+	"aws_secretsmanager_secret":           {facts: secretFacts, attrs: secretAttrs},
+	"aws_secretsmanager_secret_policy":    {facts: secretPolicyFacts},
+	"aws_lambda_permission":               {facts: lambdaPermissionFacts},
+	"aws_sqs_queue":                       {facts: queueFacts, attrs: queueAttrs},
+	"aws_sqs_queue_policy":                {facts: queuePolicyFacts},
+	"aws_sns_topic":                       {facts: topicFacts, attrs: topicAttrs},
+	"aws_sns_topic_policy":                {facts: topicPolicyFacts},
+	"aws_ecr_repository":                  {facts: repositoryFacts, attrs: repositoryAttrs},
+	"aws_ecr_repository_policy":           {facts: repositoryPolicyFacts},
+	"aws_lambda_function":                 {facts: lambdaFacts, attrs: lambdaAttrs},
+	"aws_instance":                        {facts: instanceFacts, attrs: instanceAttrs},
+	"aws_launch_template":                 {facts: launchTemplateFacts, attrs: launchTemplateAttrs},
+	"aws_ecs_task_definition":             {facts: taskDefinitionFacts, attrs: taskDefinitionAttrs},
+	"aws_codebuild_project":               {facts: computeFacts("codebuild", "project", "service_role"), attrs: computeAttrs("codebuild", "project")},
+	"aws_glue_job":                        {facts: computeFacts("glue", "job", "role_arn"), attrs: computeAttrs("glue", "job")},
+	"aws_sagemaker_notebook_instance":     {facts: computeFacts("sagemaker", "notebook-instance", "role_arn"), attrs: computeAttrs("sagemaker", "notebook-instance")},
+	"aws_cloudformation_stack":            {facts: stackFacts, attrs: stackAttrs},
+	"aws_eks_access_entry":                {facts: accessEntryFacts, attrs: accessEntryAttrs},
+	"aws_eks_access_policy_association":   {facts: accessPolicyFacts},
+	"aws_eks_pod_identity_association":    {facts: podIdentityFacts, attrs: podIdentityAttrs},
+	"aws_organizations_policy":            {facts: orgPolicyFacts, attrs: orgPolicyAttrs},
+	"aws_organizations_policy_attachment": {facts: orgPolicyAttachmentFacts},
 }
 
+// handlerFor returns the handler of a resource type, nil for a type that
+// changes no identity's reach as the snapshot models it.
+func handlerFor(typ string) *handler { return handlers[typ] }
+
 // ModelledTypes lists the resource types Apply applies, sorted.
-func ModelledTypes() []string {
-	return []string{
-		"aws_cloudformation_stack", "aws_codebuild_project", "aws_ecr_repository", "aws_ecr_repository_policy",
-		"aws_ecs_task_definition", "aws_eks_access_entry", "aws_eks_access_policy_association",
-		"aws_eks_pod_identity_association", "aws_glue_job", "aws_iam_group", "aws_iam_group_membership",
-		"aws_iam_group_policy", "aws_iam_group_policy_attachment", "aws_iam_instance_profile",
-		"aws_iam_openid_connect_provider", "aws_iam_policy", "aws_iam_policy_attachment", "aws_iam_role",
-		"aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_user", "aws_iam_user_group_membership",
-		"aws_iam_user_policy", "aws_iam_user_policy_attachment", "aws_instance", "aws_kms_key", "aws_kms_key_policy",
-		"aws_lambda_function", "aws_lambda_permission", "aws_launch_template", "aws_organizations_policy",
-		"aws_organizations_policy_attachment", "aws_s3_bucket", "aws_s3_bucket_policy",
-		"aws_sagemaker_notebook_instance", "aws_secretsmanager_secret", "aws_secretsmanager_secret_policy",
-		"aws_sns_topic", "aws_sns_topic_policy", "aws_sqs_queue", "aws_sqs_queue_policy",
-	}
-}
+func ModelledTypes() []string { return slices.Sorted(maps.Keys(handlers)) }
 
 // iamTypes maps an IAM entity kind of ARNs to its resource type and node kind.
 var iamTypes = map[string]struct {
