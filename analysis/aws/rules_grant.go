@@ -102,9 +102,15 @@ func grantVerdict(m *model, p *principal, rule grantRule, target string) verdict
 	if !rule.attach {
 		return identityAllows(p, rule.action, target, nil)
 	}
+	return attachVerdict(p, rule.action, target, m.adminPolicies)
+}
+
+// attachVerdict decides p's attach action on target with each of admins as
+// iam:PolicyARN, and keeps the best outcome with the policy as evidence.
+func attachVerdict(p *principal, action, target string, admins []string) verdict {
 	best := deny
-	for _, admin := range m.adminPolicies {
-		v := identityAllows(p, rule.action, target, map[string]string{"iam:PolicyARN": admin})
+	for _, admin := range admins {
+		v := identityAllows(p, action, target, map[string]string{"iam:PolicyARN": admin})
 		if v.t > best.t {
 			best = v
 			best.evidence = append(best.evidence, graphmodel.Evidence{Source: admin, Statement: -1, Note: "administrator policy to attach"})
