@@ -108,7 +108,7 @@ func isAdmin(p *principal) (string, verdict) {
 	if best.t == awspolicy.No {
 		return TechAdminPolicy, deny
 	}
-	if p.boundary != nil && !isAdminDocument(p.boundary.doc) {
+	if boundaryStands(p) {
 		del := identityAllows(p, deleteBoundaryAction(principalKind(p)), p.arn, nil)
 		if del.t == awspolicy.No {
 			return TechAdminPolicy, deny

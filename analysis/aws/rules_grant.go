@@ -126,14 +126,10 @@ func attachVerdict(p *principal, action, target string, admins []string) verdict
 // still lets an administrator policy take effect: no boundary, a boundary
 // that itself allows everything, or one the attacker may delete.
 func boundaryRemovable(p, target *principal) verdict {
-	if target.boundary == nil || target.m.allowsEverythingDoc(target.boundary.doc) {
+	if !boundaryStands(target) {
 		return verdict{t: awspolicy.Yes}
 	}
-	kind := graphmodel.KindAWSUser
-	if target.isRole {
-		kind = graphmodel.KindAWSRole
-	}
-	return identityAllows(p, deleteBoundaryAction(kind), target.arn, nil)
+	return identityAllows(p, deleteBoundaryAction(principalKind(target)), target.arn, nil)
 }
 
 // versionTechniques are the techniques through managed-policy versions.
