@@ -357,7 +357,7 @@ func grantAtoms(m *model, p *principal, rule grantRule, targets, named []string,
 				setAtom[s] = free
 			}
 		}
-		if repBounded := at.representativeIn(bounded, named); repBounded != "" {
+		if repBounded := representativeIn(bounded, named); repBounded != "" {
 			del := identityAllows(p, deleteBoundaryAction(rule.target), repBounded, nil)
 			if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i]+":past-boundary", what+" past a permission boundary", v.and(del)); s != nil {
 				setAtom[s] = bounded
