@@ -80,7 +80,7 @@ func assumeSets(m *model, sets *techniqueSets) (map[*principal]string, map[*tech
 		if allowsSomewhere(c, "sts:AssumeRole", nil).t == awspolicy.No {
 			continue
 		}
-		roles := "arn:aws:iam::" + c.account + ":role/"
+		roles := iamPrefixes(c.account, "role")[0]
 		pattern := identityPattern(c, "sts:AssumeRole")
 		switch {
 		case pattern == "*":
