@@ -115,10 +115,7 @@ func (m *model) partition(account string, actions []string, targets []string) *t
 		if p.account != account {
 			continue
 		}
-		for _, pol := range p.policies {
-			addDoc(pol.doc)
-		}
-		for _, doc := range p.limits() {
+		for _, doc := range p.allDocs() {
 			addDoc(doc)
 		}
 	}
