@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -36,6 +37,11 @@ var grantRules = []grantRule{
 	{TechAttachRolePolicy, "iam:AttachRolePolicy", graphmodel.KindAWSRole, true},
 	{TechAttachUserPolicy, "iam:AttachUserPolicy", graphmodel.KindAWSUser, true},
 	{TechAttachGroupPolicy, "iam:AttachGroupPolicy", graphmodel.KindAWSGroup, true},
+}
+
+// grantRuleOf returns the grant rule of technique.
+func grantRuleOf(technique string) grantRule {
+	return grantRules[slices.IndexFunc(grantRules, func(r grantRule) bool { return r.technique == technique })]
 }
 
 // deleteBoundaryAction is the action that deletes the permission boundary
