@@ -131,7 +131,7 @@ func broadTrustFinding(n *graphmodel.Node) string {
 	}
 	what := "more than one repository and branch"
 	if n.Kind == graphmodel.KindGitHubRepo {
-		switch pattern := strings.TrimPrefix(n.ID, "github:repo:"); {
+		switch pattern := strings.TrimPrefix(n.ID, graphmodel.GitHubRepo("")); {
 		case pattern == "*":
 			what = "any GitHub repository"
 		case strings.HasSuffix(pattern, "/*"):

@@ -115,10 +115,7 @@ func (m *model) partition(account string, actions []string, targets []string) *t
 		if p.account != account {
 			continue
 		}
-		for _, pol := range p.policies {
-			addDoc(pol.doc)
-		}
-		for _, doc := range p.limits() {
+		for _, doc := range p.allDocs() {
 			addDoc(doc)
 		}
 	}
@@ -230,17 +227,12 @@ func (p *principal) allDocs() []*awspolicy.Document {
 // representative returns a target of atom i that is none of skip, or ""
 // when every target of the atom is one of them.
 func (a *targetAtoms) representative(i int, skip ...[]string) string {
-	for _, t := range a.members[i] {
-		if !slices.ContainsFunc(skip, func(list []string) bool { return slices.Contains(list, t) }) {
-			return t
-		}
-	}
-	return ""
+	return representativeIn(a.members[i], skip...)
 }
 
 // representativeIn returns the first of targets (all of one atom) that is
 // none of skip, or "".
-func (a *targetAtoms) representativeIn(targets []string, skip ...[]string) string {
+func representativeIn(targets []string, skip ...[]string) string {
 	for _, t := range targets {
 		if !slices.ContainsFunc(skip, func(list []string) bool { return slices.Contains(list, t) }) {
 			return t

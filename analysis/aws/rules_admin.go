@@ -108,7 +108,7 @@ func isAdmin(p *principal) (string, verdict) {
 	if best.t == awspolicy.No {
 		return TechAdminPolicy, deny
 	}
-	if p.boundary != nil && !isAdminDocument(p.boundary.doc) {
+	if boundaryStands(p) {
 		del := identityAllows(p, deleteBoundaryAction(principalKind(p)), p.arn, nil)
 		if del.t == awspolicy.No {
 			return TechAdminPolicy, deny
@@ -160,17 +160,7 @@ func selfGrantVerdict(p *principal, g selfGrant, target string) verdict {
 	if !g.attach {
 		v = identityAllows(p, g.action, target, nil)
 	} else {
-		v = deny
-		for _, admin := range adminPolicies(p) {
-			w := identityAllows(p, g.action, target, map[string]string{"iam:PolicyARN": admin})
-			if w.t > v.t {
-				v = w
-				v.evidence = append(v.evidence, graphmodel.Evidence{Source: admin, Statement: -1, Note: "administrator policy to attach"})
-			}
-			if v.t == awspolicy.Yes {
-				break
-			}
-		}
+		v = attachVerdict(p, g.action, target, adminPolicies(p))
 	}
 	if v.t == awspolicy.No {
 		return deny

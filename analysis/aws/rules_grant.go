@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/blastradius/blastradius/awspolicy"
@@ -36,6 +37,11 @@ var grantRules = []grantRule{
 	{TechAttachRolePolicy, "iam:AttachRolePolicy", graphmodel.KindAWSRole, true},
 	{TechAttachUserPolicy, "iam:AttachUserPolicy", graphmodel.KindAWSUser, true},
 	{TechAttachGroupPolicy, "iam:AttachGroupPolicy", graphmodel.KindAWSGroup, true},
+}
+
+// grantRuleOf returns the grant rule of technique.
+func grantRuleOf(technique string) grantRule {
+	return grantRules[slices.IndexFunc(grantRules, func(r grantRule) bool { return r.technique == technique })]
 }
 
 // deleteBoundaryAction is the action that deletes the permission boundary
@@ -102,9 +108,15 @@ func grantVerdict(m *model, p *principal, rule grantRule, target string) verdict
 	if !rule.attach {
 		return identityAllows(p, rule.action, target, nil)
 	}
+	return attachVerdict(p, rule.action, target, m.adminPolicies)
+}
+
+// attachVerdict decides p's attach action on target with each of admins as
+// iam:PolicyARN, and keeps the best outcome with the policy as evidence.
+func attachVerdict(p *principal, action, target string, admins []string) verdict {
 	best := deny
-	for _, admin := range m.adminPolicies {
-		v := identityAllows(p, rule.action, target, map[string]string{"iam:PolicyARN": admin})
+	for _, admin := range admins {
+		v := identityAllows(p, action, target, map[string]string{"iam:PolicyARN": admin})
 		if v.t > best.t {
 			best = v
 			best.evidence = append(best.evidence, graphmodel.Evidence{Source: admin, Statement: -1, Note: "administrator policy to attach"})
@@ -120,14 +132,10 @@ func grantVerdict(m *model, p *principal, rule grantRule, target string) verdict
 // still lets an administrator policy take effect: no boundary, a boundary
 // that itself allows everything, or one the attacker may delete.
 func boundaryRemovable(p, target *principal) verdict {
-	if target.boundary == nil || target.m.allowsEverythingDoc(target.boundary.doc) {
+	if !boundaryStands(target) {
 		return verdict{t: awspolicy.Yes}
 	}
-	kind := graphmodel.KindAWSUser
-	if target.isRole {
-		kind = graphmodel.KindAWSRole
-	}
-	return identityAllows(p, deleteBoundaryAction(kind), target.arn, nil)
+	return identityAllows(p, deleteBoundaryAction(principalKind(target)), target.arn, nil)
 }
 
 // versionTechniques are the techniques through managed-policy versions.

@@ -152,12 +152,7 @@ func serviceTrust(r *principal, service string) verdict {
 		Principal: awspolicy.Principal{Service: service},
 		Action:    "sts:AssumeRole", Resource: r.arn, Context: facts,
 	}
-	d := r.trust.Evaluate(req)
-	v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
-	for _, st := range d.Allowing {
-		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", st, "admits "+service))
-	}
-	return v
+	return trustVerdict(r, req, service)
 }
 
 func rolesWithInstanceProfile(m *model) map[string]bool {

@@ -131,12 +131,7 @@ func deriveExternal(m *model, r *principal, out *emitter) {
 				Principal: awspolicy.Principal{ARN: arn, Account: account},
 				Action:    "sts:AssumeRole", Resource: r.arn, Context: facts,
 			}
-			d := r.trust.Evaluate(req)
-			v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
-			for _, s := range d.Allowing {
-				v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", s, "admits "+a))
-			}
-			out.add(graphmodel.EdgeCanBecome, ext, r.arn, TechAssumeRole, v)
+			out.add(graphmodel.EdgeCanBecome, ext, r.arn, TechAssumeRole, trustVerdict(r, req, a))
 		}
 	}
 }
@@ -263,10 +258,16 @@ func federatedVerdict(r *principal, provider, action string, facts *awspolicy.Fa
 		Principal: awspolicy.Principal{Federated: provider},
 		Action:    action, Resource: r.arn, Context: facts,
 	}
+	return trustVerdict(r, req, provider)
+}
+
+// trustVerdict decides req by r's trust policy, with each statement that
+// allows it as evidence that the trust admits who.
+func trustVerdict(r *principal, req awspolicy.Request, who string) verdict {
 	d := r.trust.Evaluate(req)
 	v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
-	for _, s := range d.Allowing {
-		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", s, "admits "+provider))
+	for _, st := range d.Allowing {
+		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", st, "admits "+who))
 	}
 	return v
 }

@@ -26,7 +26,6 @@ import (
 func deriveGrants(m *model, out *emitter) {
 	groups, managed := sortedGroups(m), sortedManaged(m)
 	sets, versions := newTechniqueSets(m), newTechniqueSets(m)
-	rules := map[string]grantRule{}
 	setAtom := map[*techniqueSet][]string{}        // an atom set's targets
 	pastSets := map[*techniqueSet]*boundaryPart{}  // a blind set's boundaries
 	versionSets := map[*techniqueSet]*versionSet{} // a version set's policies and boundaries
@@ -59,7 +58,6 @@ func deriveGrants(m *model, out *emitter) {
 			pastBoundaries := false
 			if blind {
 				own = grantVerdict(m, p, rule, blindARN(targets))
-				rules[rule.technique] = rule
 				what := "grant administrator through " + rule.action
 				sets.join(p, rule.technique, what, own)
 				bd := boundaries.of(rule.target)
@@ -84,7 +82,6 @@ func deriveGrants(m *model, out *emitter) {
 			}
 			if atomized {
 				grantAtoms(m, p, rule, targetsOf(p, rule.target), named, sets, setAtom)
-				rules[rule.technique] = rule
 			}
 			for _, target := range targetsOf(p, rule.target) {
 				if atomized && !slices.Contains(named, target) {
@@ -129,7 +126,7 @@ func deriveGrants(m *model, out *emitter) {
 		stand := s.members[0]
 		bp := pastSets[s]
 		var list []setTarget
-		for _, target := range targetsOf(stand, rules[s.technique].target) {
+		for _, target := range targetsOf(stand, grantRuleOf(s.technique).target) {
 			tp := m.byARN[target]
 			switch {
 			case bp != nil && bp.covers(tp):
@@ -357,7 +354,7 @@ func grantAtoms(m *model, p *principal, rule grantRule, targets, named []string,
 				setAtom[s] = free
 			}
 		}
-		if repBounded := at.representativeIn(bounded, named); repBounded != "" {
+		if repBounded := representativeIn(bounded, named); repBounded != "" {
 			del := identityAllows(p, deleteBoundaryAction(rule.target), repBounded, nil)
 			if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i]+":past-boundary", what+" past a permission boundary", v.and(del)); s != nil {
 				setAtom[s] = bounded

@@ -80,7 +80,7 @@ func assumeSets(m *model, sets *techniqueSets) (map[*principal]string, map[*tech
 		if allowsSomewhere(c, "sts:AssumeRole", nil).t == awspolicy.No {
 			continue
 		}
-		roles := "arn:aws:iam::" + c.account + ":role/"
+		roles := iamPrefixes(c.account, "role")[0]
 		pattern := identityPattern(c, "sts:AssumeRole")
 		switch {
 		case pattern == "*":
@@ -154,15 +154,10 @@ func accountTrust(m *model, r *principal) bool {
 func accountTrustVerdict(r, stand *principal) verdict {
 	req := stand.request("sts:AssumeRole", r.arn, nil)
 	req.Context = layered{top: awspolicy.NewFacts().SetAbsent("sts:ExternalId"), base: req.Context}
-	d := r.trust.Evaluate(req)
-	v := verdict{t: d.Allow.And(d.Deny.Not()), undecided: d.Undecided}
-	if v.t == awspolicy.No {
-		return deny
+	if v := trustVerdict(r, req, "the principals of "+r.account); v.t != awspolicy.No {
+		return v
 	}
-	for _, st := range d.Allowing {
-		v.evidence = append(v.evidence, statementEvidence(r.arn+" trust policy", st, "admits the principals of "+r.account))
-	}
-	return v
+	return deny
 }
 
 // assumeCandidates returns the principals of the snapshot a role's trust may
