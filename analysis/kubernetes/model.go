@@ -105,12 +105,12 @@ type pod struct {
 	node         *knode
 	// apiToken is set when a container holds a token of the pod's service
 	// account the API server accepts (the automounted one, or a projected
-	// token without audience); audiences are the other audiences of
-	// projected tokens the pod mounts.
-	apiToken  bool
-	audiences []string
-	// tokenSecrets are the service-account token Secrets its volumes
-	// mount, secrets every Secret they mount.
+	// token without audience).
+	apiToken bool
+	// secretNames are the names of the Secrets its containers mount, as
+	// its spec says; tokenSecrets are the service-account token Secrets
+	// among them, secrets every one that exists.
+	secretNames  []string
 	tokenSecrets []*secret
 	secrets      []*secret
 	// escapes are the ways out of its containers onto the node.
@@ -386,7 +386,7 @@ func (c *cluster) link(nodes map[string]*graphmodel.Node) {
 		if automount != "false" {
 			p.apiToken = true
 		}
-		for _, name := range mountedSecrets(n) {
+		for _, name := range p.secretNames {
 			if s := secrets[[2]string{p.ns, name}]; s != nil {
 				p.secrets = append(p.secrets, s)
 				if s.sa != nil {
