@@ -177,9 +177,13 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 	}
 	nodes := map[string]*graphmodel.Node{}
 	var objects k8srbacObjects
+	var entries []*graphmodel.Node
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
 		nodes[n.ID] = n
+		if isAccessEntry(n) {
+			entries = append(entries, n)
+		}
 		if n.Provider != graphmodel.ProviderKubernetes || !strings.HasPrefix(string(n.Kind), "k8s.") {
 			continue
 		}
@@ -207,7 +211,7 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 	var out []*cluster
 	for _, name := range order {
 		c := byName[name]
-		c.accessEntries(snap, objects.of(name))
+		c.accessEntries(entries, nodes[c.scope], objects.of(name))
 		o := objects.of(name)
 		c.policy = k8srbac.NewPolicy(*o)
 		c.link(nodes)
