@@ -61,12 +61,14 @@ type workload struct {
 	ns, name, group, resource string
 }
 
-// workloadResources maps a workload's kind to its API group and resource.
-var workloadResources = map[string]k8srbac.PodWorkload{
-	"Deployment": {Group: "apps", Resource: "deployments"}, "DaemonSet": {Group: "apps", Resource: "daemonsets"},
-	"StatefulSet": {Group: "apps", Resource: "statefulsets"}, "ReplicaSet": {Group: "apps", Resource: "replicasets"},
-	"ReplicationController": {Group: "", Resource: "replicationcontrollers"},
-	"Job":                   {Group: "batch", Resource: "jobs"}, "CronJob": {Group: "batch", Resource: "cronjobs"},
+// podWorkload returns the pod-creating resource of a workload's kind.
+func podWorkload(kind string) (k8srbac.PodWorkload, bool) {
+	for _, w := range k8srbac.PodWorkloads {
+		if w.Kind == kind {
+			return w, true
+		}
+	}
+	return k8srbac.PodWorkload{}, false
 }
 
 // namespace is one namespace and what lives in it.
@@ -283,7 +285,7 @@ func (c *cluster) read(n *graphmodel.Node, o *k8srbac.Objects) error {
 			}
 		}
 	case graphmodel.KindK8sWorkload:
-		if r, ok := workloadResources[n.Prop(graphmodel.PropK8sObjectKind)]; ok {
+		if r, ok := podWorkload(n.Prop(graphmodel.PropK8sObjectKind)); ok {
 			c.workloads = append(c.workloads, workload{ns: ns, name: shortName(n), group: r.Group, resource: r.Resource})
 		}
 	case graphmodel.KindK8sUser:
