@@ -3,6 +3,7 @@ package k8srbac
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -35,9 +36,9 @@ func (s LabelSelector) Matches(labels map[string]string) (bool, error) {
 		var holds bool
 		switch e.Operator {
 		case OpIn:
-			holds = ok && contains(e.Values, v)
+			holds = ok && slices.Contains(e.Values, v)
 		case OpNotIn:
-			holds = !ok || !contains(e.Values, v)
+			holds = !ok || !slices.Contains(e.Values, v)
 		case OpExists:
 			holds = ok
 		case OpDoesNotExist:
@@ -119,13 +120,4 @@ func validLabelValue(v string) error {
 		return fmt.Errorf("not a valid label value")
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

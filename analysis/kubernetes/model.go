@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -443,14 +444,6 @@ func (c *cluster) indexRoles(o *k8srbac.Objects) {
 // allowsEverything reports whether a rule allows every verb on every
 // resource of every API group.
 func allowsEverything(r k8srbac.PolicyRule) bool {
-	return len(r.ResourceNames) == 0 && has(r.Verbs, k8srbac.All) && has(r.APIGroups, k8srbac.All) && has(r.Resources, k8srbac.All)
-}
-
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return len(r.ResourceNames) == 0 && slices.Contains(r.Verbs, k8srbac.All) && slices.Contains(r.APIGroups, k8srbac.All) &&
+		slices.Contains(r.Resources, k8srbac.All)
 }
