@@ -16,7 +16,8 @@ import (
 // cluster whose collection names its EKS ARN takes only the entries of
 // that account and region. entries are the snapshot's access entry
 // nodes (see isAccessEntry), clusterNode the cluster's node or nil.
-func (c *cluster) accessEntries(entries []*graphmodel.Node, clusterNode *graphmodel.Node, o *k8srbac.Objects) {
+func (c *cluster) accessEntries(entries []*graphmodel.Node, clusterNode *graphmodel.Node) {
+	o := &c.rbac
 	arn := ""
 	if clusterNode != nil {
 		arn = clusterNode.Prop(graphmodel.PropK8sEKSClusterARN)

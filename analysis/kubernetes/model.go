@@ -26,7 +26,9 @@ type cluster struct {
 	// awsAuth is the kube-system/aws-auth ConfigMap's node, nil when the
 	// collection holds none.
 	awsAuth *graphmodel.Node
-	policy  *k8srbac.Policy
+	// rbac are the RBAC objects read, policy them resolved.
+	rbac   k8srbac.Objects
+	policy *k8srbac.Policy
 	// synthetic maps the EKS access bindings (k8srbac.EKSAccessBindings)
 	// to the access entry node whose policies they stand for.
 	synthetic map[string]string
@@ -179,7 +181,6 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 		return c
 	}
 	nodes := map[string]*graphmodel.Node{}
-	var objects k8srbacObjects
 	var entries []*graphmodel.Node
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
@@ -195,7 +196,7 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 			continue
 		}
 		c := get(name)
-		if err := c.read(n, objects.of(name)); err != nil {
+		if err := c.read(n); err != nil {
 			return nil, err
 		}
 	}
@@ -214,27 +215,13 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 	var out []*cluster
 	for _, name := range order {
 		c := byName[name]
-		c.accessEntries(entries, nodes[c.scope], objects.of(name))
-		o := objects.of(name)
-		c.policy = k8srbac.NewPolicy(*o)
+		c.accessEntries(entries, nodes[c.scope])
+		c.policy = k8srbac.NewPolicy(c.rbac)
 		c.link(nodes)
-		c.indexRoles(o)
+		c.indexRoles()
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// k8srbacObjects holds the RBAC objects read so far, per cluster.
-type k8srbacObjects map[string]*k8srbac.Objects
-
-func (o *k8srbacObjects) of(cluster string) *k8srbac.Objects {
-	if *o == nil {
-		*o = map[string]*k8srbac.Objects{}
-	}
-	if (*o)[cluster] == nil {
-		(*o)[cluster] = &k8srbac.Objects{}
-	}
-	return (*o)[cluster]
 }
 
 // decode reads the document key of n into v, when n has it.
@@ -250,7 +237,8 @@ func decode(n *graphmodel.Node, key string, v any) error {
 }
 
 // read records one node of the cluster.
-func (c *cluster) read(n *graphmodel.Node, o *k8srbac.Objects) error {
+func (c *cluster) read(n *graphmodel.Node) error {
+	o := &c.rbac
 	ns := n.Prop(graphmodel.PropK8sNamespace)
 	switch n.Kind {
 	case graphmodel.KindK8sCluster:
@@ -414,7 +402,8 @@ func (c *cluster) link(nodes map[string]*graphmodel.Node) {
 
 // indexRoles records the roles' names, and which ClusterRoles allow
 // everything (cluster-admin and its like).
-func (c *cluster) indexRoles(o *k8srbac.Objects) {
+func (c *cluster) indexRoles() {
+	o := &c.rbac
 	for _, r := range o.ClusterRoles {
 		ref := k8srbac.ObjectRef{Kind: k8srbac.KindClusterRole, Name: r.Name}
 		rules, ok := c.policy.Rules(ref)
