@@ -251,7 +251,7 @@ func (p *Policy) aggregate() {
 				if other == name {
 					continue
 				}
-				if m, _ := sel.Matches(p.clusterRoles[other].Labels); m {
+				if sel.matches(p.clusterRoles[other].Labels) {
 					list = append(list, other)
 				}
 			}

@@ -26,9 +26,14 @@ func (s LabelSelector) Matches(labels map[string]string) (bool, error) {
 	if err := s.Validate(); err != nil {
 		return false, err
 	}
+	return s.matches(labels), nil
+}
+
+// matches is Matches for a selector known valid.
+func (s LabelSelector) matches(labels map[string]string) bool {
 	for k, v := range s.MatchLabels {
 		if got, ok := labels[k]; !ok || got != v {
-			return false, nil
+			return false
 		}
 	}
 	for _, e := range s.MatchExpressions {
@@ -45,10 +50,10 @@ func (s LabelSelector) Matches(labels map[string]string) (bool, error) {
 			holds = !ok
 		}
 		if !holds {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
 // Validate reports why the API server could not compile the selector, or
