@@ -153,7 +153,6 @@ type subjectRef struct {
 // and safe for concurrent use.
 type Policy struct {
 	clusterRoles map[string]*ClusterRole
-	roles        map[[2]string]*Role
 	// clusterRules and roleRules are the rules in effect per role.
 	clusterRules map[string][]EffectiveRule
 	roleRules    map[[2]string][]EffectiveRule
@@ -168,7 +167,6 @@ type Policy struct {
 func NewPolicy(o Objects) *Policy {
 	p := &Policy{
 		clusterRoles: map[string]*ClusterRole{},
-		roles:        map[[2]string]*Role{},
 		clusterRules: map[string][]EffectiveRule{},
 		roleRules:    map[[2]string][]EffectiveRule{},
 		byUser:       map[string][]subjectRef{},
@@ -189,11 +187,10 @@ func NewPolicy(o Objects) *Policy {
 			p.issue(IssueNoNamespace, ObjectRef{Kind: KindRole, Name: r.Name}, ObjectRef{}, "a Role needs a namespace; it is ignored")
 			continue
 		}
-		if _, dup := p.roles[key]; dup {
+		if _, dup := p.roleRules[key]; dup {
 			p.issue(IssueDuplicate, ObjectRef{Kind: KindRole, Namespace: r.Namespace, Name: r.Name}, ObjectRef{}, "defined twice; the first is used")
 			continue
 		}
-		p.roles[key] = r
 		p.roleRules[key] = ownRules(ObjectRef{Kind: KindRole, Namespace: r.Namespace, Name: r.Name}, r.Rules)
 	}
 	p.aggregate()
@@ -254,7 +251,7 @@ func (p *Policy) aggregate() {
 				if other == name {
 					continue
 				}
-				if m, _ := sel.Matches(p.clusterRoles[other].Labels); m {
+				if sel.matches(p.clusterRoles[other].Labels) {
 					list = append(list, other)
 				}
 			}

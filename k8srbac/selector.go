@@ -3,6 +3,7 @@ package k8srbac
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -25,9 +26,14 @@ func (s LabelSelector) Matches(labels map[string]string) (bool, error) {
 	if err := s.Validate(); err != nil {
 		return false, err
 	}
+	return s.matches(labels), nil
+}
+
+// matches is Matches for a selector known valid.
+func (s LabelSelector) matches(labels map[string]string) bool {
 	for k, v := range s.MatchLabels {
 		if got, ok := labels[k]; !ok || got != v {
-			return false, nil
+			return false
 		}
 	}
 	for _, e := range s.MatchExpressions {
@@ -35,19 +41,19 @@ func (s LabelSelector) Matches(labels map[string]string) (bool, error) {
 		var holds bool
 		switch e.Operator {
 		case OpIn:
-			holds = ok && contains(e.Values, v)
+			holds = ok && slices.Contains(e.Values, v)
 		case OpNotIn:
-			holds = !ok || !contains(e.Values, v)
+			holds = !ok || !slices.Contains(e.Values, v)
 		case OpExists:
 			holds = ok
 		case OpDoesNotExist:
 			holds = !ok
 		}
 		if !holds {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
 // Validate reports why the API server could not compile the selector, or
@@ -119,13 +125,4 @@ func validLabelValue(v string) error {
 		return fmt.Errorf("not a valid label value")
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,9 @@
 package k8srbac
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Users and groups the API server's authenticators give.
 const (
@@ -43,7 +46,7 @@ func (u User) String() string {
 }
 
 // InGroup reports whether the user is in group g.
-func (u User) InGroup(g string) bool { return contains(u.Groups, g) }
+func (u User) InGroup(g string) bool { return slices.Contains(u.Groups, g) }
 
 // ServiceAccountUsername returns system:serviceaccount:<namespace>:<name>.
 func ServiceAccountUsername(namespace, name string) string {

@@ -4,6 +4,8 @@ package k8srbac
 // of their own (Deployment, DaemonSet, …): who may write one runs pods
 // of its choosing, as its template's service account.
 type PodWorkload struct {
+	// Kind is the object kind ("Deployment").
+	Kind string
 	// Group is the resource's API group ("" is the core group).
 	Group string
 	// Resource is the resource's plural name.
@@ -12,13 +14,13 @@ type PodWorkload struct {
 
 // PodWorkloads are the pod-creating resources of the built-in API.
 var PodWorkloads = []PodWorkload{
-	{Group: "apps", Resource: "deployments"},
-	{Group: "apps", Resource: "daemonsets"},
-	{Group: "apps", Resource: "statefulsets"},
-	{Group: "apps", Resource: "replicasets"},
-	{Group: "", Resource: "replicationcontrollers"},
-	{Group: "batch", Resource: "jobs"},
-	{Group: "batch", Resource: "cronjobs"},
+	{Kind: "Deployment", Group: "apps", Resource: "deployments"},
+	{Kind: "DaemonSet", Group: "apps", Resource: "daemonsets"},
+	{Kind: "StatefulSet", Group: "apps", Resource: "statefulsets"},
+	{Kind: "ReplicaSet", Group: "apps", Resource: "replicasets"},
+	{Kind: "ReplicationController", Group: "", Resource: "replicationcontrollers"},
+	{Kind: "Job", Group: "batch", Resource: "jobs"},
+	{Kind: "CronJob", Group: "batch", Resource: "cronjobs"},
 }
 
 // PodCreatingRequests returns the requests, each enough alone, that make

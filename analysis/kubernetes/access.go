@@ -14,20 +14,17 @@ import (
 // Kubernetes user. The user gets a node when no binding names it, so that
 // the bridge from the IAM principal (analysis/crosscloud) ends on it. A
 // cluster whose collection names its EKS ARN takes only the entries of
-// that account and region.
-func (c *cluster) accessEntries(snap *graphmodel.Snapshot, o *k8srbac.Objects) {
+// that account and region. entries are the snapshot's access entry
+// nodes (see isAccessEntry), clusterNode the cluster's node or nil.
+func (c *cluster) accessEntries(entries []*graphmodel.Node, clusterNode *graphmodel.Node) {
+	o := &c.rbac
 	arn := ""
-	for i := range snap.Nodes {
-		n := &snap.Nodes[i]
-		if n.ID == c.scope {
-			arn = n.Prop(graphmodel.PropK8sEKSClusterARN)
-		}
+	if clusterNode != nil {
+		arn = clusterNode.Prop(graphmodel.PropK8sEKSClusterARN)
 	}
 	added := false
-	for i := range snap.Nodes {
-		n := &snap.Nodes[i]
-		if n.Kind != graphmodel.KindAWSResource || n.Prop(graphmodel.PropService) != "eks" || n.Prop(graphmodel.PropType) != "access-entry" ||
-			n.Prop(graphmodel.PropAWSCluster) != c.name || !sameAccountRegion(arn, n.ID) {
+	for _, n := range entries {
+		if n.Prop(graphmodel.PropAWSCluster) != c.name || !sameAccountRegion(arn, n.ID) {
 			continue
 		}
 		if !added {
@@ -51,6 +48,12 @@ func (c *cluster) accessEntries(snap *graphmodel.Snapshot, o *k8srbac.Objects) {
 		o.RoleBindings = append(o.RoleBindings, rbs...)
 		c.entryUser(username)
 	}
+}
+
+// isAccessEntry reports whether n is an EKS access entry of the AWS
+// collection.
+func isAccessEntry(n *graphmodel.Node) bool {
+	return n.Kind == graphmodel.KindAWSResource && n.Prop(graphmodel.PropService) == "eks" && n.Prop(graphmodel.PropType) == "access-entry"
 }
 
 // accessEntryUsername returns the Kubernetes user name an EKS access

@@ -2,7 +2,7 @@ package kubernetes
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +64,7 @@ type engine struct {
 	// the others; grantQueue those not yet evaluated.
 	grants     map[string]*roleGrant
 	grantQueue []*roleGrant
-	// rulesOf caches the rules in effect per role.
+	// evaluated counts the units asked, for check.
 	evaluated int
 }
 
@@ -303,14 +303,7 @@ func fact(source, note string) []graphmodel.Evidence {
 
 // dedupe returns list sorted, each value once.
 func dedupe(list []string) []string {
-	out := append([]string(nil), list...)
-	sort.Strings(out)
-	w := 0
-	for i, s := range out {
-		if i == 0 || s != out[w-1] {
-			out[w] = s
-			w++
-		}
-	}
-	return out[:w]
+	out := slices.Clone(list)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -93,6 +93,20 @@ func newGrant() *grant {
 // resource, subresource): ClusterRoleBindings grant in every namespace,
 // RoleBindings in theirs.
 func where(rs *k8srbac.RuleSet, verb, group, resource, sub string) *grant {
+	return collect(rs, true, verb, group, resource, sub)
+}
+
+// whereCluster returns the grant of rs for verb on a cluster-scoped
+// resource: only ClusterRoleBindings grant there; named grants are keyed
+// by namespace "".
+func whereCluster(rs *k8srbac.RuleSet, verb, group, resource, sub string) *grant {
+	return collect(rs, false, verb, group, resource, sub)
+}
+
+// collect is where (namespaced) or whereCluster (not namespaced): named
+// grants of ClusterRoleBindings are keyed by namespace "*" on a
+// namespaced resource, "" on a cluster-scoped one.
+func collect(rs *k8srbac.RuleSet, namespaced bool, verb, group, resource, sub string) *grant {
 	g := newGrant()
 	if rs.Superuser {
 		_, ev := rs.Allows(verb, group, resource, sub, "", "")
@@ -107,7 +121,7 @@ func where(rs *k8srbac.RuleSet, verb, group, resource, sub string) *grant {
 		switch {
 		case len(r.ResourceNames) > 0:
 			key := ns
-			if key == "" {
+			if key == "" && namespaced {
 				key = "*"
 			}
 			for _, name := range r.ResourceNames {
@@ -122,35 +136,12 @@ func where(rs *k8srbac.RuleSet, verb, group, resource, sub string) *grant {
 	for _, e := range rs.Cluster {
 		add(e, "")
 	}
+	if !namespaced {
+		return g
+	}
 	for ns, list := range rs.Namespaced {
 		for _, e := range list {
 			add(e, ns)
-		}
-	}
-	return g
-}
-
-// whereCluster returns the grant of rs for verb on a cluster-scoped
-// resource: only ClusterRoleBindings grant there; named grants are keyed
-// by namespace "".
-func whereCluster(rs *k8srbac.RuleSet, verb, group, resource, sub string) *grant {
-	g := newGrant()
-	if rs.Superuser {
-		_, ev := rs.Allows(verb, group, resource, sub, "", "")
-		g.cluster = ev
-		return g
-	}
-	for _, e := range rs.Cluster {
-		r := e.Rule
-		if !r.AllowsVerb(verb) || !r.AllowsAPIGroup(group) || !r.AllowsResource(resource, sub) {
-			continue
-		}
-		if len(r.ResourceNames) == 0 {
-			g.cluster = append(g.cluster, e)
-			continue
-		}
-		for _, name := range r.ResourceNames {
-			g.named[[2]string{"", name}] = append(g.named[[2]string{"", name}], e)
 		}
 	}
 	return g

@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,7 +26,9 @@ type cluster struct {
 	// awsAuth is the kube-system/aws-auth ConfigMap's node, nil when the
 	// collection holds none.
 	awsAuth *graphmodel.Node
-	policy  *k8srbac.Policy
+	// rbac are the RBAC objects read, policy them resolved.
+	rbac   k8srbac.Objects
+	policy *k8srbac.Policy
 	// synthetic maps the EKS access bindings (k8srbac.EKSAccessBindings)
 	// to the access entry node whose policies they stand for.
 	synthetic map[string]string
@@ -61,12 +64,14 @@ type workload struct {
 	ns, name, group, resource string
 }
 
-// workloadResources maps a workload's kind to its API group and resource.
-var workloadResources = map[string]k8srbac.PodWorkload{
-	"Deployment": {Group: "apps", Resource: "deployments"}, "DaemonSet": {Group: "apps", Resource: "daemonsets"},
-	"StatefulSet": {Group: "apps", Resource: "statefulsets"}, "ReplicaSet": {Group: "apps", Resource: "replicasets"},
-	"ReplicationController": {Group: "", Resource: "replicationcontrollers"},
-	"Job":                   {Group: "batch", Resource: "jobs"}, "CronJob": {Group: "batch", Resource: "cronjobs"},
+// podWorkload returns the pod-creating resource of a workload's kind.
+func podWorkload(kind string) (k8srbac.PodWorkload, bool) {
+	for _, w := range k8srbac.PodWorkloads {
+		if w.Kind == kind {
+			return w, true
+		}
+	}
+	return k8srbac.PodWorkload{}, false
 }
 
 // namespace is one namespace and what lives in it.
@@ -105,12 +110,12 @@ type pod struct {
 	node         *knode
 	// apiToken is set when a container holds a token of the pod's service
 	// account the API server accepts (the automounted one, or a projected
-	// token without audience); audiences are the other audiences of
-	// projected tokens the pod mounts.
-	apiToken  bool
-	audiences []string
-	// tokenSecrets are the service-account token Secrets its volumes
-	// mount, secrets every Secret they mount.
+	// token without audience).
+	apiToken bool
+	// secretNames are the names of the Secrets its containers mount, as
+	// its spec says; tokenSecrets are the service-account token Secrets
+	// among them, secrets every one that exists.
+	secretNames  []string
 	tokenSecrets []*secret
 	secrets      []*secret
 	// escapes are the ways out of its containers onto the node.
@@ -176,10 +181,13 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 		return c
 	}
 	nodes := map[string]*graphmodel.Node{}
-	var objects k8srbacObjects
+	var entries []*graphmodel.Node
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
 		nodes[n.ID] = n
+		if isAccessEntry(n) {
+			entries = append(entries, n)
+		}
 		if n.Provider != graphmodel.ProviderKubernetes || !strings.HasPrefix(string(n.Kind), "k8s.") {
 			continue
 		}
@@ -188,7 +196,7 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 			continue
 		}
 		c := get(name)
-		if err := c.read(n, objects.of(name)); err != nil {
+		if err := c.read(n); err != nil {
 			return nil, err
 		}
 	}
@@ -207,27 +215,13 @@ func loadClusters(snap *graphmodel.Snapshot) ([]*cluster, error) {
 	var out []*cluster
 	for _, name := range order {
 		c := byName[name]
-		c.accessEntries(snap, objects.of(name))
-		o := objects.of(name)
-		c.policy = k8srbac.NewPolicy(*o)
+		c.accessEntries(entries, nodes[c.scope])
+		c.policy = k8srbac.NewPolicy(c.rbac)
 		c.link(nodes)
-		c.indexRoles(o)
+		c.indexRoles()
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// k8srbacObjects holds the RBAC objects read so far, per cluster.
-type k8srbacObjects map[string]*k8srbac.Objects
-
-func (o *k8srbacObjects) of(cluster string) *k8srbac.Objects {
-	if *o == nil {
-		*o = map[string]*k8srbac.Objects{}
-	}
-	if (*o)[cluster] == nil {
-		(*o)[cluster] = &k8srbac.Objects{}
-	}
-	return (*o)[cluster]
 }
 
 // decode reads the document key of n into v, when n has it.
@@ -243,7 +237,8 @@ func decode(n *graphmodel.Node, key string, v any) error {
 }
 
 // read records one node of the cluster.
-func (c *cluster) read(n *graphmodel.Node, o *k8srbac.Objects) error {
+func (c *cluster) read(n *graphmodel.Node) error {
+	o := &c.rbac
 	ns := n.Prop(graphmodel.PropK8sNamespace)
 	switch n.Kind {
 	case graphmodel.KindK8sCluster:
@@ -279,7 +274,7 @@ func (c *cluster) read(n *graphmodel.Node, o *k8srbac.Objects) error {
 			}
 		}
 	case graphmodel.KindK8sWorkload:
-		if r, ok := workloadResources[n.Prop(graphmodel.PropK8sObjectKind)]; ok {
+		if r, ok := podWorkload(n.Prop(graphmodel.PropK8sObjectKind)); ok {
 			c.workloads = append(c.workloads, workload{ns: ns, name: shortName(n), group: r.Group, resource: r.Resource})
 		}
 	case graphmodel.KindK8sUser:
@@ -386,7 +381,7 @@ func (c *cluster) link(nodes map[string]*graphmodel.Node) {
 		if automount != "false" {
 			p.apiToken = true
 		}
-		for _, name := range mountedSecrets(n) {
+		for _, name := range p.secretNames {
 			if s := secrets[[2]string{p.ns, name}]; s != nil {
 				p.secrets = append(p.secrets, s)
 				if s.sa != nil {
@@ -407,7 +402,8 @@ func (c *cluster) link(nodes map[string]*graphmodel.Node) {
 
 // indexRoles records the roles' names, and which ClusterRoles allow
 // everything (cluster-admin and its like).
-func (c *cluster) indexRoles(o *k8srbac.Objects) {
+func (c *cluster) indexRoles() {
+	o := &c.rbac
 	for _, r := range o.ClusterRoles {
 		ref := k8srbac.ObjectRef{Kind: k8srbac.KindClusterRole, Name: r.Name}
 		rules, ok := c.policy.Rules(ref)
@@ -437,14 +433,6 @@ func (c *cluster) indexRoles(o *k8srbac.Objects) {
 // allowsEverything reports whether a rule allows every verb on every
 // resource of every API group.
 func allowsEverything(r k8srbac.PolicyRule) bool {
-	return len(r.ResourceNames) == 0 && has(r.Verbs, k8srbac.All) && has(r.APIGroups, k8srbac.All) && has(r.Resources, k8srbac.All)
-}
-
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return len(r.ResourceNames) == 0 && slices.Contains(r.Verbs, k8srbac.All) && slices.Contains(r.APIGroups, k8srbac.All) &&
+		slices.Contains(r.Resources, k8srbac.All)
 }

@@ -75,14 +75,13 @@ func (s *podSpecDoc) nonRoot(c *containerDoc) bool {
 	return (nonRoot != nil && *nonRoot) || (user != nil && *user != 0)
 }
 
-// readPod reads a pod node: its token audiences and its escapes.
+// readPod reads a pod node: whether it holds an API token, its escapes
+// and the names of the Secrets it mounts.
 func readPod(n *graphmodel.Node) (*pod, error) {
 	p := &pod{id: n.ID, ns: n.Prop(graphmodel.PropK8sNamespace), name: shortName(n)}
 	for _, aud := range strings.Fields(n.Prop(graphmodel.PropK8sTokenAudiences)) {
 		if aud == graphmodel.PropK8sAPIAudience {
 			p.apiToken = true
-		} else {
-			p.audiences = append(p.audiences, aud)
 		}
 	}
 	if _, ok := n.Documents[graphmodel.DocK8sPodSpec]; !ok {
@@ -94,16 +93,13 @@ func readPod(n *graphmodel.Node) (*pod, error) {
 		return nil, err
 	}
 	p.escapes = escapesOf(&spec)
+	p.secretNames = mountedSecrets(&spec)
 	return p, nil
 }
 
 // mountedSecrets returns the names of the Secrets a container of the pod
-// mounts.
-func mountedSecrets(n *graphmodel.Node) []string {
-	var spec podSpecDoc
-	if decode(n, graphmodel.DocK8sPodSpec, &spec) != nil {
-		return nil
-	}
+// mounts, sorted.
+func mountedSecrets(spec *podSpecDoc) []string {
 	secrets := map[string]string{}
 	for _, v := range spec.Volumes {
 		if v.Secret != nil && v.Secret.SecretName != "" {

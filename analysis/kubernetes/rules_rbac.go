@@ -1,6 +1,8 @@
 package kubernetes
 
 import (
+	"slices"
+
 	"github.com/blastradius/blastradius/k8srbac"
 )
 
@@ -50,7 +52,7 @@ func (e *engine) roleBind(u *unit) {
 		for _, b := range roles {
 			ev := c.ruleEvidence(append(append([]k8srbac.Evidence(nil), createCRB.cluster...), b.ev...),
 				"create a ClusterRoleBinding to "+b.role.String())
-			if has(c.adminRoles, b.role.Name) {
+			if slices.Contains(c.adminRoles, b.role.Name) {
 				e.admin(u, TechRoleBind, ev)
 				break
 			}
@@ -69,7 +71,7 @@ func (e *engine) roleBind(u *unit) {
 			ev := c.ruleEvidence(append(append([]k8srbac.Evidence(nil), create...), b.ev...),
 				"create a RoleBinding in namespace "+ns+" to "+b.role.String())
 			e.become(u, e.grant(b.role, ns), TechRoleBind, ev)
-			if has(c.adminRoles, b.role.Name) && b.role.Kind == k8srbac.KindClusterRole {
+			if slices.Contains(c.adminRoles, b.role.Name) && b.role.Kind == k8srbac.KindClusterRole {
 				break
 			}
 		}
