@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -267,7 +268,8 @@ func (r *liveRun) serverFacts(ctx context.Context, cfg *rest.Config) error {
 const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
 
 // list reads every page of kind k. An expired continue token restarts
-// the list once, as kubectl does.
+// the list once, as kubectl does; an unreadable page, or a continue token
+// the server sent before, is a gap.
 func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 	what := "list " + k.resource
 	for attempt := 0; ; attempt++ {
@@ -283,8 +285,8 @@ func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 		}
 		r.inv.unlist(k.kind)
 		var bad *pageError
-		if errors.As(err, &bad) {
-			r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: bad.Error(), Where: r.where})
+		if errors.As(err, &bad) || errors.Is(err, collectors.ErrRepeatedToken) {
+			r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: err.Error(), Where: r.where})
 			return nil
 		}
 		return r.fail(ctx, what, err)
@@ -301,12 +303,13 @@ func (e *pageError) Error() string {
 	return fmt.Sprintf("unreadable answer (page %d): %v", e.page, e.err)
 }
 
-// pages reads every page of kind k into a new inventory, and says how
-// many pages it read.
+// pages reads every page of kind k into a new inventory through
+// collectors.Pages, and says how many pages it read.
 func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, int, error) {
 	part := &Inventory{}
-	cont := ""
-	for page := 1; ; page++ {
+	n := 0
+	fetch := func(ctx context.Context, cont string) (*Inventory, string, error) {
+		n++
 		req := r.client.Get().AbsPath(k.path()).
 			VersionedParams(&metav1.ListOptions{Limit: r.pageSize, Continue: cont}, metav1.ParameterCodec)
 		if k.kind == "Secret" {
@@ -314,25 +317,28 @@ func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, int, erro
 		}
 		data, err := do(ctx, req)
 		if err != nil {
-			return nil, page, err
+			return nil, "", err
 		}
-		where := fmt.Sprintf("%s page %d", k.path(), page)
 		var got *Inventory
 		var next string
 		if k.kind == "Secret" && isTable(data) {
 			got, next, err = decodeSecretTable(data)
 		} else {
-			got, next, _, err = decodeList(where, data, k)
+			got, next, _, err = decodeList(fmt.Sprintf("%s page %d", k.path(), n), data, k)
 		}
 		if err != nil {
-			return nil, page, &pageError{page: page, err: err}
+			return nil, "", &pageError{page: n, err: err}
 		}
-		part.Merge(got)
-		if next == "" {
-			return part, page, nil
-		}
-		cont = next
+		return got, next, nil
 	}
+	err := collectors.Pages(ctx, fetch, func(got *Inventory) error {
+		part.Merge(got)
+		return nil
+	})
+	if err != nil {
+		return nil, n, err
+	}
+	return part, n, nil
 }
 
 // getAWSAuth reads kube-system/aws-auth; its absence is no gap (a cluster
