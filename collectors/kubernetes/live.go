@@ -170,6 +170,9 @@ func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 			return graphmodel.Fragment{}, err
 		}
 	}
+	// The lists were appended page by page; an object two pages both
+	// held is kept once, as Merge would.
+	run.inv.Dedupe()
 	if l.opts.SaveFile != "" {
 		saved := &Saved{Cluster: cluster, Facts: run.inv.Facts, Gaps: run.inv.Gaps}
 		if err := SaveList(l.opts.SaveFile, run.inv, saved); err != nil {
@@ -276,7 +279,7 @@ func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 		part, pages, err := r.pages(ctx, k)
 		if err == nil {
 			slog.DebugContext(ctx, "listed", "resource", k.resource, "cluster", r.cluster, "pages", pages, "items", part.objects())
-			r.inv.Merge(part)
+			r.inv.append(part)
 			return nil
 		}
 		if apierrors.IsResourceExpired(err) && attempt == 0 {
@@ -332,7 +335,7 @@ func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, int, erro
 		return got, next, nil
 	}
 	err := collectors.Pages(ctx, fetch, func(got *Inventory) error {
-		part.Merge(got)
+		part.append(got)
 		return nil
 	})
 	if err != nil {
