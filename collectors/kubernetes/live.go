@@ -232,8 +232,13 @@ func (r *liveRun) fail(ctx context.Context, what string, err error) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	slog.InfoContext(ctx, "call failed", "call", what, "cluster", r.cluster, "err", gapReason(err))
-	r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: gapReason(err), Where: r.where})
+	r.gap(what, gapReason(err))
 	return nil
+}
+
+// gap records that what could not be read, and why.
+func (r *liveRun) gap(what, reason string) {
+	r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: reason, Where: r.where})
 }
 
 // serverFacts reads the server's version and service-account issuer.
@@ -258,8 +263,7 @@ func (r *liveRun) serverFacts(ctx context.Context, cfg *rest.Config) error {
 		Issuer string `json:"issuer"`
 	}
 	if err := json.Unmarshal(data, &oidc); err != nil {
-		r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: "get /.well-known/openid-configuration",
-			Reason: "unreadable answer: " + err.Error(), Where: r.where})
+		r.gap("get /.well-known/openid-configuration", "unreadable answer: "+err.Error())
 		return nil
 	}
 	r.inv.Facts.Issuer = oidc.Issuer
@@ -289,7 +293,7 @@ func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 		r.inv.unlist(k.kind)
 		var bad *pageError
 		if errors.As(err, &bad) || errors.Is(err, collectors.ErrRepeatedToken) {
-			r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: err.Error(), Where: r.where})
+			r.gap(what, err.Error())
 			return nil
 		}
 		return r.fail(ctx, what, err)
@@ -362,7 +366,7 @@ func (r *liveRun) getAWSAuth(ctx context.Context) error {
 		if err != nil {
 			reason += ": " + err.Error()
 		}
-		r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: "get configmap " + AWSAuthNamespace + "/" + AWSAuthName, Reason: reason, Where: r.where})
+		r.gap("get configmap "+AWSAuthNamespace+"/"+AWSAuthName, reason)
 		return nil
 	}
 	cm.TypeMeta = TypeMeta{APIVersion: k.apiVersion(), Kind: k.kind}
