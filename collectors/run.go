@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"time"
 
 	"github.com/blastradius/blastradius/graphmodel"
@@ -105,21 +104,20 @@ func collectorName(c Collector) (name string) {
 }
 
 // runOne calls c.CollectAll or c.Collect, turning a panic into a
-// *PanicError.
+// *PanicError (through runTask, as Parallel does).
 func runOne(ctx context.Context, name string, c Collector) (fs []graphmodel.Fragment, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			stack := debug.Stack()
-			slog.DebugContext(ctx, "collector panicked", "collector", name, "panic", r, "stack", string(stack))
-			fs, err = nil, &PanicError{Collector: name, Value: r, Stack: stack}
+	err = runTask(ctx, Task{Name: name, Do: func(ctx context.Context) error {
+		if m, ok := c.(MultiCollector); ok {
+			var err error
+			fs, err = m.CollectAll(ctx)
+			return err
 		}
-	}()
-	if m, ok := c.(MultiCollector); ok {
-		return m.CollectAll(ctx)
-	}
-	f, err := c.Collect(ctx)
+		f, err := c.Collect(ctx)
+		fs = []graphmodel.Fragment{f}
+		return err
+	}})
 	if err != nil {
 		return nil, err
 	}
-	return []graphmodel.Fragment{f}, nil
+	return fs, nil
 }

@@ -56,12 +56,6 @@ func (c *converter) credentialReports(r *Resources) error {
 
 // credentialRow applies one row of the report.
 func (c *converter) credentialRow(row map[string]string) {
-	keys := 0
-	for _, col := range []string{"access_key_1_active", "access_key_2_active"} {
-		if row[col] == "true" {
-			keys++
-		}
-	}
 	if row["user"] == rootAccountUser {
 		account := graphmodel.AWSAccountOfARN(row["arn"])
 		if !isAccountID(account) {
@@ -70,7 +64,7 @@ func (c *converter) credentialRow(row map[string]string) {
 		c.ensureAccount(account)
 		n := c.nodes[graphmodel.AWSAccountScope(account)]
 		n.SetProp(graphmodel.PropAWSRootMFAActive, row["mfa_active"])
-		n.SetProp(graphmodel.PropAWSRootAccessKeysActive, strconv.FormatBool(keys > 0))
+		n.SetProp(graphmodel.PropAWSRootAccessKeysActive, strconv.FormatBool(activeKeys(row) > 0))
 		return
 	}
 	n, ok := c.nodes[row["arn"]]
@@ -83,12 +77,6 @@ func (c *converter) credentialRow(row map[string]string) {
 // applyCredentialRow sets what a credential report row says of user n: its
 // password and access keys, its MFA, and that its use is tracked.
 func applyCredentialRow(n *graphmodel.Node, row map[string]string) {
-	keys := 0
-	for _, col := range []string{"access_key_1_active", "access_key_2_active"} {
-		if row[col] == "true" {
-			keys++
-		}
-	}
 	n.SetProp(graphmodel.PropUsageTracked, "true")
 	n.SetProp(graphmodel.PropAWSMFAActive, reported(row["mfa_active"]))
 	n.Credentials = append(n.Credentials[:0], graphmodel.Credential{
@@ -110,10 +98,21 @@ func applyCredentialRow(n *graphmodel.Node, row map[string]string) {
 			LastRotatedAt: reported(row["access_key_"+slot+"_last_rotated"]),
 		})
 	}
-	if row["password_enabled"] == "false" && keys > 0 {
+	if row["password_enabled"] == "false" && activeKeys(row) > 0 {
 		nonHuman := true
 		n.NonHuman = &nonHuman
 	}
+}
+
+// activeKeys returns how many of a row's two access keys are active.
+func activeKeys(row map[string]string) int {
+	keys := 0
+	for _, col := range []string{"access_key_1_active", "access_key_2_active"} {
+		if row[col] == "true" {
+			keys++
+		}
+	}
+	return keys
 }
 
 // reported returns a credential report value, "" for the report's markers of

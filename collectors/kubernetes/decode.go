@@ -240,6 +240,9 @@ func decodeItem(file string, data []byte, sp span, i int, def *kindInfo, inv *In
 	case k.namespaced && head.Metadata.Namespace == "":
 		return badinput.Newf(file, place()+" ("+label+")", "metadata.namespace is empty: a %s is namespaced", k.kind)
 	}
+	if k.keep != nil && !k.keep(head.Metadata.Namespace, head.Metadata.Name) {
+		return nil
+	}
 	if err := k.add(inv, raw, TypeMeta{APIVersion: k.apiVersion(), Kind: k.kind}); err != nil {
 		return itemErr(file, data, sp.start, label, err)
 	}

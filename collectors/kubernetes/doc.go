@@ -33,8 +33,9 @@
 // (--cluster-name), else the context's cluster, an EKS cluster ARN or
 // eksctl name shortened to the EKS cluster name (ClusterNameOf) so that
 // the AWS collector's IDs (pod identity associations) meet these. Every
-// list is read in pages (Limit/Continue, LiveOptions.PageSize); an
-// expired continue token restarts that list once. Secrets are asked for
+// list is read in pages (Limit/Continue, LiveOptions.PageSize,
+// collectors.Pages); an expired continue token restarts that list once,
+// a repeated one ends it with a gap. Secrets are asked for
 // as a server-side Table with their metadata, so their data never leaves
 // the API server (a server that answers with a SecretList is decoded into
 // a type without data). kube-system/aws-auth is read alone (no other

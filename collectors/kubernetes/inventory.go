@@ -6,6 +6,25 @@ import "github.com/blastradius/blastradius/graphmodel"
 // takes o's server facts where inv has none. Objects both hold are kept
 // once (see Dedupe).
 func (inv *Inventory) Merge(o *Inventory) {
+	inv.append(o)
+	f := &inv.Facts
+	for _, p := range []struct {
+		dst *string
+		src string
+	}{
+		{&f.Server, o.Facts.Server}, {&f.GitVersion, o.Facts.GitVersion},
+		{&f.Issuer, o.Facts.Issuer}, {&f.EKSClusterARN, o.Facts.EKSClusterARN},
+	} {
+		if *p.dst == "" {
+			*p.dst = p.src
+		}
+	}
+	inv.Dedupe()
+}
+
+// append appends every object, gap and unlisted kind of o to inv,
+// duplicates included: a caller adding many parts dedupes once at the end.
+func (inv *Inventory) append(o *Inventory) {
 	inv.Namespaces = append(inv.Namespaces, o.Namespaces...)
 	inv.ServiceAccounts = append(inv.ServiceAccounts, o.ServiceAccounts...)
 	inv.Secrets = append(inv.Secrets, o.Secrets...)
@@ -21,19 +40,6 @@ func (inv *Inventory) Merge(o *Inventory) {
 	for k := range o.Unlisted {
 		inv.unlist(k)
 	}
-	f := &inv.Facts
-	for _, p := range []struct {
-		dst *string
-		src string
-	}{
-		{&f.Server, o.Facts.Server}, {&f.GitVersion, o.Facts.GitVersion},
-		{&f.Issuer, o.Facts.Issuer}, {&f.EKSClusterARN, o.Facts.EKSClusterARN},
-	} {
-		if *p.dst == "" {
-			*p.dst = p.src
-		}
-	}
-	inv.Dedupe()
 }
 
 // objects returns how many objects inv holds.

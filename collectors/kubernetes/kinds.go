@@ -17,6 +17,9 @@ type kindInfo struct {
 	resource string
 	// namespaced kinds need a namespace.
 	namespaced bool
+	// keep, when set, says which objects of the kind are decoded past
+	// their name and namespace; the others are dropped.
+	keep func(namespace, name string) bool
 	// add decodes one item of the kind into the inventory. Its errors are
 	// those of encoding/json, with offsets within raw.
 	add func(inv *Inventory, raw []byte, tm TypeMeta) error
@@ -87,20 +90,9 @@ var kinds = []*kindInfo{
 			return decodeInto(raw, tm, func(o *Secret, tm TypeMeta) { o.TypeMeta = tm }, &inv.Secrets)
 		}},
 	{kind: "ConfigMap", version: "v1", resource: "configmaps", namespaced: true,
+		// Only aws-auth is decoded past its name.
+		keep: func(namespace, name string) bool { return namespace == AWSAuthNamespace && name == AWSAuthName },
 		add: func(inv *Inventory, raw []byte, tm TypeMeta) error {
-			// Only aws-auth is decoded past its name.
-			var head struct {
-				Metadata struct {
-					Name      string `json:"name"`
-					Namespace string `json:"namespace"`
-				} `json:"metadata"`
-			}
-			if err := json.Unmarshal(raw, &head); err != nil {
-				return err
-			}
-			if head.Metadata.Namespace != AWSAuthNamespace || head.Metadata.Name != AWSAuthName {
-				return nil
-			}
 			return decodeInto(raw, tm, func(o *ConfigMap, tm TypeMeta) { o.TypeMeta = tm }, &inv.ConfigMaps)
 		}},
 	{kind: "Pod", version: "v1", resource: "pods", namespaced: true,

@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -169,6 +170,9 @@ func (l *Live) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 			return graphmodel.Fragment{}, err
 		}
 	}
+	// The lists were appended page by page; an object two pages both
+	// held is kept once, as Merge would.
+	run.inv.Dedupe()
 	if l.opts.SaveFile != "" {
 		saved := &Saved{Cluster: cluster, Facts: run.inv.Facts, Gaps: run.inv.Gaps}
 		if err := SaveList(l.opts.SaveFile, run.inv, saved); err != nil {
@@ -228,8 +232,13 @@ func (r *liveRun) fail(ctx context.Context, what string, err error) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	slog.InfoContext(ctx, "call failed", "call", what, "cluster", r.cluster, "err", gapReason(err))
-	r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: gapReason(err), Where: r.where})
+	r.gap(what, gapReason(err))
 	return nil
+}
+
+// gap records that what could not be read, and why.
+func (r *liveRun) gap(what, reason string) {
+	r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: reason, Where: r.where})
 }
 
 // serverFacts reads the server's version and service-account issuer.
@@ -254,8 +263,7 @@ func (r *liveRun) serverFacts(ctx context.Context, cfg *rest.Config) error {
 		Issuer string `json:"issuer"`
 	}
 	if err := json.Unmarshal(data, &oidc); err != nil {
-		r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: "get /.well-known/openid-configuration",
-			Reason: "unreadable answer: " + err.Error(), Where: r.where})
+		r.gap("get /.well-known/openid-configuration", "unreadable answer: "+err.Error())
 		return nil
 	}
 	r.inv.Facts.Issuer = oidc.Issuer
@@ -267,14 +275,15 @@ func (r *liveRun) serverFacts(ctx context.Context, cfg *rest.Config) error {
 const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
 
 // list reads every page of kind k. An expired continue token restarts
-// the list once, as kubectl does.
+// the list once, as kubectl does; an unreadable page, or a continue token
+// the server sent before, is a gap.
 func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 	what := "list " + k.resource
 	for attempt := 0; ; attempt++ {
 		part, pages, err := r.pages(ctx, k)
 		if err == nil {
 			slog.DebugContext(ctx, "listed", "resource", k.resource, "cluster", r.cluster, "pages", pages, "items", part.objects())
-			r.inv.Merge(part)
+			r.inv.append(part)
 			return nil
 		}
 		if apierrors.IsResourceExpired(err) && attempt == 0 {
@@ -283,8 +292,8 @@ func (r *liveRun) list(ctx context.Context, k *kindInfo) error {
 		}
 		r.inv.unlist(k.kind)
 		var bad *pageError
-		if errors.As(err, &bad) {
-			r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: what, Reason: bad.Error(), Where: r.where})
+		if errors.As(err, &bad) || errors.Is(err, collectors.ErrRepeatedToken) {
+			r.gap(what, err.Error())
 			return nil
 		}
 		return r.fail(ctx, what, err)
@@ -301,12 +310,13 @@ func (e *pageError) Error() string {
 	return fmt.Sprintf("unreadable answer (page %d): %v", e.page, e.err)
 }
 
-// pages reads every page of kind k into a new inventory, and says how
-// many pages it read.
+// pages reads every page of kind k into a new inventory through
+// collectors.Pages, and says how many pages it read.
 func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, int, error) {
 	part := &Inventory{}
-	cont := ""
-	for page := 1; ; page++ {
+	n := 0
+	fetch := func(ctx context.Context, cont string) (*Inventory, string, error) {
+		n++
 		req := r.client.Get().AbsPath(k.path()).
 			VersionedParams(&metav1.ListOptions{Limit: r.pageSize, Continue: cont}, metav1.ParameterCodec)
 		if k.kind == "Secret" {
@@ -314,25 +324,28 @@ func (r *liveRun) pages(ctx context.Context, k *kindInfo) (*Inventory, int, erro
 		}
 		data, err := do(ctx, req)
 		if err != nil {
-			return nil, page, err
+			return nil, "", err
 		}
-		where := fmt.Sprintf("%s page %d", k.path(), page)
 		var got *Inventory
 		var next string
 		if k.kind == "Secret" && isTable(data) {
 			got, next, err = decodeSecretTable(data)
 		} else {
-			got, next, _, err = decodeList(where, data, k)
+			got, next, _, err = decodeList(fmt.Sprintf("%s page %d", k.path(), n), data, k)
 		}
 		if err != nil {
-			return nil, page, &pageError{page: page, err: err}
+			return nil, "", &pageError{page: n, err: err}
 		}
-		part.Merge(got)
-		if next == "" {
-			return part, page, nil
-		}
-		cont = next
+		return got, next, nil
 	}
+	err := collectors.Pages(ctx, fetch, func(got *Inventory) error {
+		part.append(got)
+		return nil
+	})
+	if err != nil {
+		return nil, n, err
+	}
+	return part, n, nil
 }
 
 // getAWSAuth reads kube-system/aws-auth; its absence is no gap (a cluster
@@ -353,7 +366,7 @@ func (r *liveRun) getAWSAuth(ctx context.Context) error {
 		if err != nil {
 			reason += ": " + err.Error()
 		}
-		r.inv.Gaps = append(r.inv.Gaps, graphmodel.Gap{What: "get configmap " + AWSAuthNamespace + "/" + AWSAuthName, Reason: reason, Where: r.where})
+		r.gap("get configmap "+AWSAuthNamespace+"/"+AWSAuthName, reason)
 		return nil
 	}
 	cm.TypeMeta = TypeMeta{APIVersion: k.apiVersion(), Kind: k.kind}

@@ -355,6 +355,33 @@ func TestLiveForbiddenListIsAGap(t *testing.T) {
 	}
 }
 
+// TestLiveRepeatedContinueIsAGap: a server that sends the same continue
+// token twice ends that list with a gap instead of paging forever.
+func TestLiveRepeatedContinueIsAGap(t *testing.T) {
+	f := newFakeAPI(t)
+	f.raw["/api/v1/pods"] = `{"kind": "PodList", "apiVersion": "v1", "metadata": {"continue": "again"}, "items": []}`
+	frag, err := liveCollect(t, f, LiveOptions{ClusterName: "prod-eu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range frag.Source.Gaps {
+		if g.What == "list pods" {
+			got = append(got, g.Reason)
+		}
+	}
+	want := []string{"page 2: the server repeated a page token (page 1 gave the same next token)"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("pods gaps %q, want %q", got, want)
+	}
+	if n := len(f.requestsTo("/api/v1/pods")); n != 2 {
+		t.Errorf("%d pod requests, want 2", n)
+	}
+	if nodeByID(frag)["k8s:prod-eu:serviceaccount:dev:ci"] == nil {
+		t.Error("the other lists were not read")
+	}
+}
+
 func TestLiveSecretsWithoutTable(t *testing.T) {
 	f := newFakeAPI(t)
 	f.noTable = true
