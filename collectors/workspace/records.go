@@ -1,14 +1,13 @@
 package workspace
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/internal/badinput"
 )
@@ -74,65 +73,13 @@ const maxRecordBytes = 4 << 20
 // Anything else is a *badinput.Error naming file and line.
 func ReadRecords(file string, data []byte) (*Records, error) {
 	out := &Records{}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		start := skipSpace(data, dec.InputOffset())
-		if start >= int64(len(data)) {
-			return out, nil
-		}
-		if data[start] == '[' {
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(file, data, err)
-			}
-			for dec.More() {
-				if err := readOne(out, file, data, dec); err != nil {
-					return nil, err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(file, data, err)
-			}
-			continue
-		}
-		if err := readOne(out, file, data, dec); err != nil {
-			return nil, err
-		}
+	err := collectors.JSONRecords(file, data, maxRecordBytes, func(place string, raw json.RawMessage) error {
+		return readValue(out, file, place, raw, 0)
+	})
+	if err != nil {
+		return nil, err
 	}
-}
-
-func jsonErr(file string, data []byte, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return badinput.New(file, badinput.Place(data, int64(len(data))), errors.New("invalid JSON: unexpected end of input (truncated file?)"))
-	}
-	return badinput.FromJSON(file, data, err)
-}
-
-// skipSpace returns the offset of the first byte at or after off that is
-// neither white space nor a comma.
-func skipSpace(data []byte, off int64) int64 {
-	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ',':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
-}
-
-func readOne(out *Records, file string, data []byte, dec *json.Decoder) error {
-	start := skipSpace(data, dec.InputOffset())
-	line, _ := badinput.LineCol(data, start)
-	place := fmt.Sprintf("line %d", line)
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return jsonErr(file, data, err)
-	}
-	if len(raw) > maxRecordBytes {
-		return badinput.Newf(file, place, "record of %d bytes is too large", len(raw))
-	}
-	return readValue(out, file, place, raw, 0)
+	return out, nil
 }
 
 // readValue reads one item, or the items of a whole response.
