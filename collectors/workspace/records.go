@@ -161,13 +161,13 @@ func (t *Token) check() error {
 	if strings.TrimSpace(t.ClientID) == "" {
 		return errors.New("token has no clientId")
 	}
-	if strings.IndexFunc(t.ClientID, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 || len(t.ClientID) > 256 {
+	if hasSpaceOrControl(t.ClientID) || len(t.ClientID) > 256 {
 		return fmt.Errorf("token clientId %q is not a client id", t.ClientID)
 	}
 	if strings.TrimSpace(t.UserKey) == "" {
 		return fmt.Errorf("token of %s has no userKey (save tokens.list items as the API returns them)", t.ClientID)
 	}
-	if strings.IndexFunc(t.UserKey, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+	if hasSpaceOrControl(t.UserKey) {
 		return fmt.Errorf("token of %s: userKey %q is not a user id or address", t.ClientID, t.UserKey)
 	}
 	for _, s := range t.Scopes {
@@ -180,8 +180,13 @@ func (t *Token) check() error {
 
 // check validates a user: an address.
 func (u *User) check() error {
-	if !strings.Contains(u.PrimaryEmail, "@") || strings.IndexFunc(u.PrimaryEmail, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+	if !strings.Contains(u.PrimaryEmail, "@") || hasSpaceOrControl(u.PrimaryEmail) {
 		return fmt.Errorf("user %q: primaryEmail %q is not an address", u.ID, u.PrimaryEmail)
 	}
 	return nil
+}
+
+// hasSpaceOrControl reports whether s holds white space or a control character.
+func hasSpaceOrControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
 }
