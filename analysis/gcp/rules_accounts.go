@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/blastradius/blastradius/gcppolicy"
@@ -158,7 +159,7 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 	}
 	scoped, byProject := m.accountLevels(actLevels)
 	all := append(append([][]string(nil), ru.perms...), []string{permActAs})
-	high := m.joinHigh(p, r, ru.id, scopeLevels(p, all), all, nil)
+	high := m.joinHigh(p, r, ru.id, p.levelsOf(slices.Concat(all...)...), all, nil)
 	for _, pr := range order {
 		if r.covered[pr] || high[pr] {
 			continue
@@ -205,7 +206,7 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 // isVehicle reports whether resource id is of one of the asset types.
 func (m *model) isVehicle(id string, types []string) bool {
 	n := m.nodes[id]
-	return n != nil && n.Kind == graphmodel.KindGCPResource && contains(types, n.Prop(graphmodel.PropGCPAssetType))
+	return n != nil && n.Kind == graphmodel.KindGCPResource && slices.Contains(types, n.Prop(graphmodel.PropGCPAssetType))
 }
 
 // existingVehicle: permissions on a resource that runs as a service
@@ -260,7 +261,7 @@ func (m *model) existingVehicle(p *principal, r *results, ru *rule) {
 		}
 	}
 	for _, l := range levels {
-		if pr := m.projectOf[l]; m.isVehicle(l, ru.vehicles) && !contains(projects, pr) {
+		if pr := m.projectOf[l]; m.isVehicle(l, ru.vehicles) && !slices.Contains(projects, pr) {
 			one(l)
 		}
 	}

@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -153,7 +154,7 @@ func (m *model) certainBelow(s string) []string {
 func (m *model) deriveUpdateRole(p *principal, r *results) {
 	var roles []string
 	for _, ref := range p.refs {
-		if _, ok := m.custom[ref.role]; ok && !contains(roles, ref.role) {
+		if _, ok := m.custom[ref.role]; ok && !slices.Contains(roles, ref.role) {
 			roles = append(roles, ref.role)
 		}
 	}
@@ -169,7 +170,7 @@ func (m *model) deriveUpdateRole(p *principal, r *results) {
 		}
 		var levels []string
 		for _, ref := range p.refs {
-			if ref.role == role && !contains(levels, ref.level) {
+			if ref.role == role && !slices.Contains(levels, ref.level) {
 				levels = append(levels, ref.level)
 			}
 		}
