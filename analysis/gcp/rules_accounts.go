@@ -113,7 +113,7 @@ func (m *model) onAccounts(p *principal, r *results, ru *rule) {
 // onProjectAccounts: a permission on a project reaches each of its
 // service accounts.
 func (m *model) onProjectAccounts(p *principal, r *results, ru *rule) {
-	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...), true) {
+	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...)) {
 		if r.covered[pr] {
 			continue
 		}
@@ -148,7 +148,7 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 	}
 	creatable := map[string]verdict{}
 	var order []string
-	for _, pr := range m.projectsOf(createLevels, true) {
+	for _, pr := range m.projectsOf(createLevels) {
 		if v := m.checkAll(p, ru.perms, pr); v.t != gcppolicy.No {
 			creatable[pr] = v
 			order = append(order, pr)
@@ -231,7 +231,7 @@ func (m *model) existingVehicle(p *principal, r *results, ru *rule) {
 				v.with(graphmodel.Evidence{Source: vehicle, Statement: -1, Note: "runs as " + sa}))
 		}
 	}
-	projects := m.projectsOf(levels, true)
+	projects := m.projectsOf(levels)
 	for _, pr := range projects {
 		if r.covered[pr] {
 			continue
@@ -271,7 +271,7 @@ func (m *model) existingVehicle(p *principal, r *results, ru *rule) {
 // Google-managed service agent of the project, when the snapshot knows
 // that agent (some policy grants it a role).
 func (m *model) serviceAgent(p *principal, r *results, ru *rule) {
-	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...), true) {
+	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...)) {
 		num := m.projectNumber(pr)
 		if num == "" {
 			continue

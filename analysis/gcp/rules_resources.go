@@ -38,7 +38,7 @@ func (m *model) deriveResources(p *principal, r *results) {
 			for pr := range m.joinHigh(p, r, lv.permission, levels, [][]string{{lv.permission}}, wholeProject) {
 				wholeProject[pr] = true
 			}
-			for _, pr := range m.projectsOf(levels, true) {
+			for _, pr := range m.projectsOf(levels) {
 				if r.covered[pr] || wholeProject[pr] {
 					continue
 				}
