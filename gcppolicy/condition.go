@@ -82,6 +82,12 @@ func EvalCondition(e *Expr, ctx Context) Outcome {
 		return Outcome{Verdict: Maybe, Reason: err.Error()}
 	}
 	out, _, err := prg.Eval(vars)
+	return boolOutcome(out, err)
+}
+
+// boolOutcome is the outcome of a boolean expression that evaluated to out
+// or failed with err.
+func boolOutcome(out ref.Val, err error) Outcome {
 	if err != nil {
 		return Outcome{Verdict: Maybe, Reason: "cannot be decided: " + err.Error()}
 	}

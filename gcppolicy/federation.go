@@ -10,6 +10,7 @@ import (
 	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/operators"
 	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
 	"github.com/google/cel-go/ext"
 )
@@ -225,23 +226,15 @@ func unknownClaims(reads []string, c Claims) []*cel.AttributePatternType {
 // decide evaluates a boolean program.
 func decide(prg cel.Program, vars map[string]any, patterns []*cel.AttributePatternType) Outcome {
 	act, err := cel.PartialVars(vars, patterns...)
-	if err != nil {
-		return Outcome{Verdict: Maybe, Reason: "the condition cannot be decided: " + err.Error()}
+	var out ref.Val
+	if err == nil {
+		out, _, err = prg.Eval(act)
 	}
-	out, _, err := prg.Eval(act)
-	if err != nil {
-		return Outcome{Verdict: Maybe, Reason: "the condition cannot be decided: " + err.Error()}
+	o := boolOutcome(out, err)
+	if o.Reason != "" {
+		o.Reason = "the condition " + o.Reason
 	}
-	if u, ok := out.(*types.Unknown); ok {
-		return Outcome{Verdict: Maybe, Reason: "the condition depends on " + unknownNames(u)}
-	}
-	switch out {
-	case types.True:
-		return Outcome{Verdict: Yes}
-	case types.False:
-		return Outcome{Verdict: No}
-	}
-	return Outcome{Verdict: Maybe, Reason: fmt.Sprintf("the condition evaluates to %v, not a bool", out)}
+	return o
 }
 
 // fedProgram is a compiled expression of a provider with what it reads.

@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/blastradius/blastradius/gcppolicy"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -64,7 +65,7 @@ func (v verdict) conditional(condition string) verdict {
 
 func appendNew(list []string, items ...string) []string {
 	for _, s := range items {
-		if s != "" && !contains(list, s) {
+		if s != "" && !slices.Contains(list, s) {
 			list = append(list, s)
 		}
 	}

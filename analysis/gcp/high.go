@@ -1,6 +1,10 @@
 package gcp
 
-import "github.com/blastradius/blastradius/gcppolicy"
+import (
+	"slices"
+
+	"github.com/blastradius/blastradius/gcppolicy"
+)
 
 // A principal that holds a technique uniformly on an organization or a
 // folder holds it on every project below, unless a deny policy below may
@@ -68,7 +72,7 @@ func (m *model) joinHigh(p *principal, r *results, technique string, levels []st
 	}
 	joined := map[string]bool{}
 	for _, s := range m.scopes {
-		if k := m.isScope[s]; k == "project" || !contains(levels, s) {
+		if k := m.isScope[s]; k == "project" || !slices.Contains(levels, s) {
 			continue
 		}
 		above := false
@@ -103,18 +107,4 @@ func (m *model) joinHigh(p *principal, r *results, technique string, levels []st
 		}
 	}
 	return covered
-}
-
-// scopeLevels returns the organizations and folders among the levels
-// where p may hold any permission of perms.
-func scopeLevels(p *principal, perms [][]string) []string {
-	var out []string
-	for _, alts := range perms {
-		for _, l := range p.levelsOf(alts...) {
-			if !contains(out, l) {
-				out = append(out, l)
-			}
-		}
-	}
-	return out
 }

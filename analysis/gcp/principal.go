@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -264,7 +265,7 @@ func (m *model) poolMemberships(p *principal, mem gcppolicy.Member, add func(str
 			case gcppolicy.Yes:
 				if _, exists := m.nodes[set.ID()]; exists {
 					add(set.ID(), []bindingRef{ref})
-					if !contains(p.inherits, set.ID()) {
+					if !slices.Contains(p.inherits, set.ID()) {
 						p.inherits = append(p.inherits, set.ID())
 						m.fixed = append(m.fixed, graphmodel.Edge{From: p.id, To: set.ID(), Kind: graphmodel.EdgeMemberOf,
 							Technique: TechPoolMember, Evidence: []graphmodel.Evidence{{Source: set.Raw, Statement: -1,
@@ -290,7 +291,7 @@ func (m *model) indexLevels(p *principal) {
 		}
 		for _, perm := range m.relevant {
 			i := sort.SearchStrings(perms, perm)
-			if i < len(perms) && perms[i] == perm && !contains(p.levels[perm], ref.level) {
+			if i < len(perms) && perms[i] == perm && !slices.Contains(p.levels[perm], ref.level) {
 				p.levels[perm] = append(p.levels[perm], ref.level)
 			}
 		}
@@ -305,19 +306,10 @@ func (p *principal) levelsOf(perms ...string) []string {
 	var out []string
 	for _, perm := range perms {
 		for _, l := range p.levels[perm] {
-			if !contains(out, l) {
+			if !slices.Contains(out, l) {
 				out = append(out, l)
 			}
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

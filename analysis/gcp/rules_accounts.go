@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/blastradius/blastradius/gcppolicy"
@@ -112,7 +113,7 @@ func (m *model) onAccounts(p *principal, r *results, ru *rule) {
 // onProjectAccounts: a permission on a project reaches each of its
 // service accounts.
 func (m *model) onProjectAccounts(p *principal, r *results, ru *rule) {
-	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...), true) {
+	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...)) {
 		if r.covered[pr] {
 			continue
 		}
@@ -147,7 +148,7 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 	}
 	creatable := map[string]verdict{}
 	var order []string
-	for _, pr := range m.projectsOf(createLevels, true) {
+	for _, pr := range m.projectsOf(createLevels) {
 		if v := m.checkAll(p, ru.perms, pr); v.t != gcppolicy.No {
 			creatable[pr] = v
 			order = append(order, pr)
@@ -158,7 +159,7 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 	}
 	scoped, byProject := m.accountLevels(actLevels)
 	all := append(append([][]string(nil), ru.perms...), []string{permActAs})
-	high := m.joinHigh(p, r, ru.id, scopeLevels(p, all), all, nil)
+	high := m.joinHigh(p, r, ru.id, p.levelsOf(slices.Concat(all...)...), all, nil)
 	for _, pr := range order {
 		if r.covered[pr] || high[pr] {
 			continue
@@ -205,7 +206,7 @@ func (m *model) newVehicle(p *principal, r *results, ru *rule) {
 // isVehicle reports whether resource id is of one of the asset types.
 func (m *model) isVehicle(id string, types []string) bool {
 	n := m.nodes[id]
-	return n != nil && n.Kind == graphmodel.KindGCPResource && contains(types, n.Prop(graphmodel.PropGCPAssetType))
+	return n != nil && n.Kind == graphmodel.KindGCPResource && slices.Contains(types, n.Prop(graphmodel.PropGCPAssetType))
 }
 
 // existingVehicle: permissions on a resource that runs as a service
@@ -230,7 +231,7 @@ func (m *model) existingVehicle(p *principal, r *results, ru *rule) {
 				v.with(graphmodel.Evidence{Source: vehicle, Statement: -1, Note: "runs as " + sa}))
 		}
 	}
-	projects := m.projectsOf(levels, true)
+	projects := m.projectsOf(levels)
 	for _, pr := range projects {
 		if r.covered[pr] {
 			continue
@@ -260,7 +261,7 @@ func (m *model) existingVehicle(p *principal, r *results, ru *rule) {
 		}
 	}
 	for _, l := range levels {
-		if pr := m.projectOf[l]; m.isVehicle(l, ru.vehicles) && !contains(projects, pr) {
+		if pr := m.projectOf[l]; m.isVehicle(l, ru.vehicles) && !slices.Contains(projects, pr) {
 			one(l)
 		}
 	}
@@ -270,7 +271,7 @@ func (m *model) existingVehicle(p *principal, r *results, ru *rule) {
 // Google-managed service agent of the project, when the snapshot knows
 // that agent (some policy grants it a role).
 func (m *model) serviceAgent(p *principal, r *results, ru *rule) {
-	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...), true) {
+	for _, pr := range m.projectsOf(p.levelsOf(ru.perms[0]...)) {
 		num := m.projectNumber(pr)
 		if num == "" {
 			continue

@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -153,7 +154,7 @@ func (m *model) certainBelow(s string) []string {
 func (m *model) deriveUpdateRole(p *principal, r *results) {
 	var roles []string
 	for _, ref := range p.refs {
-		if _, ok := m.custom[ref.role]; ok && !contains(roles, ref.role) {
+		if _, ok := m.custom[ref.role]; ok && !slices.Contains(roles, ref.role) {
 			roles = append(roles, ref.role)
 		}
 	}
@@ -169,7 +170,7 @@ func (m *model) deriveUpdateRole(p *principal, r *results) {
 		}
 		var levels []string
 		for _, ref := range p.refs {
-			if ref.role == role && !contains(levels, ref.level) {
+			if ref.role == role && !slices.Contains(levels, ref.level) {
 				levels = append(levels, ref.level)
 			}
 		}
@@ -278,7 +279,7 @@ func (m *model) deriveOrgPolicy(p *principal, r *results) {
 func (m *model) deriveAPIKeys(p *principal, r *results) {
 	for _, rule := range apiKeyRules {
 		levels := p.levelsOf(rule.perms...)
-		projects := m.projectsOf(levels, true)
+		projects := m.projectsOf(levels)
 		for _, pr := range projects {
 			v := m.checkAny(p, rule.perms, pr)
 			if v.t == gcppolicy.No {
@@ -289,13 +290,12 @@ func (m *model) deriveAPIKeys(p *principal, r *results) {
 	}
 }
 
-// projectsOf returns the projects at or below the scope levels, and with
-// all also those of the service accounts and resources among levels,
-// sorted.
-func (m *model) projectsOf(levels []string, scopesOnly bool) []string {
+// projectsOf returns the projects at or below the scopes among levels
+// (the service accounts and resources among them are left out), sorted.
+func (m *model) projectsOf(levels []string) []string {
 	set := map[string]bool{}
 	for _, l := range levels {
-		if m.isScope[l] == "" && scopesOnly {
+		if m.isScope[l] == "" {
 			continue
 		}
 		for _, pr := range m.below(l) {

@@ -1,21 +1,15 @@
 package gcp
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/blastradius/blastradius/gcppolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
 // resourceTypes are the asset types of resourceAccess, sorted.
-func resourceTypes() []string {
-	out := make([]string, 0, len(resourceAccess))
-	for t := range resourceAccess {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
+var resourceTypes = slices.Sorted(maps.Keys(resourceAccess))
 
 // typeOf returns the asset type of a node.
 func (m *model) typeOf(id string) string {
@@ -30,7 +24,7 @@ func (m *model) typeOf(id string) string {
 // (resourceAccess). Only the strongest certain level of a resource is
 // kept, with a stronger conditional one.
 func (m *model) deriveResources(p *principal, r *results) {
-	for _, typ := range resourceTypes() {
+	for _, typ := range resourceTypes {
 		// By project: the strongest level held on all of it; by resource:
 		// the strongest certain level.
 		wholeProject := map[string]bool{}
@@ -44,7 +38,7 @@ func (m *model) deriveResources(p *principal, r *results) {
 			for pr := range m.joinHigh(p, r, lv.permission, levels, [][]string{{lv.permission}}, wholeProject) {
 				wholeProject[pr] = true
 			}
-			for _, pr := range m.projectsOf(levels, true) {
+			for _, pr := range m.projectsOf(levels) {
 				if r.covered[pr] || wholeProject[pr] {
 					continue
 				}

@@ -59,7 +59,7 @@ func (m *model) setTargets(k setKey) []setTarget {
 		}
 		return out
 	}
-	for _, typ := range resourceTypes() {
+	for _, typ := range resourceTypes {
 		for _, lv := range resourceAccess[typ] {
 			if lv.permission != k.technique {
 				continue

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/gcppolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/internal/badinput"
@@ -76,66 +76,17 @@ const maxRecordBytes = 64 << 20
 // *badinput.Error naming file and line.
 func ReadRecords(file string, data []byte) (*Records, error) {
 	out := &Records{}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		start := skipSpace(data, dec.InputOffset())
-		if start >= int64(len(data)) {
-			return out, nil
-		}
-		if data[start] == '[' {
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(file, data, err)
-			}
-			for dec.More() {
-				if err := readOne(out, file, data, dec); err != nil {
-					return nil, err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(file, data, err)
-			}
-			continue
-		}
-		if err := readOne(out, file, data, dec); err != nil {
-			return nil, err
-		}
+	err := collectors.JSONRecords(file, data, maxRecordBytes, func(place string, raw json.RawMessage) error {
+		return readOne(out, file, place, raw)
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
-// jsonErr turns a decoding error into bad input with its line; an early
-// end of input is a truncated file.
-func jsonErr(file string, data []byte, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return badinput.New(file, badinput.Place(data, int64(len(data))), errors.New("invalid JSON: unexpected end of input (truncated file?)"))
-	}
-	return badinput.FromJSON(file, data, err)
-}
-
-// skipSpace returns the offset of the first byte at or after off that is
-// neither white space nor a comma.
-func skipSpace(data []byte, off int64) int64 {
-	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ',':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
-}
-
-func readOne(out *Records, file string, data []byte, dec *json.Decoder) error {
-	start := skipSpace(data, dec.InputOffset())
-	line, _ := badinput.LineCol(data, start)
-	place := fmt.Sprintf("line %d", line)
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return jsonErr(file, data, err)
-	}
-	if len(raw) > maxRecordBytes {
-		return badinput.Newf(file, place, "record of %d bytes is too large", len(raw))
-	}
+// readOne reads one record: an asset, a deny policy or a gap.
+func readOne(out *Records, file, place string, raw json.RawMessage) error {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		return badinput.Newf(file, place, "expected a JSON object (an asset or a deny policy)")

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/gcppolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -240,21 +241,23 @@ func reason(err error) string {
 	return out
 }
 
-// pages calls get for every page; each receives the page.
-func pages[R any](ctx context.Context, s *session, what, where string, get func(token string) (R, error), next func(R) string, each func(R)) bool {
-	token := ""
-	for page := 0; ; page++ {
-		var r R
+// pages calls get for every page, each receives the page
+// (collectors.Pages); a page that fails after its retries, or a page
+// token the server repeats, becomes a gap and ends the listing.
+func pages[R any](ctx context.Context, s *session, what, where string, get func(token string) (R, error), next func(R) string, each func(R)) {
+	err := collectors.Pages(ctx, func(ctx context.Context, token string) (r R, _ string, err error) {
 		if !s.try(ctx, what, where, func() (err error) { r, err = get(token); return err }) {
-			return false
+			return r, "", errPageFailed
 		}
-		each(r)
-		token = next(r)
-		if token == "" || page > 10000 {
-			return true
-		}
+		return r, next(r), nil
+	}, func(r R) error { each(r); return nil })
+	if errors.Is(err, collectors.ErrRepeatedToken) {
+		s.gaps = append(s.gaps, gap(what, err.Error(), where))
 	}
 }
+
+// errPageFailed ends a listing whose page try has recorded as a gap.
+var errPageFailed = errors.New("page failed")
 
 // add records an asset read from an API: v is the API's resource, policy
 // its allow policy (any JSON-marshalable form of it, nil when none).

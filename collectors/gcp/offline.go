@@ -2,13 +2,11 @@ package gcp
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/internal/badinput"
 )
@@ -37,23 +35,6 @@ func NewOfflineFS(fsys fs.FS, paths []string) *Offline {
 // Name returns the registry name, "gcp".
 func (o *Offline) Name() string { return CollectorName }
 
-func (o *Offline) read(path string) ([]byte, time.Time, error) {
-	var data []byte
-	var info fs.FileInfo
-	var err error
-	if o.fsys != nil {
-		if data, err = fs.ReadFile(o.fsys, path); err == nil {
-			info, err = fs.Stat(o.fsys, path)
-		}
-	} else if data, err = os.ReadFile(path); err == nil {
-		info, err = os.Stat(path)
-	}
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	return data, info.ModTime(), nil
-}
-
 // Collect reads every file and converts them together. A file that cannot
 // be read or used is a *badinput.Error naming it (and the line).
 func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
@@ -61,28 +42,18 @@ func (o *Offline) Collect(ctx context.Context) (graphmodel.Fragment, error) {
 		return graphmodel.Fragment{}, badinput.Newf("", "", "no export file given (write one with: gcloud asset export … --output-path=gs://…/assets.jsonl)")
 	}
 	all := &Records{}
-	var newest time.Time
-	for _, p := range o.paths {
-		if err := ctx.Err(); err != nil {
-			return graphmodel.Fragment{}, err
-		}
-		data, mod, err := o.read(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return graphmodel.Fragment{}, badinput.Newf(p, "", "no such file")
-		}
-		if err != nil {
-			return graphmodel.Fragment{}, badinput.New(p, "", fmt.Errorf("read: %w", err))
-		}
-		if mod.After(newest) {
-			newest = mod
-		}
+	newest, err := collectors.ReadFiles(ctx, o.fsys, o.paths, func(p string, data []byte) error {
 		recs, err := ReadRecords(p, data)
 		if err != nil {
-			return graphmodel.Fragment{}, err
+			return err
 		}
 		all.Assets = append(all.Assets, recs.Assets...)
 		all.Deny = append(all.Deny, recs.Deny...)
 		all.Gaps = append(all.Gaps, recs.Gaps...)
+		return nil
+	})
+	if err != nil {
+		return graphmodel.Fragment{}, err
 	}
 	frag, err := Convert(all)
 	if err != nil {

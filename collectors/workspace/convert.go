@@ -146,7 +146,7 @@ func Convert(recs *Records, customer string) graphmodel.Fragment {
 	if frag.Source.Gaps == nil {
 		frag.Source.Gaps = []graphmodel.Gap{}
 	}
-	for _, id := range sortedKeys(boolMap(nodes)) {
+	for _, id := range sortedKeys(nodes) {
 		frag.Nodes = append(frag.Nodes, *nodes[id])
 	}
 	return frag
@@ -180,13 +180,5 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
-	return out
-}
-
-func boolMap(m map[string]*graphmodel.Node) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
 	return out
 }

@@ -1,14 +1,13 @@
 package workspace
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 
+	"github.com/blastradius/blastradius/collectors"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/internal/badinput"
 )
@@ -74,65 +73,13 @@ const maxRecordBytes = 4 << 20
 // Anything else is a *badinput.Error naming file and line.
 func ReadRecords(file string, data []byte) (*Records, error) {
 	out := &Records{}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		start := skipSpace(data, dec.InputOffset())
-		if start >= int64(len(data)) {
-			return out, nil
-		}
-		if data[start] == '[' {
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(file, data, err)
-			}
-			for dec.More() {
-				if err := readOne(out, file, data, dec); err != nil {
-					return nil, err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(file, data, err)
-			}
-			continue
-		}
-		if err := readOne(out, file, data, dec); err != nil {
-			return nil, err
-		}
+	err := collectors.JSONRecords(file, data, maxRecordBytes, func(place string, raw json.RawMessage) error {
+		return readValue(out, file, place, raw, 0)
+	})
+	if err != nil {
+		return nil, err
 	}
-}
-
-func jsonErr(file string, data []byte, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return badinput.New(file, badinput.Place(data, int64(len(data))), errors.New("invalid JSON: unexpected end of input (truncated file?)"))
-	}
-	return badinput.FromJSON(file, data, err)
-}
-
-// skipSpace returns the offset of the first byte at or after off that is
-// neither white space nor a comma.
-func skipSpace(data []byte, off int64) int64 {
-	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ',':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
-}
-
-func readOne(out *Records, file string, data []byte, dec *json.Decoder) error {
-	start := skipSpace(data, dec.InputOffset())
-	line, _ := badinput.LineCol(data, start)
-	place := fmt.Sprintf("line %d", line)
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return jsonErr(file, data, err)
-	}
-	if len(raw) > maxRecordBytes {
-		return badinput.Newf(file, place, "record of %d bytes is too large", len(raw))
-	}
-	return readValue(out, file, place, raw, 0)
+	return out, nil
 }
 
 // readValue reads one item, or the items of a whole response.
@@ -214,13 +161,13 @@ func (t *Token) check() error {
 	if strings.TrimSpace(t.ClientID) == "" {
 		return errors.New("token has no clientId")
 	}
-	if strings.IndexFunc(t.ClientID, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 || len(t.ClientID) > 256 {
+	if hasSpaceOrControl(t.ClientID) || len(t.ClientID) > 256 {
 		return fmt.Errorf("token clientId %q is not a client id", t.ClientID)
 	}
 	if strings.TrimSpace(t.UserKey) == "" {
 		return fmt.Errorf("token of %s has no userKey (save tokens.list items as the API returns them)", t.ClientID)
 	}
-	if strings.IndexFunc(t.UserKey, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+	if hasSpaceOrControl(t.UserKey) {
 		return fmt.Errorf("token of %s: userKey %q is not a user id or address", t.ClientID, t.UserKey)
 	}
 	for _, s := range t.Scopes {
@@ -233,8 +180,13 @@ func (t *Token) check() error {
 
 // check validates a user: an address.
 func (u *User) check() error {
-	if !strings.Contains(u.PrimaryEmail, "@") || strings.IndexFunc(u.PrimaryEmail, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+	if !strings.Contains(u.PrimaryEmail, "@") || hasSpaceOrControl(u.PrimaryEmail) {
 		return fmt.Errorf("user %q: primaryEmail %q is not an address", u.ID, u.PrimaryEmail)
 	}
 	return nil
+}
+
+// hasSpaceOrControl reports whether s holds white space or a control character.
+func hasSpaceOrControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
 }
