@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/k8srbac"
 )
@@ -62,7 +61,7 @@ func (AccessEntries) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []
 				targets = append(targets, graphmodel.K8sUser(c.Name, username))
 			}
 			for _, to := range dedupe(targets) {
-				edges = append(edges, edge(graphmodel.EdgeCanBecome, p.ID, to, TechAccessEntry, awspolicy.Yes, nil, ev))
+				edges = append(edges, canBecome(p.ID, to, TechAccessEntry, false, nil, ev))
 			}
 		}
 	}

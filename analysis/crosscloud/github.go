@@ -126,7 +126,7 @@ func (GitHubActions) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, 
 				ev := graphmodel.Evidence{Source: prov.ID, Statement: -1,
 					Note: "provider of " + prov.Prop(graphmodel.PropGCPIssuerURI) + " (attribute condition: " + cond + ") admits " + a.what +
 						", and its attribute mapping makes it " + pm.member.Raw}
-				edges.add(gcpEdge(n.ID, pm.node.ID, TechGitHubActionsWIF, a.t, a.reasons, ev))
+				edges.add(canBecome(n.ID, pm.node.ID, TechGitHubActionsWIF, a.t == gcppolicy.Maybe, a.reasons, ev))
 			}
 		}
 	}

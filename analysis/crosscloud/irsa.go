@@ -71,7 +71,7 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 					}
 					trustEv := trustEvidence(role.ID, d, sub+" with audience "+STSAudience+" through "+p)
 					if held, why := holdsSTSToken(c, sa); held {
-						edges.add(edge(graphmodel.EdgeCanBecome, sa.ID, role.ID, TechIRSA, t, d.Undecided,
+						edges.add(canBecome(sa.ID, role.ID, TechIRSA, t == awspolicy.Maybe, d.Undecided,
 							append([]graphmodel.Evidence{{Source: sa.ID, Statement: -1, Note: why}}, trustEv...)...))
 						continue
 					}
@@ -79,7 +79,7 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 						minters[sa.ID] = e.minters(c, ns, name)
 					}
 					for _, m := range minters[sa.ID] {
-						edges.add(edge(graphmodel.EdgeCanBecome, m.id, role.ID, TechIRSAMint, t, d.Undecided,
+						edges.add(canBecome(m.id, role.ID, TechIRSAMint, t == awspolicy.Maybe, d.Undecided,
 							append([]graphmodel.Evidence{m.evidence}, trustEv...)...))
 					}
 				}
