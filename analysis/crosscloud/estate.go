@@ -323,7 +323,10 @@ func (e *Estate) Policy(c *Cluster) *k8srbac.Policy {
 			continue
 		}
 		if !added {
+			// Copies: the cluster's own RBAC stays as collected.
 			o.ClusterRoles = append(append([]k8srbac.ClusterRole(nil), o.ClusterRoles...), k8srbac.EKSAccessPolicyRoles()...)
+			o.ClusterRoleBindings = append([]k8srbac.ClusterRoleBinding(nil), o.ClusterRoleBindings...)
+			o.RoleBindings = append([]k8srbac.RoleBinding(nil), o.RoleBindings...)
 			added = true
 		}
 		var policies []string
@@ -331,8 +334,8 @@ func (e *Estate) Policy(c *Cluster) *k8srbac.Policy {
 			policies = strings.Split(p, " ")
 		}
 		crbs, rbs, _ := k8srbac.EKSAccessBindings(n.Prop(graphmodel.PropAWSPrincipalARN), accessEntryUsername(n), policies)
-		o.ClusterRoleBindings = append(append([]k8srbac.ClusterRoleBinding(nil), o.ClusterRoleBindings...), crbs...)
-		o.RoleBindings = append(append([]k8srbac.RoleBinding(nil), o.RoleBindings...), rbs...)
+		o.ClusterRoleBindings = append(o.ClusterRoleBindings, crbs...)
+		o.RoleBindings = append(o.RoleBindings, rbs...)
 	}
 	c.policy = k8srbac.NewPolicy(o)
 	return c.policy
