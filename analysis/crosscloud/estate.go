@@ -60,6 +60,8 @@ type Cluster struct {
 	groups map[string]*graphmodel.Node
 	rbac   *k8srbac.Objects
 	policy *k8srbac.Policy
+	// whoCan caches policy.WhoCan by request (Estate.whoCan).
+	whoCan map[k8srbac.Request][]k8srbac.Evidence
 }
 
 // NewEstate indexes a snapshot.

@@ -143,12 +143,11 @@ type minter struct {
 // its namespace, or create its serviceaccounts/token; each once, with the
 // first rule that allows it.
 func (e *Estate) minters(c *Cluster, ns, name string) []minter {
-	policy := e.Policy(c)
 	reqs := append(k8srbac.PodCreatingRequests(ns), k8srbac.ResourceRequest("create", "", "serviceaccounts", "token", ns, name))
 	seen := map[string]bool{}
 	var out []minter
 	for _, r := range reqs {
-		for _, ev := range policy.WhoCan(r) {
+		for _, ev := range e.whoCan(c, r) {
 			id := e.subjectNode(c, ev.Subject)
 			if id == "" || seen[id] {
 				continue
@@ -158,6 +157,21 @@ func (e *Estate) minters(c *Cluster, ns, name string) []minter {
 		}
 	}
 	return out
+}
+
+// whoCan returns the cluster policy's WhoCan of r, evaluated once per
+// request: the pod-creating requests of a namespace are the same for
+// every service account in it.
+func (e *Estate) whoCan(c *Cluster, r k8srbac.Request) []k8srbac.Evidence {
+	if ev, ok := c.whoCan[r]; ok {
+		return ev
+	}
+	if c.whoCan == nil {
+		c.whoCan = map[k8srbac.Request][]k8srbac.Evidence{}
+	}
+	ev := e.Policy(c).WhoCan(r)
+	c.whoCan[r] = ev
+	return ev
 }
 
 // subjectNode returns the node ID of an RBAC subject of cluster c, ""
