@@ -31,10 +31,7 @@ func (AccessEntries) Techniques() []graphmodel.Technique {
 func (AccessEntries) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []graphmodel.Edge, error) {
 	var edges []graphmodel.Edge
 	for _, c := range e.Clusters {
-		for _, a := range e.accessEntries {
-			if !c.owns(a) {
-				continue
-			}
+		for _, a := range c.accessEntries {
 			principal := a.Prop(graphmodel.PropAWSPrincipalARN)
 			p, ok := e.Node(principal)
 			if !ok || (p.Kind != graphmodel.KindAWSRole && p.Kind != graphmodel.KindAWSUser) {

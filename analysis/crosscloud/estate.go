@@ -60,8 +60,11 @@ type Cluster struct {
 	groups map[string]*graphmodel.Node
 	rbac   *k8srbac.Objects
 	policy *k8srbac.Policy
-	// whoCan caches policy.WhoCan by request (Estate.whoCan).
-	whoCan map[k8srbac.Request][]k8srbac.Evidence
+	// accessEntries are the estate's EKS access entries of the cluster
+	// (owns).
+	accessEntries []*graphmodel.Node
+	// whoCanOf caches policy.WhoCan by request (Cluster.whoCan).
+	whoCanOf map[k8srbac.Request][]k8srbac.Evidence
 }
 
 // NewEstate indexes a snapshot.
@@ -128,6 +131,11 @@ func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
 		c := clusters[name]
 		sort.Slice(c.ServiceAccounts, func(i, j int) bool { return c.ServiceAccounts[i].ID < c.ServiceAccounts[j].ID })
 		sort.Slice(c.Nodes, func(i, j int) bool { return c.Nodes[i].ID < c.Nodes[j].ID })
+		for _, n := range e.accessEntries {
+			if c.owns(n) {
+				c.accessEntries = append(c.accessEntries, n)
+			}
+		}
 		e.Clusters = append(e.Clusters, c)
 	}
 	return e, nil
@@ -314,23 +322,18 @@ func accessEntryUsername(n *graphmodel.Node) string {
 // Policy returns the cluster's RBAC, with the EKS access entries of the
 // estate as the bindings that allow the same (as analysis/kubernetes
 // evaluates them).
-func (e *Estate) Policy(c *Cluster) *k8srbac.Policy {
+func (c *Cluster) Policy() *k8srbac.Policy {
 	if c.policy != nil {
 		return c.policy
 	}
 	o := *c.rbac
-	added := false
-	for _, n := range e.accessEntries {
-		if !c.owns(n) {
-			continue
-		}
-		if !added {
-			// Copies: the cluster's own RBAC stays as collected.
-			o.ClusterRoles = append(append([]k8srbac.ClusterRole(nil), o.ClusterRoles...), k8srbac.EKSAccessPolicyRoles()...)
-			o.ClusterRoleBindings = append([]k8srbac.ClusterRoleBinding(nil), o.ClusterRoleBindings...)
-			o.RoleBindings = append([]k8srbac.RoleBinding(nil), o.RoleBindings...)
-			added = true
-		}
+	if len(c.accessEntries) > 0 {
+		// Copies: the cluster's own RBAC stays as collected.
+		o.ClusterRoles = append(append([]k8srbac.ClusterRole(nil), o.ClusterRoles...), k8srbac.EKSAccessPolicyRoles()...)
+		o.ClusterRoleBindings = append([]k8srbac.ClusterRoleBinding(nil), o.ClusterRoleBindings...)
+		o.RoleBindings = append([]k8srbac.RoleBinding(nil), o.RoleBindings...)
+	}
+	for _, n := range c.accessEntries {
 		var policies []string
 		if p := n.Prop(graphmodel.PropAWSAccessPolicies); p != "" {
 			policies = strings.Split(p, " ")
