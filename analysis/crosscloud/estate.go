@@ -12,12 +12,14 @@ import (
 )
 
 // Estate is the index of a snapshot the bridges share: nodes by ID, the
-// fact edges leaving each node, AWS principals, and every Kubernetes
+// carries_role edges leaving each node, AWS principals, and every Kubernetes
 // cluster with what the bridges read of it.
 type Estate struct {
 	Snap  *graphmodel.Snapshot
 	nodes map[string]*graphmodel.Node
-	out   map[string][]*graphmodel.Edge
+	// carries are the carries_role edges (an EC2 instance's roles, read
+	// by NodeRoles) by the node they leave.
+	carries map[string][]*graphmodel.Edge
 	// roles are the IAM roles, sorted by ARN; rolesByPathless indexes
 	// them by their ARN without path (as aws-auth names them).
 	roles           []*graphmodel.Node
@@ -69,7 +71,7 @@ type Cluster struct {
 
 // NewEstate indexes a snapshot.
 func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
-	e := &Estate{Snap: snap, nodes: map[string]*graphmodel.Node{}, out: map[string][]*graphmodel.Edge{},
+	e := &Estate{Snap: snap, nodes: map[string]*graphmodel.Node{}, carries: map[string][]*graphmodel.Edge{},
 		rolesByPathless: map[string][]*graphmodel.Node{}, trusts: map[string]*awspolicy.Document{}, instances: map[string]*graphmodel.Node{}}
 	clusters := map[string]*Cluster{}
 	cluster := func(name string) *Cluster {
@@ -114,8 +116,9 @@ func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
 	}
 	e.gcp.sort()
 	for i := range snap.Edges {
-		ed := &snap.Edges[i]
-		e.out[ed.From] = append(e.out[ed.From], ed)
+		if ed := &snap.Edges[i]; ed.Kind == graphmodel.EdgeCarriesRole {
+			e.carries[ed.From] = append(e.carries[ed.From], ed)
+		}
 	}
 	sort.Slice(e.roles, func(i, j int) bool { return e.roles[i].ID < e.roles[j].ID })
 	for _, n := range k8sClusters {

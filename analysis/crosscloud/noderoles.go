@@ -33,9 +33,9 @@ func (NodeRoles) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []grap
 			if instance == nil {
 				continue
 			}
-			for _, f := range e.out[instance.ID] {
+			for _, f := range e.carries[instance.ID] {
 				role, ok := e.Node(f.To)
-				if f.Kind != graphmodel.EdgeCarriesRole || !ok || role.Kind != graphmodel.KindAWSRole {
+				if !ok || role.Kind != graphmodel.KindAWSRole {
 					continue
 				}
 				edges = append(edges, canBecome(n.ID, role.ID, TechNodeRole, false, nil,
