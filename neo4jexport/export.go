@@ -223,15 +223,11 @@ func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
 	found := map[string]bool{}
 	// An empty database holds none of them: its count store says so at once.
 	total, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, "MATCH (n:Node) RETURN count(n)", nil)
+		vals, err := single(ctx, tx, "MATCH (n:Node) RETURN count(n)", nil)
 		if err != nil {
 			return nil, err
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return rec.Values[0], nil
+		return vals[0], nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j export: count existing nodes: %w", err)
@@ -246,17 +242,13 @@ func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
 			continue
 		}
 		got, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, probeStatement, map[string]any{"ids": ids})
-			if err != nil {
-				return nil, err
-			}
-			rec, err := res.Single(ctx)
+			vals, err := single(ctx, tx, probeStatement, map[string]any{"ids": ids})
 			if err != nil {
 				return nil, err
 			}
 			var list []string
-			ids, _ := rec.Values[0].([]any)
-			for _, v := range ids {
+			held, _ := vals[0].([]any)
+			for _, v := range held {
 				if id, ok := v.(string); ok {
 					list = append(list, id)
 				}
@@ -371,16 +363,12 @@ func (w *writer) nodeExec(q string, params map[string]any, part []*graphmodel.No
 		for _, n := range part {
 			rows = append(rows, nodeProps(n, w.graph.Identities[n.ID]))
 		}
-		res, err := tx.Run(ctx, q, with(params, "rows", rows))
+		vals, err := single(ctx, tx, q, with(params, "rows", rows))
 		if err != nil {
 			return nil, err
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ids, _ := rec.Values[0].([]any)
-		els, _ := rec.Values[1].([]any)
+		ids, _ := vals[0].([]any)
+		els, _ := vals[1].([]any)
 		if len(ids) != len(part) || len(els) != len(part) {
 			return nil, fmt.Errorf("%d nodes written of %d", len(ids), len(part))
 		}
@@ -447,16 +435,12 @@ func (w *writer) relExec(typ, update, create string, params map[string]any, part
 			rows = append(rows, row)
 		}
 		if update != "" {
-			res, err := tx.Run(ctx, update, with(params, "rows", rows))
-			if err != nil {
-				return nil, err
-			}
-			rec, err := res.Single(ctx)
+			vals, err := single(ctx, tx, update, with(params, "rows", rows))
 			if err != nil {
 				return nil, err
 			}
 			found := make([]bool, len(rows))
-			list, _ := rec.Values[0].([]any)
+			list, _ := vals[0].([]any)
 			for _, v := range list {
 				if i, ok := v.(int64); ok && i >= 0 && int(i) < len(found) {
 					found[i] = true
@@ -724,6 +708,19 @@ func run(ctx context.Context, s neo4j.SessionWithContext, q string, params map[s
 	}
 	_, err = res.Consume(ctx)
 	return err
+}
+
+// single runs q in tx and returns the values of the one record it returns.
+func single(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) ([]any, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return rec.Values, nil
 }
 
 // quote returns a Cypher identifier in backticks (backticks inside doubled).

@@ -1,6 +1,8 @@
 package neo4jexport
 
 import (
+	"slices"
+
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -41,12 +43,13 @@ type usable struct {
 // (a set of members that may grant to every role of an account holds tens
 // of thousands of grants).
 func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graphmodel.Edge]usable {
-	index := make(map[string]int32, len(nodes))
-	for i, n := range nodes {
-		index[n.ID] = int32(i)
+	if !slices.ContainsFunc(edges, func(e *graphmodel.Edge) bool { return e.Kind == graphmodel.EdgeCanGrantAdmin }) {
+		return nil // no grant: the index and the arcs are not needed
 	}
+	index := make(map[string]int32, len(nodes))
 	transparent := make([]bool, len(nodes))
 	for i, n := range nodes {
+		index[n.ID] = int32(i)
 		transparent[i] = n.Kind.Transparent()
 	}
 	type arc struct {
@@ -81,9 +84,6 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 			members[to] = append(members[to], member{from, e.Conditional})
 		}
 		adj[from] = append(adj[from], arc{to: to, cost: cost, cond: e.Conditional})
-	}
-	if len(grants) == 0 {
-		return nil
 	}
 
 	out := map[*graphmodel.Edge]usable{}

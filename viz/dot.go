@@ -33,25 +33,8 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	for i, n := range g.Nodes {
 		ids[n.ID] = fmt.Sprintf("n%d", i)
 	}
-	// Clusters: one per scope present among the nodes' Scope fields; the
-	// scope's own node sits in its cluster.
-	clusterOf := make(map[string]string, len(g.Nodes))
-	var clusters []string
-	members := map[string][]int{}
-	for i, n := range g.Nodes {
-		s := n.Scope
-		if n.Class == graphmodel.ClassScope {
-			s = n.ID
-		}
-		if s == "" {
-			continue
-		}
-		if _, ok := members[s]; !ok {
-			clusters = append(clusters, s)
-		}
-		members[s] = append(members[s], i)
-		clusterOf[n.ID] = s
-	}
+	clusters, members := scopeClusters(g)
+	inCluster := make([]bool, len(g.Nodes))
 	for ci, s := range clusters {
 		if len(members[s]) < 2 {
 			continue // a cluster of one node only boxes it
@@ -59,15 +42,15 @@ func WriteDOT(w io.Writer, g *Graph) error {
 		fmt.Fprintf(bw, "  subgraph cluster_%d {\n", ci)
 		fmt.Fprintf(bw, "    label=%s; style=\"rounded,dashed\"; color=\"#9ca3af\"; fontcolor=\"#4b5563\";\n", dotQuote(s))
 		for _, i := range members[s] {
+			inCluster[i] = true
 			writeDOTNode(bw, "    ", ids[g.Nodes[i].ID], &g.Nodes[i], g.Focus)
 		}
 		fmt.Fprintln(bw, "  }")
 	}
 	for i := range g.Nodes {
-		if s, ok := clusterOf[g.Nodes[i].ID]; ok && len(members[s]) >= 2 {
-			continue
+		if !inCluster[i] {
+			writeDOTNode(bw, "  ", ids[g.Nodes[i].ID], &g.Nodes[i], g.Focus)
 		}
-		writeDOTNode(bw, "  ", ids[g.Nodes[i].ID], &g.Nodes[i], g.Focus)
 	}
 	for _, e := range g.Edges {
 		attrs := []string{
@@ -86,6 +69,28 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	}
 	fmt.Fprintln(bw, "}")
 	return bw.Flush()
+}
+
+// scopeClusters groups the nodes by the scope that holds them (a scope's
+// own node sits in its cluster): the scopes in order of first appearance,
+// each with its nodes' indexes. Writers skip a scope holding one node only:
+// a cluster of one node only boxes it.
+func scopeClusters(g *Graph) (clusters []string, members map[string][]int) {
+	members = map[string][]int{}
+	for i, n := range g.Nodes {
+		s := n.Scope
+		if n.Class == graphmodel.ClassScope {
+			s = n.ID
+		}
+		if s == "" {
+			continue
+		}
+		if _, ok := members[s]; !ok {
+			clusters = append(clusters, s)
+		}
+		members[s] = append(members[s], i)
+	}
+	return clusters, members
 }
 
 // writeDOTNode writes one node statement.
@@ -131,11 +136,7 @@ func title(g *Graph) string {
 
 // nodeLabel is a node's name and kind on two lines.
 func nodeLabel(n *Node) string {
-	kind := string(n.Kind)
-	if kind == "" {
-		kind = string(n.Class)
-	}
-	return n.Name + "\n" + kind
+	return n.Name + "\n" + kindOrClass(n)
 }
 
 // edgeLabel names an edge's techniques (the first few), or its access

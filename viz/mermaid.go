@@ -33,22 +33,8 @@ func WriteMermaid(w io.Writer, g *Graph) error {
 	for i, n := range g.Nodes {
 		ids[n.ID] = fmt.Sprintf("n%d", i)
 	}
-	members := map[string][]int{}
-	var clusters []string
-	inCluster := map[int]bool{}
-	for i, n := range g.Nodes {
-		s := n.Scope
-		if n.Class == graphmodel.ClassScope {
-			s = n.ID
-		}
-		if s == "" {
-			continue
-		}
-		if _, ok := members[s]; !ok {
-			clusters = append(clusters, s)
-		}
-		members[s] = append(members[s], i)
-	}
+	clusters, members := scopeClusters(g)
+	inCluster := make([]bool, len(g.Nodes))
 	for ci, s := range clusters {
 		if len(members[s]) < 2 {
 			continue

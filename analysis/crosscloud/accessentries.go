@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/k8srbac"
 )
@@ -32,10 +31,7 @@ func (AccessEntries) Techniques() []graphmodel.Technique {
 func (AccessEntries) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []graphmodel.Edge, error) {
 	var edges []graphmodel.Edge
 	for _, c := range e.Clusters {
-		for _, a := range e.accessEntries {
-			if !c.owns(a) {
-				continue
-			}
+		for _, a := range c.accessEntries {
 			principal := a.Prop(graphmodel.PropAWSPrincipalARN)
 			p, ok := e.Node(principal)
 			if !ok || (p.Kind != graphmodel.KindAWSRole && p.Kind != graphmodel.KindAWSUser) {
@@ -62,7 +58,7 @@ func (AccessEntries) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []
 				targets = append(targets, graphmodel.K8sUser(c.Name, username))
 			}
 			for _, to := range dedupe(targets) {
-				edges = append(edges, edge(graphmodel.EdgeCanBecome, p.ID, to, TechAccessEntry, awspolicy.Yes, nil, ev))
+				edges = append(edges, canBecome(p.ID, to, TechAccessEntry, false, nil, ev))
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/k8srbac"
 )
@@ -62,7 +61,7 @@ func (AWSAuth) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []graphm
 				ev := graphmodel.Evidence{Source: c.AWSAuth.ID, Statement: i, Note: what}
 				for _, p := range e.principal(arn) {
 					for _, to := range c.entered(m.Username, m.Groups) {
-						edges = append(edges, edge(graphmodel.EdgeCanBecome, p.ID, to, TechAWSAuth, awspolicy.Yes, nil, ev))
+						edges = append(edges, canBecome(p.ID, to, TechAWSAuth, false, nil, ev))
 					}
 				}
 			}
@@ -90,7 +89,7 @@ func (e *Estate) mappedAccounts(c *Cluster) []graphmodel.Edge {
 				continue
 			}
 			if id := graphmodel.K8sUser(c.Name, n.ID); c.Has(id) {
-				out = append(out, edge(graphmodel.EdgeCanBecome, n.ID, id, TechAWSAuth, awspolicy.Yes, nil,
+				out = append(out, canBecome(n.ID, id, TechAWSAuth, false, nil,
 					graphmodel.Evidence{Source: c.AWSAuth.ID, Statement: i, Note: "mapAccounts maps every principal of " + account + " to the user named by its ARN"}))
 			}
 		}

@@ -12,12 +12,14 @@ import (
 )
 
 // Estate is the index of a snapshot the bridges share: nodes by ID, the
-// fact edges leaving each node, AWS principals, and every Kubernetes
+// carries_role edges leaving each node, AWS principals, and every Kubernetes
 // cluster with what the bridges read of it.
 type Estate struct {
 	Snap  *graphmodel.Snapshot
 	nodes map[string]*graphmodel.Node
-	out   map[string][]*graphmodel.Edge
+	// carries are the carries_role edges (an EC2 instance's roles, read
+	// by NodeRoles) by the node they leave.
+	carries map[string][]*graphmodel.Edge
 	// roles are the IAM roles, sorted by ARN; rolesByPathless indexes
 	// them by their ARN without path (as aws-auth names them).
 	roles           []*graphmodel.Node
@@ -60,11 +62,16 @@ type Cluster struct {
 	groups map[string]*graphmodel.Node
 	rbac   *k8srbac.Objects
 	policy *k8srbac.Policy
+	// accessEntries are the estate's EKS access entries of the cluster
+	// (owns).
+	accessEntries []*graphmodel.Node
+	// whoCanOf caches policy.WhoCan by request (Cluster.whoCan).
+	whoCanOf map[k8srbac.Request][]k8srbac.Evidence
 }
 
 // NewEstate indexes a snapshot.
 func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
-	e := &Estate{Snap: snap, nodes: map[string]*graphmodel.Node{}, out: map[string][]*graphmodel.Edge{},
+	e := &Estate{Snap: snap, nodes: map[string]*graphmodel.Node{}, carries: map[string][]*graphmodel.Edge{},
 		rolesByPathless: map[string][]*graphmodel.Node{}, trusts: map[string]*awspolicy.Document{}, instances: map[string]*graphmodel.Node{}}
 	clusters := map[string]*Cluster{}
 	cluster := func(name string) *Cluster {
@@ -109,8 +116,9 @@ func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
 	}
 	e.gcp.sort()
 	for i := range snap.Edges {
-		ed := &snap.Edges[i]
-		e.out[ed.From] = append(e.out[ed.From], ed)
+		if ed := &snap.Edges[i]; ed.Kind == graphmodel.EdgeCarriesRole {
+			e.carries[ed.From] = append(e.carries[ed.From], ed)
+		}
 	}
 	sort.Slice(e.roles, func(i, j int) bool { return e.roles[i].ID < e.roles[j].ID })
 	for _, n := range k8sClusters {
@@ -126,6 +134,11 @@ func NewEstate(snap *graphmodel.Snapshot) (*Estate, error) {
 		c := clusters[name]
 		sort.Slice(c.ServiceAccounts, func(i, j int) bool { return c.ServiceAccounts[i].ID < c.ServiceAccounts[j].ID })
 		sort.Slice(c.Nodes, func(i, j int) bool { return c.Nodes[i].ID < c.Nodes[j].ID })
+		for _, n := range e.accessEntries {
+			if c.owns(n) {
+				c.accessEntries = append(c.accessEntries, n)
+			}
+		}
 		e.Clusters = append(e.Clusters, c)
 	}
 	return e, nil
@@ -312,27 +325,25 @@ func accessEntryUsername(n *graphmodel.Node) string {
 // Policy returns the cluster's RBAC, with the EKS access entries of the
 // estate as the bindings that allow the same (as analysis/kubernetes
 // evaluates them).
-func (e *Estate) Policy(c *Cluster) *k8srbac.Policy {
+func (c *Cluster) Policy() *k8srbac.Policy {
 	if c.policy != nil {
 		return c.policy
 	}
 	o := *c.rbac
-	added := false
-	for _, n := range e.accessEntries {
-		if !c.owns(n) {
-			continue
-		}
-		if !added {
-			o.ClusterRoles = append(append([]k8srbac.ClusterRole(nil), o.ClusterRoles...), k8srbac.EKSAccessPolicyRoles()...)
-			added = true
-		}
+	if len(c.accessEntries) > 0 {
+		// Copies: the cluster's own RBAC stays as collected.
+		o.ClusterRoles = append(append([]k8srbac.ClusterRole(nil), o.ClusterRoles...), k8srbac.EKSAccessPolicyRoles()...)
+		o.ClusterRoleBindings = append([]k8srbac.ClusterRoleBinding(nil), o.ClusterRoleBindings...)
+		o.RoleBindings = append([]k8srbac.RoleBinding(nil), o.RoleBindings...)
+	}
+	for _, n := range c.accessEntries {
 		var policies []string
 		if p := n.Prop(graphmodel.PropAWSAccessPolicies); p != "" {
 			policies = strings.Split(p, " ")
 		}
 		crbs, rbs, _ := k8srbac.EKSAccessBindings(n.Prop(graphmodel.PropAWSPrincipalARN), accessEntryUsername(n), policies)
-		o.ClusterRoleBindings = append(append([]k8srbac.ClusterRoleBinding(nil), o.ClusterRoleBindings...), crbs...)
-		o.RoleBindings = append(append([]k8srbac.RoleBinding(nil), o.RoleBindings...), rbs...)
+		o.ClusterRoleBindings = append(o.ClusterRoleBindings, crbs...)
+		o.RoleBindings = append(o.RoleBindings, rbs...)
 	}
 	c.policy = k8srbac.NewPolicy(o)
 	return c.policy

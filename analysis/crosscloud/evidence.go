@@ -8,11 +8,11 @@ import (
 	"github.com/blastradius/blastradius/k8srbac"
 )
 
-// edge returns a derived edge; a Maybe verdict makes it conditional on
-// the undecided conditions.
-func edge(kind graphmodel.EdgeKind, from, to, technique string, t awspolicy.Tri, undecided []string, ev ...graphmodel.Evidence) graphmodel.Edge {
-	e := graphmodel.Edge{From: from, To: to, Kind: kind, Technique: technique, Evidence: ev}
-	if t == awspolicy.Maybe {
+// canBecome returns a derived can_become edge; maybe (an undecided
+// verdict) makes it conditional on the undecided conditions.
+func canBecome(from, to, technique string, maybe bool, undecided []string, ev ...graphmodel.Evidence) graphmodel.Edge {
+	e := graphmodel.Edge{From: from, To: to, Kind: graphmodel.EdgeCanBecome, Technique: technique, Evidence: ev}
+	if maybe {
 		e.Conditional = true
 		e.Conditions = dedupe(undecided)
 	}
@@ -79,7 +79,7 @@ func rbacEvidence(c *Cluster, ev k8srbac.Evidence, what string) graphmodel.Evide
 	return graphmodel.Evidence{Source: source, Statement: ev.RuleIndex, Note: ev.String() + ": " + what}
 }
 
-// dedupe returns list sorted, each value once.
+// dedupe returns list each value once, in order.
 func dedupe(list []string) []string {
 	seen := map[string]bool{}
 	var out []string

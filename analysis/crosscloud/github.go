@@ -96,6 +96,10 @@ func (GitHubActions) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, 
 		}
 		fed := &gcppolicy.Federation{Mapping: mapping, Condition: prov.Prop(graphmodel.PropGCPAttributeCondition)}
 		provLiterals := fed.Literals()
+		cond := fed.Condition
+		if strings.TrimSpace(cond) == "" {
+			cond = "none"
+		}
 		for _, pm := range members {
 			// The constants of the provider and of the member itself.
 			literals := append(append([]string(nil), provLiterals...), pm.member.Value, pm.member.Subject)
@@ -119,14 +123,10 @@ func (GitHubActions) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, 
 				}
 				n := graphmodel.GitHubRepoNode(pattern, a.subject, broad)
 				keepNode(nodes, n)
-				cond := fed.Condition
-				if strings.TrimSpace(cond) == "" {
-					cond = "none"
-				}
 				ev := graphmodel.Evidence{Source: prov.ID, Statement: -1,
 					Note: "provider of " + prov.Prop(graphmodel.PropGCPIssuerURI) + " (attribute condition: " + cond + ") admits " + a.what +
 						", and its attribute mapping makes it " + pm.member.Raw}
-				edges.add(gcpEdge(n.ID, pm.node.ID, TechGitHubActionsWIF, a.t, a.reasons, ev))
+				edges.add(canBecome(n.ID, pm.node.ID, TechGitHubActionsWIF, a.t == gcppolicy.Maybe, a.reasons, ev))
 			}
 		}
 	}

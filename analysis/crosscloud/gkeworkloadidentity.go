@@ -89,20 +89,9 @@ func (GKEWorkloadIdentity) Derive(ctx context.Context, e *Estate) ([]graphmodel.
 				if t == gcppolicy.Maybe {
 					undecided = []string{"membership of " + pm.member.Raw + " undecided"}
 				}
-				edges.add(gcpEdge(sa.ID, pm.node.ID, TechGKEWorkloadIdentity, t, undecided, ev...))
+				edges.add(canBecome(sa.ID, pm.node.ID, TechGKEWorkloadIdentity, t == gcppolicy.Maybe, undecided, ev...))
 			}
 		}
 	}
 	return nil, edges.edges, nil
-}
-
-// gcpEdge returns a can_become edge of a GCP verdict; Maybe makes it
-// conditional on the undecided conditions.
-func gcpEdge(from, to, technique string, t gcppolicy.Tri, undecided []string, ev ...graphmodel.Evidence) graphmodel.Edge {
-	e := graphmodel.Edge{From: from, To: to, Kind: graphmodel.EdgeCanBecome, Technique: technique, Evidence: ev}
-	if t == gcppolicy.Maybe {
-		e.Conditional = true
-		e.Conditions = dedupe(undecided)
-	}
-	return e
 }

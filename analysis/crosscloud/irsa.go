@@ -71,15 +71,15 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 					}
 					trustEv := trustEvidence(role.ID, d, sub+" with audience "+STSAudience+" through "+p)
 					if held, why := holdsSTSToken(c, sa); held {
-						edges.add(edge(graphmodel.EdgeCanBecome, sa.ID, role.ID, TechIRSA, t, d.Undecided,
+						edges.add(canBecome(sa.ID, role.ID, TechIRSA, t == awspolicy.Maybe, d.Undecided,
 							append([]graphmodel.Evidence{{Source: sa.ID, Statement: -1, Note: why}}, trustEv...)...))
 						continue
 					}
 					if _, ok := minters[sa.ID]; !ok {
-						minters[sa.ID] = e.minters(c, ns, name)
+						minters[sa.ID] = c.minters(ns, name)
 					}
 					for _, m := range minters[sa.ID] {
-						edges.add(edge(graphmodel.EdgeCanBecome, m.id, role.ID, TechIRSAMint, t, d.Undecided,
+						edges.add(canBecome(m.id, role.ID, TechIRSAMint, t == awspolicy.Maybe, d.Undecided,
 							append([]graphmodel.Evidence{m.evidence}, trustEv...)...))
 					}
 				}
@@ -142,14 +142,13 @@ type minter struct {
 // service account ns/name: create pods (or a pod-creating workload) in
 // its namespace, or create its serviceaccounts/token; each once, with the
 // first rule that allows it.
-func (e *Estate) minters(c *Cluster, ns, name string) []minter {
-	policy := e.Policy(c)
+func (c *Cluster) minters(ns, name string) []minter {
 	reqs := append(k8srbac.PodCreatingRequests(ns), k8srbac.ResourceRequest("create", "", "serviceaccounts", "token", ns, name))
 	seen := map[string]bool{}
 	var out []minter
 	for _, r := range reqs {
-		for _, ev := range policy.WhoCan(r) {
-			id := e.subjectNode(c, ev.Subject)
+		for _, ev := range c.whoCan(r) {
+			id := c.subjectNode(ev.Subject)
 			if id == "" || seen[id] {
 				continue
 			}
@@ -160,10 +159,25 @@ func (e *Estate) minters(c *Cluster, ns, name string) []minter {
 	return out
 }
 
-// subjectNode returns the node ID of an RBAC subject of cluster c, ""
+// whoCan returns the cluster policy's WhoCan of r, evaluated once per
+// request: the pod-creating requests of a namespace are the same for
+// every service account in it.
+func (c *Cluster) whoCan(r k8srbac.Request) []k8srbac.Evidence {
+	if ev, ok := c.whoCanOf[r]; ok {
+		return ev
+	}
+	if c.whoCanOf == nil {
+		c.whoCanOf = map[k8srbac.Request][]k8srbac.Evidence{}
+	}
+	ev := c.Policy().WhoCan(r)
+	c.whoCanOf[r] = ev
+	return ev
+}
+
+// subjectNode returns the node ID of an RBAC subject of the cluster, ""
 // when the snapshot has no such node (nor the Kubernetes analysis makes
 // one: the user of an EKS access entry).
-func (e *Estate) subjectNode(c *Cluster, s k8srbac.Subject) string {
+func (c *Cluster) subjectNode(s k8srbac.Subject) string {
 	var id string
 	switch s.Kind {
 	case k8srbac.KindGroup:
@@ -172,8 +186,8 @@ func (e *Estate) subjectNode(c *Cluster, s k8srbac.Subject) string {
 		id, _ = graphmodel.K8sServiceAccount(c.Name, s.Namespace, s.Name)
 	case k8srbac.KindUser:
 		id = c.subjectID(s.Name)
-		for _, n := range e.accessEntries {
-			if c.owns(n) && c.subjectID(accessEntryUsername(n)) == id {
+		for _, n := range c.accessEntries {
+			if c.subjectID(accessEntryUsername(n)) == id {
 				return id
 			}
 		}

@@ -3,7 +3,6 @@ package crosscloud
 import (
 	"context"
 
-	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
@@ -34,12 +33,12 @@ func (NodeRoles) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []grap
 			if instance == nil {
 				continue
 			}
-			for _, f := range e.out[instance.ID] {
+			for _, f := range e.carries[instance.ID] {
 				role, ok := e.Node(f.To)
-				if f.Kind != graphmodel.EdgeCarriesRole || !ok || role.Kind != graphmodel.KindAWSRole {
+				if !ok || role.Kind != graphmodel.KindAWSRole {
 					continue
 				}
-				edges = append(edges, edge(graphmodel.EdgeCanBecome, n.ID, role.ID, TechNodeRole, awspolicy.Yes, nil,
+				edges = append(edges, canBecome(n.ID, role.ID, TechNodeRole, false, nil,
 					graphmodel.Evidence{Source: instance.ID, Statement: -1,
 						Note: "node " + n.Name + " is EC2 instance " + instance.Name + ", whose instance profile carries " + role.ID + " (instance metadata)"}))
 			}

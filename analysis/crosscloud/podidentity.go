@@ -75,7 +75,7 @@ func (PodIdentity) Derive(_ context.Context, e *Estate) ([]graphmodel.Node, []gr
 				// lets them: not the role itself.
 				t, undecided = awspolicy.Maybe, append(undecided, "the association's session policy restricts the role for these pods")
 			}
-			edges = append(edges, edge(graphmodel.EdgeCanBecome, sa, target, TechPodIdentity, t, undecided, ev...))
+			edges = append(edges, canBecome(sa, target, TechPodIdentity, t == awspolicy.Maybe, undecided, ev...))
 		}
 	}
 	return nil, edges, nil
