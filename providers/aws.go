@@ -176,9 +176,9 @@ func awsLive(ctx context.Context, opts Options, env Env) ([]collectors.Collector
 	if role != "" && !awscollect.ValidRoleName(role) {
 		return nil, Usagef("--assume-role %q is not an IAM role name", role)
 	}
-	concurrency := opts.Int("concurrency")
-	if concurrency < 1 || concurrency > 64 {
-		return nil, Usagef("--concurrency %d: want 1 to 64", concurrency)
+	concurrency, err := concurrencyOf(opts)
+	if err != nil {
+		return nil, err
 	}
 	saveDir := opts.String("save-dir")
 	if saveDir != "" {

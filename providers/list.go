@@ -17,16 +17,6 @@ func All() []Provider {
 	return list
 }
 
-// Lookup returns the provider of list named name.
-func Lookup(list []Provider, name string) (Provider, bool) {
-	for _, p := range list {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return Provider{}, false
-}
-
 // DefineKinds defines the node kinds of every provider of list
 // (graphmodel.DefineKinds); the command calls it once at start.
 func DefineKinds(list []Provider) error {

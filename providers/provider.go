@@ -143,3 +143,12 @@ func (e usageError) Is(target error) bool { return target == ErrUsage }
 func Usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
+
+// concurrencyOf reads the --concurrency flag of a live collection: 1 to 64.
+func concurrencyOf(opts Options) (int, error) {
+	n := opts.Int("concurrency")
+	if n < 1 || n > 64 {
+		return 0, Usagef("--concurrency %d: want 1 to 64", n)
+	}
+	return n, nil
+}

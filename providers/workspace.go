@@ -35,9 +35,9 @@ func Workspace() Provider {
 			if creds == "" && opts.String("impersonate-service-account") == "" {
 				creds = os.Getenv("GOOGLE_APPLICATION_CREDENTIALS")
 			}
-			concurrency := opts.Int("concurrency")
-			if concurrency < 1 || concurrency > 64 {
-				return nil, Usagef("--concurrency %d: want 1 to 64", concurrency)
+			concurrency, err := concurrencyOf(opts)
+			if err != nil {
+				return nil, err
 			}
 			l, err := wscollect.NewLive(wscollect.LiveOptions{Customer: opts.String("customer"), AdminEmail: opts.String("admin-email"),
 				CredentialsFile: creds, ImpersonateServiceAccount: opts.String("impersonate-service-account"),

@@ -9,21 +9,27 @@ import (
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
-// atoms counts, for an action and a target kind, the distinct signatures of
-// targets over every statement concerning the action.
-func atoms(snap *graphmodel.Snapshot, action string, kind graphmodel.NodeKind) {
+// identityDocuments parses the policy documents of the snapshot's nodes
+// but resources (whose documents are resource policies); a document that
+// does not parse is left out.
+func identityDocuments(snap *graphmodel.Snapshot) []*awspolicy.Document {
 	var docs []*awspolicy.Document
 	for _, n := range snap.Nodes {
+		if n.Kind == graphmodel.KindAWSResource {
+			continue
+		}
 		for _, raw := range n.Documents {
-			if n.Kind == graphmodel.KindAWSResource {
-				continue
-			}
-			d, err := awspolicy.Parse(raw)
-			if err == nil {
+			if d, err := awspolicy.Parse(raw); err == nil {
 				docs = append(docs, d)
 			}
 		}
 	}
+	return docs
+}
+
+// atoms counts, for an action and a target kind, the distinct signatures of
+// targets over every statement of docs concerning the action.
+func atoms(snap *graphmodel.Snapshot, docs []*awspolicy.Document, action string, kind graphmodel.NodeKind) {
 	patterns := map[string]bool{}
 	keys := map[string]bool{}
 	stmts := 0
@@ -87,14 +93,15 @@ func atoms(snap *graphmodel.Snapshot, action string, kind graphmodel.NodeKind) {
 // printAtoms estimates the atoms of the actions the grant, assume, access
 // and existing-resource rules decide on.
 func printAtoms(snap *graphmodel.Snapshot) {
+	docs := identityDocuments(snap)
 	for _, a := range []string{"iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "sts:AssumeRole", "iam:PassRole"} {
-		atoms(snap, a, graphmodel.KindAWSRole)
+		atoms(snap, docs, a, graphmodel.KindAWSRole)
 	}
 	for _, a := range []string{"iam:CreateAccessKey", "iam:UpdateLoginProfile"} {
-		atoms(snap, a, graphmodel.KindAWSUser)
+		atoms(snap, docs, a, graphmodel.KindAWSUser)
 	}
-	atoms(snap, "iam:CreatePolicyVersion", graphmodel.KindAWSManagedPolicy)
+	atoms(snap, docs, "iam:CreatePolicyVersion", graphmodel.KindAWSManagedPolicy)
 	for _, a := range []string{"secretsmanager:GetSecretValue", "lambda:GetFunctionConfiguration", "s3:GetObject", "ec2:CreateLaunchTemplateVersion"} {
-		atoms(snap, a, graphmodel.KindAWSResource)
+		atoms(snap, docs, a, graphmodel.KindAWSResource)
 	}
 }

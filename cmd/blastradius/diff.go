@@ -121,13 +121,11 @@ func diffOptionsFrom(cCtx *cli.Context) (diffOptions, error) {
 	if opts.Baseline == "-" && opts.Current == "-" {
 		return opts, usageErrorf("diff: only one of BASELINE and CURRENT can be standard input (-)")
 	}
-	for _, s := range cCtx.StringSlice("fail-on") {
-		r, err := diff.ParseRule(strings.TrimSpace(s))
-		if err != nil {
-			return opts, usageErrorf("diff: --fail-on: %w", err)
-		}
-		opts.Rules = append(opts.Rules, r)
+	rules, err := failOnRules("diff", cCtx.StringSlice("fail-on"))
+	if err != nil {
+		return opts, err
 	}
+	opts.Rules = rules
 	format, err := report.ParseDiffFormat(cCtx.String("format"))
 	if err != nil {
 		return opts, usageErrorf("diff: --format: %w", err)
@@ -172,15 +170,33 @@ func runDiff(ctx context.Context, opts diffOptions) error {
 	if err := writeOutput(opts.Output, buf.Bytes(), opts.Stdout); err != nil {
 		return fmt.Errorf("diff: %w", err)
 	}
+	return gateFailure("diff", rep, opts.Rules)
+}
 
+// failOnRules parses the --fail-on values of cmd ("diff" or "plan-diff").
+func failOnRules(cmd string, values []string) ([]diff.Rule, error) {
+	var rules []diff.Rule
+	for _, s := range values {
+		r, err := diff.ParseRule(strings.TrimSpace(s))
+		if err != nil {
+			return nil, usageErrorf("%s: --fail-on: %w", cmd, err)
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+// gateFailure returns a gate error (exit 1) naming the rules that fire on
+// rep, or nil when none does.
+func gateFailure(cmd string, rep *diff.Report, rules []diff.Rule) error {
 	var fired []string
-	for _, v := range diff.Gate(rep, opts.Rules) {
+	for _, v := range diff.Gate(rep, rules) {
 		if v.Fired {
 			fired = append(fired, fmt.Sprintf("%s (%d %s)", v.Rule, v.Findings, pluralWord(v.Findings, "finding", "findings")))
 		}
 	}
 	if len(fired) > 0 {
-		return gateError(fmt.Errorf("diff: gate failed: --fail-on %s", strings.Join(fired, ", ")))
+		return gateError(fmt.Errorf("%s: gate failed: --fail-on %s", cmd, strings.Join(fired, ", ")))
 	}
 	return nil
 }
@@ -197,16 +213,26 @@ func analyzeSnapshotFile(ctx context.Context, label, path string, sens analysis.
 		return nil, nil, usageError(fmt.Errorf("diff: %s: %w", label, err))
 	}
 	providers.Upgrade(opts.Providers, snap)
-	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Providers), Detail: analysis.DetailFull, Now: opts.Now, Sensitivity: sens})
+	res, err := analyzeSide(ctx, "diff", label, name, snap, sens, opts.Providers, opts.Now)
 	if err != nil {
-		err = fmt.Errorf("diff: analyze %s %s: %w", label, name, err)
-		if isInputError(err) {
-			return nil, nil, usageError(err)
-		}
 		return nil, nil, err
 	}
-	slog.InfoContext(ctx, "analyzed", "side", label, "file", name, "identities", len(res.Identities))
 	return res, data, nil
+}
+
+// analyzeSide analyzes one side of a comparison of cmd ("diff" or
+// "plan-diff") in full detail with the providers' derivers.
+func analyzeSide(ctx context.Context, cmd, label, name string, snap *graphmodel.Snapshot, sens analysis.SensitivityFunc, provs []providers.Provider, now time.Time) (*analysis.Result, error) {
+	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(provs), Detail: analysis.DetailFull, Now: now, Sensitivity: sens})
+	if err != nil {
+		err = fmt.Errorf("%s: analyze %s %s: %w", cmd, label, name, err)
+		if isInputError(err) {
+			return nil, usageError(err)
+		}
+		return nil, err
+	}
+	slog.InfoContext(ctx, "analyzed", "side", label, "file", name, "identities", len(res.Identities))
+	return res, nil
 }
 
 // displayPath names a snapshot argument in reports.

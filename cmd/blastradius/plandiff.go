@@ -118,13 +118,11 @@ func planDiffOptionsFrom(cCtx *cli.Context) (planDiffOptions, error) {
 	if opts.Baseline == "-" && opts.Plan == "-" {
 		return opts, usageErrorf("plan-diff: only one of BASELINE and PLAN.json can be standard input (-)")
 	}
-	for _, s := range cCtx.StringSlice("fail-on") {
-		r, err := diff.ParseRule(strings.TrimSpace(s))
-		if err != nil {
-			return opts, usageErrorf("plan-diff: --fail-on: %w", err)
-		}
-		opts.Rules = append(opts.Rules, r)
+	rules, err := failOnRules("plan-diff", cCtx.StringSlice("fail-on"))
+	if err != nil {
+		return opts, err
 	}
+	opts.Rules = rules
 	format, err := report.ParseDiffFormat(cCtx.String("format"))
 	if err != nil {
 		return opts, usageErrorf("plan-diff: --format: %w", err)
@@ -165,11 +163,11 @@ func runPlanDiff(ctx context.Context, opts planDiffOptions) error {
 	noticeIgnored(opts.Stderr, planName, applied)
 	slog.InfoContext(ctx, "applied plan", "file", planName, "changes", len(applied.Changes), "gaps", len(applied.Gaps))
 
-	baseline, err := analyzePlanSide(ctx, "baseline", name, base, sens, opts)
+	baseline, err := analyzeSide(ctx, "plan-diff", "baseline", name, base, sens, opts.Providers, opts.Now)
 	if err != nil {
 		return err
 	}
-	current, err := analyzePlanSide(ctx, "planned", planName, applied.Snapshot, sens, opts)
+	current, err := analyzeSide(ctx, "plan-diff", "planned", planName, applied.Snapshot, sens, opts.Providers, opts.Now)
 	if err != nil {
 		return err
 	}
@@ -192,30 +190,7 @@ func runPlanDiff(ctx context.Context, opts planDiffOptions) error {
 	if err := writeOutput(opts.Output, buf.Bytes(), opts.Stdout); err != nil {
 		return fmt.Errorf("plan-diff: %w", err)
 	}
-	var fired []string
-	for _, v := range diff.Gate(rep, opts.Rules) {
-		if v.Fired {
-			fired = append(fired, fmt.Sprintf("%s (%d %s)", v.Rule, v.Findings, pluralWord(v.Findings, "finding", "findings")))
-		}
-	}
-	if len(fired) > 0 {
-		return gateError(fmt.Errorf("plan-diff: gate failed: --fail-on %s", strings.Join(fired, ", ")))
-	}
-	return nil
-}
-
-// analyzePlanSide analyzes one side in full detail with the providers' derivers.
-func analyzePlanSide(ctx context.Context, label, name string, snap *graphmodel.Snapshot, sens analysis.SensitivityFunc, opts planDiffOptions) (*analysis.Result, error) {
-	res, err := analysis.Analyze(ctx, snap, analysis.Options{Derivers: providers.Derivers(opts.Providers), Detail: analysis.DetailFull, Now: opts.Now, Sensitivity: sens})
-	if err != nil {
-		err = fmt.Errorf("plan-diff: analyze %s %s: %w", label, name, err)
-		if isInputError(err) {
-			return nil, usageError(err)
-		}
-		return nil, err
-	}
-	slog.InfoContext(ctx, "analyzed", "side", label, "file", name, "identities", len(res.Identities))
-	return res, nil
+	return gateFailure("plan-diff", rep, opts.Rules)
 }
 
 // noticeIgnored tells on stderr which resource changes of other providers

@@ -93,15 +93,11 @@ func runTechniquesList(_ context.Context, opts techniquesListOptions) error {
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPROVIDER\tCATEGORY\tATT&CK\tDESCRIPTION")
 	for _, t := range list {
-		provider := string(t.Provider)
-		if provider == "" {
-			provider = "-"
-		}
 		desc := t.Description
 		if len(t.Steps) == 2 {
 			desc += " (" + strings.Join(t.Steps, " then ") + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, provider, t.Category, dash(t.Attack), desc)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, dash(string(t.Provider)), t.Category, dash(t.Attack), desc)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("techniques list: %w", err)

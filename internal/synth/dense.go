@@ -3,9 +3,6 @@ package synth
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 )
 
 // DenseSpec describes the dense shape: a badly run account where policies
@@ -293,32 +290,14 @@ func WriteAWSDense(dir string, spec DenseSpec) (DenseSummary, error) {
 	if err != nil {
 		return DenseSummary{}, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return DenseSummary{}, fmt.Errorf("synth: create %s: %w", dir, err)
-	}
-	indent := strings.Repeat(" ", spec.Indent)
-	files := []struct {
-		name string
-		v    any
-		skip bool
-	}{
-		{GAADFile, e.gaad, false},
-		{LambdaFunctionsFile, e.functions, len(e.functions) == 0},
-		{EC2InstancesFile, e.instances, len(e.instances) == 0},
-		{S3BucketsFile, e.buckets, spec.Buckets == 0},
-		{S3BucketPolicyFile, e.policies, len(e.policies) == 0},
-		{SecretsFile, e.secrets, len(e.secrets) == 0},
-		{LaunchTemplatesFile, e.templates, len(e.templates) == 0},
-		{LaunchTemplateVersionsFile, e.templateVersions, len(e.templateVersions) == 0},
-		{GlueJobsFile, e.glueJobs, len(e.glueJobs) == 0},
-	}
-	for _, f := range files {
-		if f.skip {
-			continue
-		}
-		if err := writeJSON(filepath.Join(dir, f.name), f.v, indent); err != nil {
-			return DenseSummary{}, err
-		}
+	files := append(e.files(spec.Buckets),
+		outFile{SecretsFile, e.secrets, len(e.secrets) == 0},
+		outFile{LaunchTemplatesFile, e.templates, len(e.templates) == 0},
+		outFile{LaunchTemplateVersionsFile, e.templateVersions, len(e.templateVersions) == 0},
+		outFile{GlueJobsFile, e.glueJobs, len(e.glueJobs) == 0},
+	)
+	if err := writeFiles(dir, spec.Indent, files); err != nil {
+		return DenseSummary{}, err
 	}
 	return sum, nil
 }

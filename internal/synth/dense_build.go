@@ -143,27 +143,7 @@ func (db *denseBuilder) makeRoles() {
 	add(kindCrossAccount, external)
 	add(kindHuman, human)
 	add(kindCI, ci)
-	for len(kinds) < db.d.Roles-linked {
-		switch w := db.r.IntN(100); {
-		case w < 40:
-			kinds = append(kinds, kindLambda)
-		case w < 65:
-			kinds = append(kinds, kindECS)
-		case w < 85:
-			kinds = append(kinds, kindEC2)
-		case w < 92:
-			kinds = append(kinds, kindGlue)
-		default:
-			kinds = append(kinds, kindOtherService)
-		}
-	}
-	db.r.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
-	for i := range linked {
-		db.serviceLinkedRole(serviceLinkedRoles[i])
-	}
-	for _, k := range kinds {
-		db.newRole(k, db.apps[db.r.IntN(len(db.apps))])
-	}
+	db.createRoles(kinds, db.d.Roles-linked, linked)
 	for _, r := range db.roles {
 		dp := &densePrincipal{principal: principal{role: r}, class: int(r.kind), app: r.app, env: db.envOf[r]}
 		if r.kind == kindServiceLinked {

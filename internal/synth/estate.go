@@ -457,7 +457,26 @@ func (b *builder) makeRoles() {
 	for range human {
 		kinds = append(kinds, kindHuman)
 	}
-	for len(kinds) < b.s.Roles-chain-linked {
+	b.createRoles(kinds, b.s.Roles-chain-linked, linked)
+	// Chains: consecutive roles of one app, 2 to MaxChain long.
+	for left := chain; left > 0; {
+		n := min(left, between(b.r, 2, max(2, b.s.MaxChain)))
+		a := b.apps[b.r.IntN(len(b.apps))]
+		var c []*role
+		for range n {
+			c = append(c, b.newRole(kindChain, a))
+		}
+		b.chains = append(b.chains, c)
+		left -= n
+	}
+}
+
+// createRoles tops kinds up to n with roles of services (40% Lambda, 25%
+// ECS, 20% EC2, 7% Glue, 8% other services), shuffles them, creates the
+// first linked service-linked roles, then one role of each kind for a
+// random app.
+func (b *builder) createRoles(kinds []roleKind, n, linked int) {
+	for len(kinds) < n {
 		switch w := b.r.IntN(100); {
 		case w < 40:
 			kinds = append(kinds, kindLambda)
@@ -477,17 +496,6 @@ func (b *builder) makeRoles() {
 	}
 	for _, k := range kinds {
 		b.newRole(k, b.apps[b.r.IntN(len(b.apps))])
-	}
-	// Chains: consecutive roles of one app, 2 to MaxChain long.
-	for left := chain; left > 0; {
-		n := min(left, between(b.r, 2, max(2, b.s.MaxChain)))
-		a := b.apps[b.r.IntN(len(b.apps))]
-		var c []*role
-		for range n {
-			c = append(c, b.newRole(kindChain, a))
-		}
-		b.chains = append(b.chains, c)
-		left -= n
 	}
 }
 

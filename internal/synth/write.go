@@ -37,30 +37,48 @@ func WriteAWSPlanted(dir string, spec Spec) (Planted, error) {
 	if err != nil {
 		return Planted{}, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Planted{}, fmt.Errorf("synth: create %s: %w", dir, err)
+	if err := writeFiles(dir, spec.Indent, e.files(spec.Buckets)); err != nil {
+		return Planted{}, err
 	}
-	indent := strings.Repeat(" ", spec.Indent)
-	files := []struct {
-		name string
-		v    any
-		skip bool
-	}{
+	return e.planted, nil
+}
+
+// outFile is one output file of a writer: its name, its value, and
+// whether it is left out (an empty list the export would not hold).
+type outFile struct {
+	name string
+	v    any
+	skip bool
+}
+
+// files returns the output files of e, those of WriteAWS; buckets is the
+// number of buckets the spec asked for.
+func (e *estate) files(buckets int) []outFile {
+	return []outFile{
 		{GAADFile, e.gaad, false},
 		{LambdaFunctionsFile, e.functions, len(e.functions) == 0},
 		{EC2InstancesFile, e.instances, len(e.instances) == 0},
-		{S3BucketsFile, e.buckets, spec.Buckets == 0},
+		{S3BucketsFile, e.buckets, buckets == 0},
 		{S3BucketPolicyFile, e.policies, len(e.policies) == 0},
 	}
+}
+
+// writeFiles creates dir if needed and writes the files not skipped into
+// it, indented by indent spaces.
+func writeFiles(dir string, indent int, files []outFile) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("synth: create %s: %w", dir, err)
+	}
+	ind := strings.Repeat(" ", indent)
 	for _, f := range files {
 		if f.skip {
 			continue
 		}
-		if err := writeJSON(filepath.Join(dir, f.name), f.v, indent); err != nil {
-			return Planted{}, err
+		if err := writeJSON(filepath.Join(dir, f.name), f.v, ind); err != nil {
+			return err
 		}
 	}
-	return e.planted, nil
+	return nil
 }
 
 // writeJSON writes v as the AWS CLI prints it: indented by indent (compact
