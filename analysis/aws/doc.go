@@ -87,6 +87,13 @@
 //     at least MinPermissionSetMembers); for a technique, the principals
 //     whose own verdict is the same on every target (techniqueSet). Members
 //     join it by a member_of edge; it holds the edges to the targets.
+//   - composite, part: a resource-access permission set whose broad
+//     policies deny nothing is a composite: its members join one part per
+//     policy, shared with every other composite holding that policy, and
+//     the parts hold the edges (what the policies allow together is what
+//     each allows). A principal whose other policies deny something on a
+//     few resources joins a set when, on each of them, the set gives it no
+//     more than it has (fitsPermissionSet).
 //   - signature: a number per resource without a resource policy; two
 //     resources of one account, service and type with equal signatures get
 //     the same decision from every principal of the account.

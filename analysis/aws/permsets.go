@@ -3,6 +3,7 @@ package aws
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,23 +31,48 @@ const TechniquePermissionSet = "permission-set"
 // permissionSet is the principals of one account whose broad policies on
 // one service are the same, decided through stand, a copy of the first
 // member that holds only those policies.
+//
+// When none of those policies denies anything, what they allow together is
+// what each allows on its own, added up (boundaries and control policies
+// only take away, alike from each): such a set is a composite, with one
+// part per policy, and holds no node or edge of its own. Its members are
+// members of its parts, which hold the edges; a part is shared by every
+// composite holding its policy. Without parts, principals holding a
+// common broad policy (SecurityAudit) next to a rare mix of others would
+// each be their own set, too small to keep, or a set of their own per mix:
+// their edges would grow as principals × resources.
 type permissionSet struct {
 	id      string
 	key     string
 	stand   *principal
 	members []*principal
+	// parts are the sets, one per policy, a composite's members belong to;
+	// nil for a set that holds its own edges.
+	parts []*permissionSet
+	// holders counts a part's members over every composite it is part of.
+	holders int
+}
+
+// holding returns the sets that hold s's edges: its parts, or s itself.
+func (s *permissionSet) holding() []*permissionSet {
+	if s.parts != nil {
+		return s.parts
+	}
+	return []*permissionSet{s}
 }
 
 // permissionSets builds the permission sets of account on service, and
-// returns them in order with each member's set.
-func (c *classifier) permissionSets(account, service string) ([]*permissionSet, map[*principal]*permissionSet) {
+// returns them in order with each member's set. A principal whose other
+// policies concerning service deny something joins only when fits says
+// that the set gives it no more than it has.
+func (c *classifier) permissionSets(account, service string, fits func(p, stand *principal, service string) bool) ([]*permissionSet, map[*principal]*permissionSet) {
 	var sets []*permissionSet
 	byKey := map[string]*permissionSet{}
 	for _, p := range c.m.principals {
 		if p.account != account || c.m.admins[p.arn] {
 			continue
 		}
-		broad := c.broadPolicies(p, service)
+		broad, _ := c.broadPolicies(p, service)
 		if len(broad) == 0 {
 			continue
 		}
@@ -62,14 +88,12 @@ func (c *classifier) permissionSets(account, service string) ([]*permissionSet, 
 		}
 		s.members = append(s.members, p)
 	}
-	kept := sets[:0]
-	of := map[*principal]*permissionSet{}
+	// Stands first, then parts: a composite is kept when each of its parts
+	// has enough holders, a plain set when it has enough members.
+	parts := map[string]*permissionSet{}
 	for _, s := range sets {
-		if len(s.members) < MinPermissionSetMembers {
-			continue
-		}
 		first := s.members[0]
-		broad := c.broadPolicies(first, service)
+		broad, _ := c.broadPolicies(first, service)
 		stand := first.standIn()
 		for _, pol := range first.policies {
 			if broad[pol] && c.concerns(pol, service) {
@@ -77,31 +101,130 @@ func (c *classifier) permissionSets(account, service string) ([]*permissionSet, 
 			}
 		}
 		s.stand = stand
+		s.members = slices.DeleteFunc(s.members, func(p *principal) bool {
+			_, narrow := c.broadPolicies(p, service)
+			return narrow && !fits(p, stand, service)
+		})
+		if len(s.members) == 0 {
+			continue
+		}
+		if first != s.members[0] {
+			first = s.members[0]
+			stand = first.standIn()
+			stand.policies = s.stand.policies
+			s.stand = stand
+		}
+		if !deniesNothing(stand.policies) {
+			continue
+		}
+		s.parts = make([]*permissionSet, 0, len(stand.policies))
+		for _, pol := range stand.policies {
+			key, ok := c.key(first, service, relevance{specific: map[*policy]bool{pol: true}})
+			if !ok {
+				s.parts = nil
+				break
+			}
+			part := parts[key]
+			if part == nil {
+				ps := first.standIn()
+				ps.policies = []*policy{pol}
+				part = &permissionSet{key: key, stand: ps}
+				part.id = permissionSetID(account, service, part)
+				parts[key] = part
+			}
+			part.holders += len(s.members)
+			s.parts = append(s.parts, part)
+		}
+	}
+	kept := sets[:0]
+	of := map[*principal]*permissionSet{}
+	for _, s := range sets {
+		if s.parts != nil && slices.ContainsFunc(s.parts, func(p *permissionSet) bool { return p.holders < MinPermissionSetMembers }) {
+			// A part too few principals hold: a set large enough keeps all
+			// its policies; a smaller one keeps the parts large enough,
+			// and its members decide on their own what the others add.
+			if len(s.members) >= MinPermissionSetMembers {
+				s.parts = nil
+			} else {
+				s.parts = slices.DeleteFunc(s.parts, func(p *permissionSet) bool { return p.holders < MinPermissionSetMembers })
+				if len(s.parts) == 0 {
+					continue
+				}
+				stand := s.members[0].standIn()
+				kept := map[*policy]bool{}
+				for _, part := range s.parts {
+					stand.policies = append(stand.policies, part.stand.policies...)
+					kept[part.stand.policies[0]] = true
+				}
+				s.stand = stand
+				// The key of what the set now holds, for members whose
+				// policies on a resource are those alone.
+				if s.key, _ = c.key(s.members[0], service, relevance{specific: kept}); s.key == "" {
+					continue
+				}
+			}
+		}
+		if s.parts == nil && len(s.members) < MinPermissionSetMembers {
+			continue
+		}
 		s.id = permissionSetID(account, service, s)
 		for _, p := range s.members {
 			of[p] = s
 		}
 		kept = append(kept, s)
 	}
+	for _, s := range kept {
+		for _, part := range s.parts {
+			part.members = append(part.members, s.members...)
+		}
+	}
 	return kept, of
 }
 
+// gives returns what s gives on a resource, from decide, which tells what a
+// set holding its own edges gives: for a composite, the most any of its
+// parts gives, certain and conditional apart (its policies deny nothing,
+// so together they allow what each allows).
+func (s *permissionSet) gives(decide func(*permissionSet) found) found {
+	if s.parts == nil {
+		return decide(s)
+	}
+	var u found
+	for _, part := range s.parts {
+		f := decide(part)
+		if f.certain.Rank() > u.certain.Rank() {
+			u.certain, u.certainV, u.certainA = f.certain, f.certainV, f.certainA
+		}
+		if f.conditional.Rank() > u.conditional.Rank() {
+			u.conditional, u.condV, u.condA = f.conditional, f.condV, f.condA
+		}
+	}
+	return u
+}
+
+// deniesNothing reports whether no statement of policies is a Deny.
+func deniesNothing(policies []*policy) bool {
+	for _, pol := range policies {
+		for i := range pol.doc.Statements {
+			if pol.doc.Statements[i].Effect == awspolicy.Deny {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // broadPolicies returns p's policies concerning service that may name every
-// resource, when every policy of p concerning service that denies anything
-// is among them (a Deny elsewhere could take back from p, on some resource,
-// what its set gives); nil otherwise.
-func (c *classifier) broadPolicies(p *principal, service string) map[*policy]bool {
-	var broad map[*policy]bool
+// resource, and narrow when one of its other policies concerning service
+// denies something: such a Deny, which names only some resources, could
+// take back from p on them what its set gives (see fitsPermissionSet).
+func (c *classifier) broadPolicies(p *principal, service string) (broad map[*policy]bool, narrow bool) {
 	for _, pol := range p.policies {
 		if !c.concerns(pol, service) {
 			continue
 		}
 		if !c.byResource.isAlways(pol) {
-			for i := range pol.doc.Statements {
-				if pol.doc.Statements[i].Effect == awspolicy.Deny {
-					return nil
-				}
-			}
+			narrow = narrow || !deniesNothing([]*policy{pol})
 			continue
 		}
 		if broad == nil {
@@ -109,7 +232,7 @@ func (c *classifier) broadPolicies(p *principal, service string) map[*policy]boo
 		}
 		broad[pol] = true
 	}
-	return broad
+	return broad, narrow
 }
 
 // node returns the graph node of a permission set.

@@ -534,3 +534,109 @@ func TestComposedThroughSet(t *testing.T) {
 		t.Errorf("escalations to the account named %v, want [iam-014]", got)
 	}
 }
+
+// TestCompositePermissionSets builds ten users holding a read policy on
+// every bucket, eight of them a first write policy on every bucket and
+// eight a second one, in three mixes of two to six users: no mix is shared
+// by enough users to make a set of its own, but each policy is. The users
+// are members of one set per policy they hold, the sets hold every access
+// edge, and each user writes both buckets through them. A user denied
+// deletions in one bucket loses nothing the sets give and is a member; a
+// user denied writing it would lose what they give and decides alone.
+func TestCompositePermissionSets(t *testing.T) {
+	const (
+		readAll   = "arn:aws:iam::111111111111:policy/read-all"
+		writeA    = "arn:aws:iam::111111111111:policy/write-a"
+		writeB    = "arn:aws:iam::111111111111:policy/write-b"
+		logs      = "arn:aws:s3:::logs"
+		denyLogsF = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"%s","Resource":["` + logs + `","` + logs + `/*"]}]}`
+	)
+	e := newEstate(acctA).resource(bkt, acctA, "s3", "bucket", "").resource(logs, acctA, "s3", "bucket", "")
+	var users, holdA, holdB []string
+	for i := range 11 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		switch i {
+		case 0:
+			e.user(u, fmt.Sprintf(denyLogsF, "s3:DeleteObject"))
+		case 10:
+			e.user(u, fmt.Sprintf(denyLogsF, "s3:PutObject"))
+		default:
+			e.user(u)
+		}
+		if i < 8 || i == 10 {
+			holdA = append(holdA, u)
+		}
+		if i >= 2 && i < 10 {
+			holdB = append(holdB, u)
+		}
+	}
+	e.managed(readAll, allow("s3:GetObject", "*"), users...)
+	e.managed(writeA, allow("s3:PutObject", "*"), holdA...)
+	e.managed(writeB, allow("s3:PutObject", "*"), holdB...)
+
+	snap := graphmodel.Merge(&e.snap)
+	nodes, edges, err := awsanalysis.NewAt(fixedNow).Derive(context.Background(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setOf := map[string]string{} // policy name -> set ID
+	for _, n := range nodes {
+		if n.Kind == awsanalysis.KindPermissionSet {
+			if _, dup := setOf[n.Properties["policies"]]; dup {
+				t.Fatalf("two sets of %s", n.Properties["policies"])
+			}
+			setOf[n.Properties["policies"]] = n.ID
+		}
+	}
+	if len(setOf) != 3 || setOf["read-all"] == "" || setOf["write-a"] == "" || setOf["write-b"] == "" {
+		t.Fatalf("sets %v, want one per policy", setOf)
+	}
+	members := map[string][]string{}
+	access := map[string]string{}
+	for _, e := range edges {
+		switch e.Kind {
+		case graphmodel.EdgeMemberOf:
+			members[e.To] = append(members[e.To], e.From)
+		case graphmodel.EdgeCanAccess:
+			access[e.From+" "+e.To] = string(e.Access)
+		}
+	}
+	wantMembers := map[string]int{"read-all": 10, "write-a": 8, "write-b": 8}
+	for pol, n := range wantMembers {
+		if got := members[setOf[pol]]; len(got) != n || strings.Contains(strings.Join(got, " "), "/u10") {
+			t.Errorf("members of the %s set: %v, want %d without u10", pol, got, n)
+		}
+	}
+	want := map[string]string{
+		setOf["read-all"] + " " + bkt: "read", setOf["read-all"] + " " + logs: "read",
+		setOf["write-a"] + " " + bkt: "write", setOf["write-a"] + " " + logs: "write",
+		setOf["write-b"] + " " + bkt: "write", setOf["write-b"] + " " + logs: "write",
+		users[10] + " " + bkt: "write", users[10] + " " + logs: "read", // decided alone
+	}
+	for k, v := range want {
+		if access[k] != v {
+			t.Errorf("access %s = %q, want %q", k, access[k], v)
+		}
+	}
+	if len(access) != len(want) {
+		t.Errorf("%d access edges %v, want exactly %v", len(access), access, want)
+	}
+
+	res, err := analysis.Analyze(context.Background(), snap, analysis.Options{
+		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)}, Detail: analysis.DetailFull, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range users {
+		for _, b := range []string{bkt, logs} {
+			want := graphmodel.AccessWrite
+			if i == 10 && b == logs {
+				want = graphmodel.AccessRead
+			}
+			if r := reach(t, res, u, b); r == nil || r.Access != want {
+				t.Errorf("%s reaches %s with %+v, want %s", u, b, r, want)
+			}
+		}
+	}
+}

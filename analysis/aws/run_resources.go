@@ -147,17 +147,28 @@ func (w *accessWorker) resource(i int) []graphmodel.Edge {
 		ps := ra.sets[[2]string{r.account, service}]
 		setOf, whole = ps.of, ps.whole
 		setGives = make(map[*permissionSet]found, len(ps.list))
-		for _, s := range ps.list {
-			if named != nil && namedBy(named, s.stand) {
-				continue // the policy tells its stand-in apart: members decide on their own
-			}
+		decide := func(s *permissionSet) found {
 			f, seen := decided["\x00"+s.id]
 			if !seen {
 				f = resourceAccess(m, ix, s.stand, r, targets, nil)
 				decided["\x00"+s.id] = f
 			}
-			setGives[s] = f
-			emitAccess(out, s.id, r, f)
+			return f
+		}
+		emitted := map[*permissionSet]bool{}
+		for _, s := range ps.list {
+			// A set whose stand-in (or a part's) the policy tells apart
+			// holds no edge to r: its members decide on their own.
+			if named != nil && (namedBy(named, s.stand) || slices.ContainsFunc(s.parts, func(h *permissionSet) bool { return namedBy(named, h.stand) })) {
+				continue
+			}
+			setGives[s] = s.gives(decide)
+			for _, h := range s.holding() {
+				if !emitted[h] {
+					emitted[h] = true
+					emitAccess(out, h.id, r, decide(h))
+				}
+			}
 		}
 	}
 	// usable reports whether set holds its edge to r.

@@ -187,11 +187,14 @@ func (w *accessWorker) family(fam *accessFamily) {
 		if set != nil {
 			// Its permission set of broad policies reaches every resource
 			// of the family too: the family's sets are needed only for more.
-			byBroad, seen := broadGives[set]
-			if !seen {
-				byBroad = resourceAccess(m, w.ix, set.stand, &bare, info.targets, nil)
-				broadGives[set] = byBroad
-			}
+			byBroad := set.gives(func(s *permissionSet) found {
+				f, seen := broadGives[s]
+				if !seen {
+					f = resourceAccess(m, w.ix, s.stand, &bare, info.targets, nil)
+					broadGives[s] = f
+				}
+				return f
+			})
 			if !adds(f, byBroad) {
 				st.broad = true
 				continue

@@ -86,19 +86,21 @@ func (w *accessWorker) regions(g *regionGroup) []graphmodel.Edge {
 		if set == nil {
 			return nil
 		}
-		memo := setGives[set]
-		if memo == nil {
-			memo = map[int]found{}
-			setGives[set] = memo
-		}
 		return func(i int) (found, bool) {
-			f, ok := memo[i]
-			if !ok {
-				r := w.ra.m.resources[g.resources[i]]
-				f = resourceAccess(w.ra.m, w.ix, set.stand, r, g.targets[i], nil)
-				memo[i] = f
-			}
-			return f, true
+			return set.gives(func(s *permissionSet) found {
+				memo := setGives[s]
+				if memo == nil {
+					memo = map[int]found{}
+					setGives[s] = memo
+				}
+				f, ok := memo[i]
+				if !ok {
+					r := w.ra.m.resources[g.resources[i]]
+					f = resourceAccess(w.ra.m, w.ix, s.stand, r, g.targets[i], nil)
+					memo[i] = f
+				}
+				return f
+			}), true
 		}
 	}
 	for _, p := range list {

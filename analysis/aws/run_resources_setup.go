@@ -167,14 +167,22 @@ func (ra *accessRun) prepare(out *emitter) {
 		if info.share && r.policy == nil {
 			info.sig = ra.signs.sign(r, info.targets)
 		}
-		// Permission sets of r's account give their members their shared
-		// access; a set whose stand-in r's resource policy names does not
-		// (see resource).
+	}
+	// Permission sets of r's account give their members their shared
+	// access; a set whose stand-in r's resource policy names does not (see
+	// resource).
+	fits := ra.fitsPermissionSet()
+	for i, r := range m.resources {
+		info := &ra.res[i]
+		service := info.service
+		if !info.ok {
+			continue
+		}
 		if info.share && !m.perPrincipal {
 			info.permissionSet = true
 			k := [2]string{r.account, service}
 			if _, ok := ra.sets[k]; !ok {
-				list, of := ra.classes.permissionSets(r.account, service)
+				list, of := ra.classes.permissionSets(r.account, service, fits)
 				whole := map[*principal]bool{}
 				for p, s := range of {
 					n := 0
@@ -187,13 +195,70 @@ func (ra *accessRun) prepare(out *emitter) {
 				}
 				ra.sets[k] = permissionSets{list, of, whole}
 				for _, s := range list {
-					m.addExternal(s.id, func() graphmodel.Node { return s.node(r.account, service) })
-					for _, p := range s.members {
-						out.add(graphmodel.EdgeMemberOf, p.arn, s.id, TechniquePermissionSet, s.membership())
+					for _, h := range s.holding() {
+						m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
+						for _, p := range s.members {
+							out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
+						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// fitsPermissionSet returns the test a principal whose policies that do
+// not name every resource deny something must pass to join a permission
+// set: on every resource of the service those Deny statements may name,
+// the set gives it no more than it has. Elsewhere the Deny statements
+// name nothing, so the set's access is the principal's own. Without the
+// test, a Deny protecting one bucket would keep its holder out of every
+// set and give it an edge of its own to every bucket.
+func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service string) bool {
+	m := ra.m
+	ix := &actionIndex{covers: map[coverKey][]string{}}
+	type memoKey struct {
+		st      *awspolicy.Statement
+		account string
+	}
+	named := map[memoKey][]int{}
+	namedBy := func(st *awspolicy.Statement, account, service string) []int {
+		k := memoKey{st, account}
+		list, ok := named[k]
+		if ok {
+			return list
+		}
+		for i, r := range m.resources {
+			info := &ra.res[i]
+			if !info.ok || info.service != service || r.account != account {
+				continue
+			}
+			if slices.ContainsFunc(info.targets, func(t target) bool { return st.MatchResource(t.arn, nil) != awspolicy.No }) {
+				list = append(list, i)
+			}
+		}
+		named[k] = list
+		return list
+	}
+	return func(p, stand *principal, service string) bool {
+		for _, pol := range p.policies {
+			if !ra.classes.concerns(pol, service) || ra.classes.byResource.isAlways(pol) {
+				continue
+			}
+			for si := range pol.doc.Statements {
+				st := &pol.doc.Statements[si]
+				if st.Effect != awspolicy.Deny || !st.ConcernsService(service) {
+					continue
+				}
+				for _, i := range namedBy(st, p.account, service) {
+					r, targets := m.resources[i], ra.res[i].targets
+					if adds(resourceAccess(m, ix, stand, r, targets, nil), resourceAccess(m, ix, p, r, targets, nil)) {
+						return false
+					}
+				}
+			}
+		}
+		return true
 	}
 }
 

@@ -84,11 +84,15 @@ func run(path string, top int, sample, cpuprofile string, atomsOnly bool) error 
 // fromSet reports whether id is one of the analysis's permission sets.
 func fromSet(id string) bool { return strings.HasPrefix(id, "aws:permission-set") }
 
+// sampleSets makes -sample list the permission sets holding the
+// technique's edges instead of the principals (BLASTRADIUS_SAMPLE_SETS=1).
+var sampleSets = os.Getenv("BLASTRADIUS_SAMPLE_SETS") != ""
+
 func printSample(edges []graphmodel.Edge, technique string) {
 	bySource := map[string]int{}
 	n := 0
 	for _, e := range edges {
-		if e.Technique != technique || fromSet(e.From) {
+		if e.Technique != technique || fromSet(e.From) != sampleSets {
 			continue
 		}
 		bySource[e.From]++
