@@ -114,12 +114,17 @@ func (c *classifier) permissionSets(account, service string, fits func(p, stand 
 			stand.policies = s.stand.policies
 			s.stand = stand
 		}
-		if !deniesNothing(stand.policies) {
+		allowers, limits, ok := splitLimits(stand.policies, service)
+		if !ok {
 			continue
 		}
-		s.parts = make([]*permissionSet, 0, len(stand.policies))
-		for _, pol := range stand.policies {
-			key, ok := c.key(first, service, relevance{specific: map[*policy]bool{pol: true}})
+		s.parts = make([]*permissionSet, 0, len(allowers))
+		for _, pol := range allowers {
+			spec := map[*policy]bool{pol: true}
+			for _, l := range limits {
+				spec[l] = true
+			}
+			key, ok := c.key(first, service, relevance{specific: spec})
 			if !ok {
 				s.parts = nil
 				break
@@ -127,7 +132,7 @@ func (c *classifier) permissionSets(account, service string, fits func(p, stand 
 			part := parts[key]
 			if part == nil {
 				ps := first.standIn()
-				ps.policies = []*policy{pol}
+				ps.policies = append([]*policy{pol}, limits...)
 				part = &permissionSet{key: key, stand: ps}
 				part.id = permissionSetID(account, service, part)
 				parts[key] = part
@@ -153,8 +158,12 @@ func (c *classifier) permissionSets(account, service string, fits func(p, stand 
 				stand := s.members[0].standIn()
 				kept := map[*policy]bool{}
 				for _, part := range s.parts {
-					stand.policies = append(stand.policies, part.stand.policies...)
-					kept[part.stand.policies[0]] = true
+					for _, pol := range part.stand.policies {
+						if !kept[pol] {
+							kept[pol] = true
+							stand.policies = append(stand.policies, pol)
+						}
+					}
 				}
 				s.stand = stand
 				// The key of what the set now holds, for members whose
@@ -202,11 +211,44 @@ func (s *permissionSet) gives(decide func(*permissionSet) found) found {
 	return u
 }
 
-// deniesNothing reports whether no statement of policies is a Deny.
-func deniesNothing(policies []*policy) bool {
+// splitLimits splits a composite's policies into those that allow and deny
+// nothing of service, the parts' own, and those that deny and allow
+// nothing of it, the limits every part holds (as a boundary would: what
+// each part allows, less what they deny, added up, is what all allow less
+// what they deny). ok is false when a policy both allows and denies, or
+// none allows; each policy is listed once.
+func splitLimits(policies []*policy, service string) (allowers, limits []*policy, ok bool) {
+	seen := map[*policy]bool{}
+	for _, pol := range policies {
+		if seen[pol] {
+			continue
+		}
+		seen[pol] = true
+		allows, denies := false, false
+		for i := range pol.doc.Statements {
+			if st := &pol.doc.Statements[i]; st.ConcernsService(service) {
+				allows = allows || st.Effect == awspolicy.Allow
+				denies = denies || st.Effect == awspolicy.Deny
+			}
+		}
+		switch {
+		case allows && denies:
+			return nil, nil, false
+		case denies:
+			limits = append(limits, pol)
+		default:
+			allowers = append(allowers, pol)
+		}
+	}
+	return allowers, limits, len(allowers) > 0
+}
+
+// deniesNothing reports whether no statement of policies denies an action
+// of service.
+func deniesNothing(policies []*policy, service string) bool {
 	for _, pol := range policies {
 		for i := range pol.doc.Statements {
-			if pol.doc.Statements[i].Effect == awspolicy.Deny {
+			if st := &pol.doc.Statements[i]; st.Effect == awspolicy.Deny && st.ConcernsService(service) {
 				return false
 			}
 		}
@@ -224,7 +266,7 @@ func (c *classifier) broadPolicies(p *principal, service string) (broad map[*pol
 			continue
 		}
 		if !c.byResource.isAlways(pol) {
-			narrow = narrow || !deniesNothing([]*policy{pol})
+			narrow = narrow || !deniesNothing([]*policy{pol}, service)
 			continue
 		}
 		if broad == nil {

@@ -76,6 +76,9 @@ func run(path string, top int, sample, cpuprofile string, atomsOnly bool) error 
 	fmt.Println("derive", time.Since(start).Round(time.Millisecond), "nodes", len(nodes), "edges", len(edges))
 	if sample != "" {
 		printSample(edges, sample)
+		if sampleSets {
+			printSets(nodes, edges, sample)
+		}
 	}
 	printCounts(edges, top)
 	return nil
@@ -139,5 +142,21 @@ func printCounts(edges []graphmodel.Edge, top int) {
 	})
 	for _, k := range keys[:min(top, len(keys))] {
 		fmt.Printf("%8d %s\n", count[k], k)
+	}
+}
+
+// printSets lists the permission sets holding technique's edges with their
+// properties (policies, members, boundary) and edge counts.
+func printSets(nodes []graphmodel.Node, edges []graphmodel.Edge, technique string) {
+	count := map[string]int{}
+	for _, e := range edges {
+		if e.Technique == technique && fromSet(e.From) {
+			count[e.From]++
+		}
+	}
+	for _, n := range nodes {
+		if c := count[n.ID]; c > 0 {
+			fmt.Printf("%6d %s %v\n", c, n.ID, n.Properties)
+		}
 	}
 }
