@@ -3,6 +3,7 @@ package aws
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,11 @@ type permissionSet struct {
 	parts []*permissionSet
 	// holders counts a part's members over every composite it is part of.
 	holders int
+	// limits is, for a part, the digest of the Deny statements its
+	// deny-only policies hold (see splitLimits): parts whose limits deny
+	// alike are one, whichever policies carry the statements. Its stand
+	// holds the allowing policy first, then one composite's limits.
+	limits string
 }
 
 // holding returns the sets that hold s's edges: its parts, or s itself.
@@ -118,22 +124,20 @@ func (c *classifier) permissionSets(account, service string, fits func(p, stand 
 		if !ok {
 			continue
 		}
+		digest := denyDigest(limits, service)
 		s.parts = make([]*permissionSet, 0, len(allowers))
 		for _, pol := range allowers {
-			spec := map[*policy]bool{pol: true}
-			for _, l := range limits {
-				spec[l] = true
-			}
-			key, ok := c.key(first, service, relevance{specific: spec})
+			key, ok := c.key(first, service, relevance{specific: map[*policy]bool{pol: true}})
 			if !ok {
 				s.parts = nil
 				break
 			}
+			key += "|l" + digest
 			part := parts[key]
 			if part == nil {
 				ps := first.standIn()
 				ps.policies = append([]*policy{pol}, limits...)
-				part = &permissionSet{key: key, stand: ps}
+				part = &permissionSet{key: key, stand: ps, limits: digest}
 				part.id = permissionSetID(account, service, part)
 				parts[key] = part
 			}
@@ -243,6 +247,26 @@ func splitLimits(policies []*policy, service string) (allowers, limits []*policy
 	return allowers, limits, len(allowers) > 0
 }
 
+// denyDigest is a digest of the Deny statements of policies that concern
+// service, as written but for their Sid and place: "" when there are none.
+func denyDigest(policies []*policy, service string) string {
+	var list []string
+	for _, pol := range policies {
+		for i := range pol.doc.Statements {
+			if st := &pol.doc.Statements[i]; st.Effect == awspolicy.Deny && st.ConcernsService(service) {
+				list = append(list, fmt.Sprintf("%v|%v|%v|%v", st.Principal, st.Action, st.Resource, st.Conditions))
+			}
+		}
+	}
+	if len(list) == 0 {
+		return ""
+	}
+	slices.Sort(list)
+	list = slices.Compact(list)
+	h := sha256.Sum256([]byte(strings.Join(list, "\n")))
+	return hex.EncodeToString(h[:8])
+}
+
 // deniesNothing reports whether no statement of policies denies an action
 // of service.
 func deniesNothing(policies []*policy, service string) bool {
@@ -280,7 +304,7 @@ func (c *classifier) broadPolicies(p *principal, service string) (broad map[*pol
 // node returns the graph node of a permission set.
 func (s *permissionSet) node(account, service string) graphmodel.Node {
 	names := make([]string, 0, len(s.stand.policies))
-	for _, pol := range s.stand.policies {
+	for _, pol := range s.own() {
 		names = append(names, policyName(pol.source))
 	}
 	kind := "users"
@@ -295,6 +319,9 @@ func (s *permissionSet) node(account, service string) graphmodel.Node {
 	if s.stand.boundary != nil {
 		props["permissions_boundary"] = s.stand.boundary.source
 	}
+	if s.limits != "" {
+		props["denied_as_by"] = policyName(s.stand.policies[1].source)
+	}
 	return graphmodel.Node{
 		ID:         s.id,
 		Kind:       KindPermissionSet,
@@ -305,11 +332,21 @@ func (s *permissionSet) node(account, service string) graphmodel.Node {
 	}
 }
 
+// own returns the policies whose holders make up s: its stand's, or a
+// part's allowing policy (its limits may be held through other policies
+// that deny alike).
+func (s *permissionSet) own() []*policy {
+	if s.limits != "" {
+		return s.stand.policies[:1]
+	}
+	return s.stand.policies
+}
+
 // membership is the evidence of a member_of edge into s: the policies p
 // holds that make up the set.
 func (s *permissionSet) membership() verdict {
 	v := verdict{t: awspolicy.Yes}
-	for _, pol := range s.stand.policies {
+	for _, pol := range s.own() {
 		v.evidence = append(v.evidence, graphmodel.Evidence{Source: pol.source, Statement: -1, Note: "holds it"})
 	}
 	return v
@@ -320,8 +357,11 @@ func (s *permissionSet) membership() verdict {
 // collections.
 func permissionSetID(account, service string, s *permissionSet) string {
 	h := sha256.New()
-	for _, pol := range s.stand.policies {
+	for _, pol := range s.own() {
 		h.Write([]byte(pol.source + "\n"))
+	}
+	if s.limits != "" {
+		h.Write([]byte("limits " + s.limits + "\n"))
 	}
 	if s.stand.isRole {
 		h.Write([]byte("role\n"))
