@@ -150,10 +150,28 @@ func (r *reacher) run(src int32) {
 		default:
 			arcs, base := g.arcsOf(q.node)
 			for i := range arcs {
-				r.follow(q.node, &arcs[i], base+int32(i), r.dist[q.node]+1, head)
+				if !r.seen(q.node, &arcs[i], head) {
+					r.follow(q.node, &arcs[i], base+int32(i), r.dist[q.node]+1, head)
+				}
 			}
 		}
 	}
+}
+
+// seen is follow's common case, small enough to be inlined where arcs are
+// scanned: the end of a, out of u, is in the closure individually already,
+// and only a stronger access matters. It reports whether it handled a.
+func (r *reacher) seen(u int32, a *arc, at int32) bool {
+	v := a.to
+	if r.stamp[v] != r.gen || (a.cond && r.certainOnly) {
+		return false
+	}
+	if a.access > r.access[v] {
+		r.access[v] = a.access
+		r.accessVia[v] = u
+		r.accessAt[v] = at
+	}
+	return true
 }
 
 // follow traverses one arc out of u (whose children are at dist) while the
@@ -290,7 +308,9 @@ func (r *reacher) segment(q queued, at int32) {
 			}
 			ai := b.ext[r.heads[best][0]]
 			r.heads[best][0]++
-			r.follow(m, &r.g.arcs[ai], ai, dist, at)
+			if a := &r.g.arcs[ai]; !r.seen(m, a, at) {
+				r.follow(m, a, ai, dist, at)
+			}
 		}
 	}
 }
