@@ -2,6 +2,8 @@ package aws
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"testing"
 	"testing/fstest"
 
@@ -65,6 +67,57 @@ func TestOutputsWithoutRegion(t *testing.T) {
 				if got[id] != region {
 					t.Errorf("%s: region %q, want %q (nodes %v)", id, got[id], region, got)
 				}
+			}
+			if gaps := len(frag.Source.Gaps); gaps != tc.wantGap {
+				t.Errorf("%d gaps, want %d: %v", gaps, tc.wantGap, frag.Source.Gaps)
+			}
+		})
+	}
+}
+
+// A resource policy whose element names the resource but no region (Lambda
+// by function name, KMS by key ID, ECR by repository name) of a resource
+// the listings lack takes --region, or its directory's region, too.
+func TestPoliciesWithoutRegion(t *testing.T) {
+	const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"*","Resource":"*"}]}`
+	quoted := strconv.Quote(policy)
+	files := map[string]string{
+		"lambda-get-policy.json":           `[{"FunctionName": "resize", "Policy": ` + quoted + `}]`,
+		"kms-get-key-policy.json":          `[{"KeyId": "k-1", "Policy": ` + quoted + `}]`,
+		"ecr-get-repository-policy.json":   `[{"repositoryName": "images", "policyText": ` + quoted + `}]`,
+		"us-west-2/lambda-get-policy.json": `[{"FunctionName": "thumbs", "Policy": ` + quoted + `}]`,
+	}
+	for _, tc := range []struct {
+		region  string
+		want    []string
+		wantGap int
+	}{
+		{region: "", want: []string{"arn:aws:lambda:us-west-2:111111111111:function:thumbs"}, wantGap: 3},
+		{region: "eu-central-1", want: []string{
+			"arn:aws:ecr:eu-central-1:111111111111:repository/images",
+			"arn:aws:kms:eu-central-1:111111111111:key/k-1",
+			"arn:aws:lambda:eu-central-1:111111111111:function:resize",
+			"arn:aws:lambda:us-west-2:111111111111:function:thumbs",
+		}},
+	} {
+		t.Run("region="+tc.region, func(t *testing.T) {
+			fsys := withFiles(t, nil)
+			for name, data := range files {
+				fsys[name] = &fstest.MapFile{Data: []byte(data)}
+			}
+			frag, err := NewOffline(fsys, "res").WithRegion(tc.region).Collect(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range frag.Nodes {
+				if n.Kind == graphmodel.KindAWSResource && n.Documents["policy"] != nil {
+					got = append(got, n.ID)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("resources with a policy %v, want %v", got, tc.want)
 			}
 			if gaps := len(frag.Source.Gaps); gaps != tc.wantGap {
 				t.Errorf("%d gaps, want %d: %v", gaps, tc.wantGap, frag.Source.Gaps)

@@ -77,10 +77,12 @@ func (c *converter) ecr(r *Resources) error {
 			}
 			if len(found) == 1 { // not the same name in two regions
 				arn = found[0]
+			} else if region := c.regionOf(""); region != "" && len(found) == 0 {
+				arn = c.arn("ecr", region, registry, "repository/"+p.RepositoryName)
 			}
 		}
 		if arn == "" {
-			c.gapAt(l, "ecr repository "+p.RepositoryName, "its policy is given but it is absent from ecr-describe-repositories.json and the element has no Region")
+			c.gapAt(l, "ecr repository "+p.RepositoryName, "its policy is given but it is absent from ecr-describe-repositories.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
 			continue
 		}
 		n, err := c.resource(l.field("repositoryName"), resourceSpec{arn: arn, name: p.RepositoryName, service: "ecr", typ: "repository"})

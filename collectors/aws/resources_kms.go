@@ -82,12 +82,12 @@ func (c *converter) kms(r *Resources) error {
 		default:
 			if n, ok := c.byName("kms", "key", p.KeyID, o.Region); ok {
 				arn = n.ID
-			} else if o.Region != "" {
-				arn = c.arn("kms", o.Region, c.account, "key/"+p.KeyID)
+			} else if region := c.regionOf(o.Region); region != "" {
+				arn = c.arn("kms", region, c.account, "key/"+p.KeyID)
 			}
 		}
 		if arn == "" {
-			c.gapAt(l, "kms key "+p.KeyID, "its policy is given but it is absent from kms-list-keys.json and the element has no Region")
+			c.gapAt(l, "kms key "+p.KeyID, "its policy is given but it is absent from kms-list-keys.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
 			continue
 		}
 		n, err := c.resource(l.field("KeyId"), resourceSpec{arn: arn, name: strings.TrimPrefix(resourceOf(arn), "key/"), service: "kms", typ: "key"})

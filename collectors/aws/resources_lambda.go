@@ -68,12 +68,12 @@ func (c *converter) lambda(r *Resources) error {
 		default:
 			if n, ok := c.byName("lambda", "function", p.FunctionName, o.Region); ok {
 				arn = n.ID
-			} else if o.Region != "" {
-				arn = c.arn("lambda", o.Region, c.account, "function:"+p.FunctionName)
+			} else if region := c.regionOf(o.Region); region != "" {
+				arn = c.arn("lambda", region, c.account, "function:"+p.FunctionName)
 			}
 		}
 		if arn == "" {
-			c.gapAt(l, "lambda function "+p.FunctionName, "its policy is given but it is absent from lambda-list-functions.json and the element has no Region")
+			c.gapAt(l, "lambda function "+p.FunctionName, "its policy is given but it is absent from lambda-list-functions.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
 			continue
 		}
 		n, err := c.resource(l.field("FunctionName"), resourceSpec{

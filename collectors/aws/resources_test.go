@@ -527,7 +527,7 @@ func TestResourceGaps(t *testing.T) {
 		{
 			name:  "key policy by key id of an unlisted key without region",
 			files: map[string]string{"kms-get-key-policy.json": `[{"KeyId": "k-1", "Policy": ` + quoted(docKey) + `}]`},
-			gaps: []graphmodel.Gap{gapAt("kms key k-1", "its policy is given but it is absent from kms-list-keys.json and the element has no Region",
+			gaps: []graphmodel.Gap{gapAt("kms key k-1", "its policy is given but it is absent from kms-list-keys.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)",
 				"res/kms-get-key-policy.json: [0] (key k-1)")},
 		},
 	}
