@@ -60,8 +60,11 @@ type reacher struct {
 	// not in the closure then (certainOnly only); see sameAsFull.
 	skipped []int32
 
-	gen       uint32
-	stamp     []uint32 // stamp[v] == gen when v is in the closure individually
+	gen uint32
+	// in has bit v set when v is in the closure individually: a bit per
+	// node keeps the test that most arcs end in within the processor's
+	// caches, where a word per node did not on large graphs.
+	in        []uint64
 	parent    []int32
 	ref       []int32 // how v was reached (see step.ref); noParent for the source
 	dist      []int32
@@ -93,7 +96,7 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 		g:           g,
 		b:           g.blocks,
 		certainOnly: certainOnly,
-		stamp:       make([]uint32, n),
+		in:          make([]uint64, (n+63)/64),
 		parent:      make([]int32, n),
 		ref:         make([]int32, n),
 		dist:        make([]int32, n),
@@ -121,11 +124,13 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 // segment of it scans its members' leaving arcs (segment).
 func (r *reacher) run(src int32) {
 	r.gen++
-	if r.gen == 0 { // wrapped: forget every old stamp
-		clear(r.stamp)
+	if r.gen == 0 { // wrapped: forget every old generation
 		clear(r.blockGen)
 		clear(r.pendGen)
 		r.gen = 1
+	}
+	for _, v := range r.order { // the previous closure's members
+		r.in[v>>6] = 0
 	}
 	r.order = r.order[:0]
 	r.queue = r.queue[:0]
@@ -163,7 +168,7 @@ func (r *reacher) run(src int32) {
 // and only a stronger access matters. It reports whether it handled a.
 func (r *reacher) seen(u int32, a *arc, at int32) bool {
 	v := a.to
-	if r.stamp[v] != r.gen || (a.cond && r.certainOnly) {
+	if !r.isIn(v) || (a.cond && r.certainOnly) {
 		return false
 	}
 	if a.access > r.access[v] {
@@ -182,7 +187,7 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 		return
 	}
 	v := a.to
-	if r.stamp[v] == r.gen {
+	if r.isIn(v) {
 		// Already in the closure (the common case): only a stronger access
 		// matters. Arcs into scopes and permission sets carry none.
 		if a.access > r.access[v] {
@@ -252,7 +257,7 @@ func (r *reacher) mark(s, at int32) {
 		if ev.member {
 			v := a.to
 			r.cursor[s] = ev.cut
-			if r.stamp[v] == r.gen {
+			if r.isIn(v) {
 				continue
 			}
 			r.applyGrants(v, dist)
@@ -284,7 +289,7 @@ func (r *reacher) segment(q queued, at int32) {
 	em := b.extMembers[b.emStart[s]:b.emStart[s+1]]
 	for k := sortSearch(em, q.lo); k < len(em) && em[k] < q.hi; k++ {
 		m := mem[em[k]]
-		if r.stamp[m] == r.gen {
+		if r.isIn(m) {
 			continue // joined individually before the block: processed on its own
 		}
 		// Merge the open groups of m by arc index (= arc order).
@@ -325,7 +330,7 @@ func (r *reacher) visit(v, parent, ref, dist int32) {
 // join adds v to the closure individually, without queueing it, and
 // applies the grants it completes.
 func (r *reacher) join(v, parent, ref, dist int32) {
-	r.stamp[v] = r.gen
+	r.in[v>>6] |= 1 << (v & 63)
 	r.parent[v] = parent
 	r.ref[v] = ref
 	r.dist[v] = dist
@@ -463,7 +468,7 @@ func (r *reacher) sameAsFull() bool {
 
 // has reports whether v is in the current closure.
 func (r *reacher) has(v int32) bool {
-	if r.stamp[v] == r.gen {
+	if r.isIn(v) {
 		return true
 	}
 	p := r.b.primary[v]
@@ -474,7 +479,7 @@ func (r *reacher) has(v int32) bool {
 func (r *reacher) blockMarked(s int32) bool { return r.blockGen[s] == r.gen }
 
 // individual reports whether v joined the closure individually.
-func (r *reacher) individual(v int32) bool { return r.stamp[v] == r.gen }
+func (r *reacher) individual(v int32) bool { return r.isIn(v) }
 
 // inMarked reports whether v's block is marked (v is then in the closure,
 // lazily or individually); only valid once run returned.
@@ -493,7 +498,7 @@ func (r *reacher) marked() []int32 { return r.marks }
 
 // distance is the number of hops of the path to v (v must be a member).
 func (r *reacher) distance(v int32) int {
-	if r.stamp[v] == r.gen {
+	if r.isIn(v) {
 		return int(r.dist[v])
 	}
 	return int(r.dist[r.b.primary[v]]) + 1
@@ -501,7 +506,7 @@ func (r *reacher) distance(v int32) int {
 
 // parentOf returns v's parent and how it was reached (see step.ref).
 func (r *reacher) parentOf(v int32) (int32, int32) {
-	if r.stamp[v] == r.gen {
+	if r.isIn(v) {
 		return r.parent[v], r.ref[v]
 	}
 	s := r.b.primary[v]
@@ -551,8 +556,11 @@ func (r *reacher) resourceAccess(v int32) (uint8, int32) {
 	if p < 0 || r.blockGen[p] != r.gen {
 		return r.access[v], r.accessVia[v]
 	}
-	if r.stamp[v] != r.gen || r.access[v] < admin || r.accessAt[v] > r.blockAt[p] {
+	if !r.isIn(v) || r.access[v] < admin || r.accessAt[v] > r.blockAt[p] {
 		return admin, p
 	}
 	return r.access[v], r.accessVia[v]
 }
+
+// isIn reports whether v is in the closure individually.
+func (r *reacher) isIn(v int32) bool { return r.in[v>>6]&(1<<(v&63)) != 0 }
