@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blastradius/blastradius/analysis"
 	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -86,21 +85,10 @@ func TestPermissionSet(t *testing.T) {
 		users[0] + " " + bkt: "write", // more than the set gives
 		users[1] + " " + bkt: "read",  // decided alone
 	}
-	for k, v := range want {
-		if access[k] != v {
-			t.Errorf("access %s = %q, want %q", k, access[k], v)
-		}
-	}
-	if len(access) != len(want) {
-		t.Errorf("%d access edges %v, want exactly %v", len(access), access, want)
-	}
+	exactAccess(t, access, want)
 
 	// Through the set, every member reaches both buckets; u1 not logs.
-	res, err := analysis.Analyze(context.Background(), snap, analysis.Options{
-		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)}, Detail: analysis.DetailFull, Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := e.analyze(t)
 	for i, u := range users {
 		r := reach(t, res, u, logs)
 		if (r != nil) != (i != 1) {
@@ -140,12 +128,7 @@ func TestPermissionSetNamedByBucketPolicy(t *testing.T) {
 		e.user(u)
 	}
 	e.managed(readAll, allow("s3:GetObject", "*"), users...)
-	snap := graphmodel.Merge(&e.snap)
-	res, err := analysis.Analyze(context.Background(), snap, analysis.Options{
-		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)}, Detail: analysis.DetailFull, Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := e.analyze(t)
 	for i, u := range users {
 		want := graphmodel.AccessRead
 		if i == 0 {
@@ -614,20 +597,9 @@ func TestCompositePermissionSets(t *testing.T) {
 		setOf["write-b"] + " " + bkt: "write", setOf["write-b"] + " " + logs: "write",
 		users[10] + " " + bkt: "write", users[10] + " " + logs: "read", // decided alone
 	}
-	for k, v := range want {
-		if access[k] != v {
-			t.Errorf("access %s = %q, want %q", k, access[k], v)
-		}
-	}
-	if len(access) != len(want) {
-		t.Errorf("%d access edges %v, want exactly %v", len(access), access, want)
-	}
+	exactAccess(t, access, want)
 
-	res, err := analysis.Analyze(context.Background(), snap, analysis.Options{
-		Derivers: []analysis.Deriver{awsanalysis.NewAt(fixedNow)}, Detail: analysis.DetailFull, Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := e.analyze(t)
 	for i, u := range users {
 		for _, b := range []string{bkt, logs} {
 			want := graphmodel.AccessWrite
@@ -638,5 +610,18 @@ func TestCompositePermissionSets(t *testing.T) {
 				t.Errorf("%s reaches %s with %+v, want %s", u, b, r, want)
 			}
 		}
+	}
+}
+
+// exactAccess requires the access edges (by "from to") to be want's.
+func exactAccess(t *testing.T, access, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if access[k] != v {
+			t.Errorf("access %s = %q, want %q", k, access[k], v)
+		}
+	}
+	if len(access) != len(want) {
+		t.Errorf("%d access edges %v, want exactly %v", len(access), access, want)
 	}
 }
