@@ -372,7 +372,20 @@ func permissionSetID(account, service string, s *permissionSet) string {
 	if s.stand.org != nil {
 		h.Write([]byte("organization\n"))
 	}
-	return "aws:permission-set:" + account + ":" + service + ":" + hex.EncodeToString(h.Sum(nil))[:12]
+	return setID(account, service, hex.EncodeToString(h.Sum(nil))[:12])
+}
+
+// setID is the ID of a permission set of account: aws:permission-set:
+// <account>:<names…>, the names joined by colons (a service or technique,
+// then what tells the set apart), empty names left out.
+func setID(account string, names ...string) string {
+	id := "aws:permission-set:" + account
+	for _, n := range names {
+		if n != "" {
+			id += ":" + n
+		}
+	}
+	return id
 }
 
 // policyName is the last part of a policy ARN or inline policy ID.

@@ -258,11 +258,7 @@ func (rs *regionSets) emit(m *model, out *emitter, kind graphmodel.EdgeKind, lab
 			}
 			continue
 		}
-		id := "aws:permission-set:" + g.account + ":" + s.technique + ":" + label
-		if s.access != "" {
-			id += ":" + string(s.access)
-		}
-		id += ":region-" + k
+		id := setID(g.account, s.technique, label, string(s.access), "region-"+k)
 		m.addExternal(id, func() graphmodel.Node {
 			return graphmodel.Node{
 				ID: id, Kind: KindPermissionSet, Provider: graphmodel.ProviderAWS,

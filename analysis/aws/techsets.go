@@ -36,11 +36,7 @@ type techniqueSet struct {
 
 // id names the set by its account, technique and label.
 func (s *techniqueSet) id() string {
-	id := "aws:permission-set:" + s.account + ":" + s.technique
-	if s.label != "" {
-		id += ":" + s.label
-	}
-	return id
+	return setID(s.account, s.technique, s.label)
 }
 
 // node is the graph node of the set.
