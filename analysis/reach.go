@@ -168,7 +168,7 @@ func (r *reacher) run(src int32) {
 // and only a stronger access matters. It reports whether it handled a.
 func (r *reacher) seen(u int32, a *arc, at int32) bool {
 	v := a.to
-	if !r.isIn(v) || (a.cond && r.certainOnly) {
+	if !r.individual(v) || (a.cond && r.certainOnly) {
 		return false
 	}
 	if a.access > r.access[v] {
@@ -186,17 +186,10 @@ func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 		r.skip(a.to)
 		return
 	}
-	v := a.to
-	if r.isIn(v) {
-		// Already in the closure (the common case): only a stronger access
-		// matters. Arcs into scopes and permission sets carry none.
-		if a.access > r.access[v] {
-			r.access[v] = a.access
-			r.accessVia[v] = u
-			r.accessAt[v] = at
-		}
-		return
+	if r.seen(u, a, at) {
+		return // arcs into scopes and permission sets carry no access
 	}
+	v := a.to
 	if r.g.isScope[v] && a.kind != arcAdmin {
 		return
 	}
@@ -257,7 +250,7 @@ func (r *reacher) mark(s, at int32) {
 		if ev.member {
 			v := a.to
 			r.cursor[s] = ev.cut
-			if r.isIn(v) {
+			if r.individual(v) {
 				continue
 			}
 			r.applyGrants(v, dist)
@@ -289,7 +282,7 @@ func (r *reacher) segment(q queued, at int32) {
 	em := b.extMembers[b.emStart[s]:b.emStart[s+1]]
 	for k := sortSearch(em, q.lo); k < len(em) && em[k] < q.hi; k++ {
 		m := mem[em[k]]
-		if r.isIn(m) {
+		if r.individual(m) {
 			continue // joined individually before the block: processed on its own
 		}
 		// Merge the open groups of m by arc index (= arc order).
@@ -468,7 +461,7 @@ func (r *reacher) sameAsFull() bool {
 
 // has reports whether v is in the current closure.
 func (r *reacher) has(v int32) bool {
-	if r.isIn(v) {
+	if r.individual(v) {
 		return true
 	}
 	p := r.b.primary[v]
@@ -479,7 +472,7 @@ func (r *reacher) has(v int32) bool {
 func (r *reacher) blockMarked(s int32) bool { return r.blockGen[s] == r.gen }
 
 // individual reports whether v joined the closure individually.
-func (r *reacher) individual(v int32) bool { return r.isIn(v) }
+func (r *reacher) individual(v int32) bool { return r.in[v>>6]&(1<<(v&63)) != 0 }
 
 // inMarked reports whether v's block is marked (v is then in the closure,
 // lazily or individually); only valid once run returned.
@@ -498,7 +491,7 @@ func (r *reacher) marked() []int32 { return r.marks }
 
 // distance is the number of hops of the path to v (v must be a member).
 func (r *reacher) distance(v int32) int {
-	if r.isIn(v) {
+	if r.individual(v) {
 		return int(r.dist[v])
 	}
 	return int(r.dist[r.b.primary[v]]) + 1
@@ -506,7 +499,7 @@ func (r *reacher) distance(v int32) int {
 
 // parentOf returns v's parent and how it was reached (see step.ref).
 func (r *reacher) parentOf(v int32) (int32, int32) {
-	if r.isIn(v) {
+	if r.individual(v) {
 		return r.parent[v], r.ref[v]
 	}
 	s := r.b.primary[v]
@@ -556,11 +549,8 @@ func (r *reacher) resourceAccess(v int32) (uint8, int32) {
 	if p < 0 || r.blockGen[p] != r.gen {
 		return r.access[v], r.accessVia[v]
 	}
-	if !r.isIn(v) || r.access[v] < admin || r.accessAt[v] > r.blockAt[p] {
+	if !r.individual(v) || r.access[v] < admin || r.accessAt[v] > r.blockAt[p] {
 		return admin, p
 	}
 	return r.access[v], r.accessVia[v]
 }
-
-// isIn reports whether v is in the closure individually.
-func (r *reacher) isIn(v int32) bool { return r.in[v>>6]&(1<<(v&63)) != 0 }
