@@ -82,7 +82,7 @@ func (c *converter) ecr(r *Resources) error {
 			}
 		}
 		if arn == "" {
-			c.gapAt(l, "ecr repository "+p.RepositoryName, "its policy is given but it is absent from ecr-describe-repositories.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
+			c.noPolicyOwner(l, "ecr repository "+p.RepositoryName, "ecr-describe-repositories.json")
 			continue
 		}
 		n, err := c.resource(l.field("repositoryName"), resourceSpec{arn: arn, name: p.RepositoryName, service: "ecr", typ: "repository"})

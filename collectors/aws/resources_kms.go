@@ -73,21 +73,12 @@ func (c *converter) kms(r *Resources) error {
 	for _, o := range r.KMSKeyPolicies {
 		p := o.Value
 		l := o.loc().named("key", p.KeyID)
-		arn := ""
-		switch {
-		case strings.HasPrefix(p.KeyID, "arn:"):
-			arn = p.KeyID
-		case p.KeyID == "":
+		if p.KeyID == "" {
 			return l.field("KeyId").bad(`KeyId is empty: give the key each policy belongs to ({"KeyId": …, "Policy": …})`)
-		default:
-			if n, ok := c.byName("kms", "key", p.KeyID, o.Region); ok {
-				arn = n.ID
-			} else if region := c.regionOf(o.Region); region != "" {
-				arn = c.arn("kms", region, c.account, "key/"+p.KeyID)
-			}
 		}
+		arn := c.policyOwner("kms", "key", p.KeyID, o.Region, "key/"+p.KeyID)
 		if arn == "" {
-			c.gapAt(l, "kms key "+p.KeyID, "its policy is given but it is absent from kms-list-keys.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
+			c.noPolicyOwner(l, "kms key "+p.KeyID, "kms-list-keys.json")
 			continue
 		}
 		n, err := c.resource(l.field("KeyId"), resourceSpec{arn: arn, name: strings.TrimPrefix(resourceOf(arn), "key/"), service: "kms", typ: "key"})

@@ -59,21 +59,12 @@ func (c *converter) lambda(r *Resources) error {
 	for _, o := range r.LambdaPolicies {
 		p := o.Value
 		l := o.loc().named("function", p.FunctionName)
-		arn := ""
-		switch {
-		case strings.HasPrefix(p.FunctionName, "arn:"):
-			arn = p.FunctionName
-		case p.FunctionName == "":
+		if p.FunctionName == "" {
 			return l.field("FunctionName").bad(`FunctionName is empty: give the function each policy belongs to ({"FunctionName": …, "Policy": …})`)
-		default:
-			if n, ok := c.byName("lambda", "function", p.FunctionName, o.Region); ok {
-				arn = n.ID
-			} else if region := c.regionOf(o.Region); region != "" {
-				arn = c.arn("lambda", region, c.account, "function:"+p.FunctionName)
-			}
 		}
+		arn := c.policyOwner("lambda", "function", p.FunctionName, o.Region, "function:"+p.FunctionName)
 		if arn == "" {
-			c.gapAt(l, "lambda function "+p.FunctionName, "its policy is given but it is absent from lambda-list-functions.json and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
+			c.noPolicyOwner(l, "lambda function "+p.FunctionName, "lambda-list-functions.json")
 			continue
 		}
 		n, err := c.resource(l.field("FunctionName"), resourceSpec{
@@ -87,6 +78,30 @@ func (c *converter) lambda(r *Resources) error {
 		}
 	}
 	return nil
+}
+
+// policyOwner returns the ARN of the resource a policy of the outputs
+// belongs to, given by name or ARN: the ARN itself, else the one resource
+// of service and typ with that name (in region when given), else the ARN
+// of resource in the account and the output's region (or --region); ""
+// when there is no region.
+func (c *converter) policyOwner(service, typ, name, region, resource string) string {
+	if strings.HasPrefix(name, "arn:") {
+		return name
+	}
+	if n, ok := c.byName(service, typ, name, region); ok {
+		return n.ID
+	}
+	if region := c.regionOf(region); region != "" {
+		return c.arn(service, region, c.account, resource)
+	}
+	return ""
+}
+
+// noPolicyOwner records that the resource of a policy, what, is neither
+// in the listing file nor has a region to name it by.
+func (c *converter) noPolicyOwner(l loc, what, file string) {
+	c.gapAt(l, what, "its policy is given but it is absent from "+file+" and no region is given (a Region beside the element, a DIR/<region>/ subdirectory or --region)")
 }
 
 // lambdaName returns the function name of a function ARN
