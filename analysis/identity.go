@@ -235,7 +235,7 @@ func (a *analyzer) identity(u int32, s *scratch, lists bool) Identity {
 	id.Hygiene = hygieneOf(n, a.now, terms.adminScopes > 0)
 	counts := [groups]int{terms.adminScopes, terms.conditionalAdmin, terms.identities, condIdentities}
 	if !lists {
-		id.Truncated = terms.identities > 0 || nResources > 0 || counts != [groups]int{}
+		id.Truncated = nResources > 0 || counts != [groups]int{}
 		return id
 	}
 	cut := terms.adminScopes > len(id.AdminOf) || terms.conditionalAdmin > len(id.ConditionalAdminOf) ||
