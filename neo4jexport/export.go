@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -467,10 +468,7 @@ func (w *writer) relExec(typ, update, create string, params map[string]any, part
 
 // with returns a copy of params with key set to v.
 func with(params map[string]any, key string, v any) map[string]any {
-	out := make(map[string]any, len(params)+1)
-	for k, x := range params {
-		out[k] = x
-	}
+	out := maps.Clone(params)
 	out[key] = v
 	return out
 }
