@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -236,32 +237,28 @@ func (w *writer) existing(ctx context.Context) (map[string]bool, error) {
 		return found, nil
 	}
 	ids := make([]any, 0, min(probeBatch, len(w.plan.nodes)))
-	for i, n := range w.plan.nodes {
-		ids = append(ids, n.ID)
-		if len(ids) < probeBatch && i < len(w.plan.nodes)-1 {
-			continue
+	for _, c := range chunks(w.plan.nodes, probeBatch) {
+		ids = ids[:0]
+		for _, n := range c {
+			ids = append(ids, n.ID)
 		}
-		got, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		// A retried read records the same IDs again.
+		_, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			vals, err := single(ctx, tx, probeStatement, map[string]any{"ids": ids})
 			if err != nil {
 				return nil, err
 			}
-			var list []string
 			held, _ := vals[0].([]any)
 			for _, v := range held {
 				if id, ok := v.(string); ok {
-					list = append(list, id)
+					found[id] = true
 				}
 			}
-			return list, nil
+			return nil, nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("neo4j export: look up existing nodes: %w", err)
 		}
-		for _, id := range got.([]string) {
-			found[id] = true
-		}
-		ids = ids[:0]
 	}
 	return found, nil
 }
@@ -467,10 +464,7 @@ func (w *writer) relExec(typ, update, create string, params map[string]any, part
 
 // with returns a copy of params with key set to v.
 func with(params map[string]any, key string, v any) map[string]any {
-	out := make(map[string]any, len(params)+1)
-	for k, x := range params {
-		out[k] = x
-	}
+	out := maps.Clone(params)
 	out[key] = v
 	return out
 }

@@ -117,18 +117,14 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 				back = append(back, s)
 			}
 		}
-		left := len(want)
-		for len(front)+len(back) > 0 && left > 0 {
+		for len(front)+len(back) > 0 && len(want) > 0 {
 			var v int32
 			if n := len(front); n > 0 {
 				v, front = front[n-1], front[:n-1]
 			} else {
 				v, back = back[0], back[1:]
 			}
-			if want[v] {
-				delete(want, v)
-				left--
-			}
+			delete(want, v)
 			for _, a := range adj[v] {
 				if a.cond && !all {
 					continue
