@@ -240,7 +240,15 @@ func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service strin
 		named[k] = list
 		return list
 	}
+	// standGives memoizes what a stand, shared by a set's members, has on a
+	// resource.
+	type standKey struct {
+		stand *principal
+		i     int
+	}
+	standGives := map[standKey]found{}
 	return func(p, stand *principal, service string) bool {
+		checked := map[int]bool{}
 		for _, pol := range p.policies {
 			if !ra.classes.concerns(pol, service) || ra.classes.byResource.isAlways(pol) {
 				continue
@@ -251,8 +259,17 @@ func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service strin
 					continue
 				}
 				for _, i := range namedBy(st, p.account, service) {
+					if checked[i] {
+						continue
+					}
+					checked[i] = true
 					r, targets := m.resources[i], ra.res[i].targets
-					if adds(resourceAccess(m, ix, stand, r, targets, nil), resourceAccess(m, ix, p, r, targets, nil)) {
+					g, ok := standGives[standKey{stand, i}]
+					if !ok {
+						g = resourceAccess(m, ix, stand, r, targets, nil)
+						standGives[standKey{stand, i}] = g
+					}
+					if adds(g, resourceAccess(m, ix, p, r, targets, nil)) {
 						return false
 					}
 				}
