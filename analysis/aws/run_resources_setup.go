@@ -174,33 +174,32 @@ func (ra *accessRun) prepare(out *emitter) {
 	fits := ra.fitsPermissionSet()
 	for i, r := range m.resources {
 		info := &ra.res[i]
-		service := info.service
-		if !info.ok {
+		if !info.ok || !info.share { // share holds only without perPrincipal
 			continue
 		}
-		if info.share && !m.perPrincipal {
-			info.permissionSet = true
-			k := [2]string{r.account, service}
-			if _, ok := ra.sets[k]; !ok {
-				list, of := ra.classes.permissionSets(r.account, service, fits)
-				whole := map[*principal]bool{}
-				for p, s := range of {
-					n := 0
-					for _, pol := range p.policies {
-						if ra.classes.concerns(pol, service) {
-							n++
-						}
-					}
-					whole[p] = n == len(s.stand.policies)
+		info.permissionSet = true
+		service := info.service
+		k := [2]string{r.account, service}
+		if _, ok := ra.sets[k]; ok {
+			continue
+		}
+		list, of := ra.classes.permissionSets(r.account, service, fits)
+		whole := map[*principal]bool{}
+		for p, s := range of {
+			n := 0
+			for _, pol := range p.policies {
+				if ra.classes.concerns(pol, service) {
+					n++
 				}
-				ra.sets[k] = permissionSets{list, of, whole}
-				for _, s := range list {
-					for _, h := range s.holding() {
-						m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
-						for _, p := range s.members {
-							out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
-						}
-					}
+			}
+			whole[p] = n == len(s.stand.policies)
+		}
+		ra.sets[k] = permissionSets{list, of, whole}
+		for _, s := range list {
+			for _, h := range s.holding() {
+				m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
+				for _, p := range s.members {
+					out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
 				}
 			}
 		}
