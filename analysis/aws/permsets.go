@@ -74,11 +74,13 @@ func (s *permissionSet) holding() []*permissionSet {
 func (c *classifier) permissionSets(account, service string, fits func(p, stand *principal, service string) bool) ([]*permissionSet, map[*principal]*permissionSet) {
 	var sets []*permissionSet
 	byKey := map[string]*permissionSet{}
+	// narrow holds the members whose other policies deny something.
+	narrow := map[*principal]bool{}
 	for _, p := range c.m.principals {
 		if p.account != account || c.m.admins[p.arn] {
 			continue
 		}
-		broad, _ := c.broadPolicies(p, service)
+		broad, denies := c.broadPolicies(p, service)
 		if len(broad) == 0 {
 			continue
 		}
@@ -88,28 +90,28 @@ func (c *classifier) permissionSets(account, service string, fits func(p, stand 
 		}
 		s := byKey[key]
 		if s == nil {
-			s = &permissionSet{key: key}
+			// The stand holds the first member's broad policies.
+			s = &permissionSet{key: key, stand: p.standIn()}
+			for _, pol := range p.policies {
+				if broad[pol] {
+					s.stand.policies = append(s.stand.policies, pol)
+				}
+			}
 			byKey[key] = s
 			sets = append(sets, s)
 		}
+		if denies {
+			narrow[p] = true
+		}
 		s.members = append(s.members, p)
 	}
-	// Stands first, then parts: a composite is kept when each of its parts
+	// Fits first, then parts: a composite is kept when each of its parts
 	// has enough holders, a plain set when it has enough members.
 	parts := map[string]*permissionSet{}
 	for _, s := range sets {
-		first := s.members[0]
-		broad, _ := c.broadPolicies(first, service)
-		stand := first.standIn()
-		for _, pol := range first.policies {
-			if broad[pol] && c.concerns(pol, service) {
-				stand.policies = append(stand.policies, pol)
-			}
-		}
-		s.stand = stand
+		first, stand := s.members[0], s.stand
 		s.members = slices.DeleteFunc(s.members, func(p *principal) bool {
-			_, narrow := c.broadPolicies(p, service)
-			return narrow && !fits(p, stand, service)
+			return narrow[p] && !fits(p, stand, service)
 		})
 		if len(s.members) == 0 {
 			continue

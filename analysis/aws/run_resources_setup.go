@@ -174,33 +174,32 @@ func (ra *accessRun) prepare(out *emitter) {
 	fits := ra.fitsPermissionSet()
 	for i, r := range m.resources {
 		info := &ra.res[i]
-		service := info.service
-		if !info.ok {
+		if !info.ok || !info.share { // share holds only without perPrincipal
 			continue
 		}
-		if info.share && !m.perPrincipal {
-			info.permissionSet = true
-			k := [2]string{r.account, service}
-			if _, ok := ra.sets[k]; !ok {
-				list, of := ra.classes.permissionSets(r.account, service, fits)
-				whole := map[*principal]bool{}
-				for p, s := range of {
-					n := 0
-					for _, pol := range p.policies {
-						if ra.classes.concerns(pol, service) {
-							n++
-						}
-					}
-					whole[p] = n == len(s.stand.policies)
+		info.permissionSet = true
+		service := info.service
+		k := [2]string{r.account, service}
+		if _, ok := ra.sets[k]; ok {
+			continue
+		}
+		list, of := ra.classes.permissionSets(r.account, service, fits)
+		whole := map[*principal]bool{}
+		for p, s := range of {
+			n := 0
+			for _, pol := range p.policies {
+				if ra.classes.concerns(pol, service) {
+					n++
 				}
-				ra.sets[k] = permissionSets{list, of, whole}
-				for _, s := range list {
-					for _, h := range s.holding() {
-						m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
-						for _, p := range s.members {
-							out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
-						}
-					}
+			}
+			whole[p] = n == len(s.stand.policies)
+		}
+		ra.sets[k] = permissionSets{list, of, whole}
+		for _, s := range list {
+			for _, h := range s.holding() {
+				m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
+				for _, p := range s.members {
+					out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
 				}
 			}
 		}
@@ -240,7 +239,15 @@ func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service strin
 		named[k] = list
 		return list
 	}
+	// standGives memoizes what a stand, shared by a set's members, has on a
+	// resource.
+	type standKey struct {
+		stand *principal
+		i     int
+	}
+	standGives := map[standKey]found{}
 	return func(p, stand *principal, service string) bool {
+		checked := map[int]bool{}
 		for _, pol := range p.policies {
 			if !ra.classes.concerns(pol, service) || ra.classes.byResource.isAlways(pol) {
 				continue
@@ -251,8 +258,17 @@ func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service strin
 					continue
 				}
 				for _, i := range namedBy(st, p.account, service) {
+					if checked[i] {
+						continue
+					}
+					checked[i] = true
 					r, targets := m.resources[i], ra.res[i].targets
-					if adds(resourceAccess(m, ix, stand, r, targets, nil), resourceAccess(m, ix, p, r, targets, nil)) {
+					g, ok := standGives[standKey{stand, i}]
+					if !ok {
+						g = resourceAccess(m, ix, stand, r, targets, nil)
+						standGives[standKey{stand, i}] = g
+					}
+					if adds(g, resourceAccess(m, ix, p, r, targets, nil)) {
 						return false
 					}
 				}
