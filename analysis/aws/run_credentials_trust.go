@@ -27,9 +27,10 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 	classes := newClassifier(m)
 	iam := []string{"iam"}
 	sets := newTechniqueSets(m)
-	rules := map[string]accessRule{}
+	rules := map[string]accessRule{}        // by technique, for the sets' emit
 	setAtom := map[*techniqueSet][]string{} // an atom set's targets
 	for _, rule := range accessRules {
+		rules[rule.technique] = rule
 		var holders []*principal
 		inSet := map[*principal]bool{}
 		// A member whose other statements name some targets one by one
@@ -46,7 +47,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 			case m.perPrincipal:
 			case m.resourceBlind(p, rule.action, targets):
 				inSet[p] = true
-				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "act as another principal through "+rule.action,
 					identityAllows(p, rule.action, blindARN(targets), nil))
 			default:
@@ -59,7 +59,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 					break
 				}
 				inSet[p], alsoNamed[p], setGives[p] = true, named, v
-				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "act as another principal through "+rule.action, v)
 			}
 			if arns, ok := namedResources(p, rule.action); ok && !inSet[p] {
@@ -103,7 +102,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 					v := identityAllows(p, rule.action, rep, nil)
 					if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i], "act as another principal through "+rule.action, v); s != nil {
 						setAtom[s] = at.members[i]
-						rules[rule.technique] = rule
 					}
 				}
 				atomNamed[p] = named
