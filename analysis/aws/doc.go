@@ -20,7 +20,8 @@
 //   - rules_sts.go, run_sts.go: role assumption; external accounts and
 //     federated subjects (web identity, SAML);
 //   - rules_grant.go, run_grant.go: policy changes that grant administrator,
-//     directly or through managed-policy versions;
+//     directly or through managed-policy versions; boundaries.go: the sets
+//     past the permission boundaries that stand in a grant's way;
 //   - rules_credentials_trust.go, run_credentials_trust.go: minting another
 //     principal's credentials or rewriting its trust;
 //   - rules_group_join.go: joining a group (no driver);
