@@ -35,9 +35,10 @@
 // # Pipeline
 //
 // buildModel (model.go) turns the snapshot into principals, groups,
-// policies, resources and Organizations chains. Analyzer.Derive then runs
-// deriveAdmin first (the other families skip administrators), and the
-// other families side by side. Within a family the speed-ups build on one
+// policies, resources and Organizations chains. Analyzer.Derive then adds
+// the joiners of joinable groups (addJoinableGroups), runs deriveAdmin
+// first (the other families skip administrators), and the other families
+// side by side. Within a family the speed-ups build on one
 // another, each applied only where it cannot change the rule's answer:
 //
 //  1. access classes (classes.go): principals decided alike on a resource;
