@@ -20,7 +20,8 @@
 //   - rules_sts.go, run_sts.go: role assumption; external accounts and
 //     federated subjects (web identity, SAML);
 //   - rules_grant.go, run_grant.go: policy changes that grant administrator,
-//     directly or through managed-policy versions;
+//     directly or through managed-policy versions; boundaries.go: the sets
+//     past the permission boundaries that stand in a grant's way;
 //   - rules_credentials_trust.go, run_credentials_trust.go: minting another
 //     principal's credentials or rewriting its trust;
 //   - rules_group_join.go: joining a group (no driver);
@@ -34,9 +35,10 @@
 // # Pipeline
 //
 // buildModel (model.go) turns the snapshot into principals, groups,
-// policies, resources and Organizations chains. Analyzer.Derive then runs
-// deriveAdmin first (the other families skip administrators), and the
-// other families side by side. Within a family the speed-ups build on one
+// policies, resources and Organizations chains. Analyzer.Derive then adds
+// the joiners of joinable groups (addJoinableGroups), runs deriveAdmin
+// first (the other families skip administrators), and the other families
+// side by side. Within a family the speed-ups build on one
 // another, each applied only where it cannot change the rule's answer:
 //
 //  1. access classes (classes.go): principals decided alike on a resource;

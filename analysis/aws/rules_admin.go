@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -266,7 +267,7 @@ func addJoinableGroups(m *model) {
 			continue
 		}
 		for _, g := range groups {
-			if !joinable[g] && g.account == p.account && !memberOf(p, g) &&
+			if !joinable[g] && g.account == p.account && !slices.Contains(p.groups, g) &&
 				identityAllows(p, "iam:AddUserToGroup", g.arn, nil).t != awspolicy.No {
 				joinable[g] = true
 			}

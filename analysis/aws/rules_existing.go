@@ -92,27 +92,34 @@ func allowedSomewhere(p *principal, actions []string) bool {
 	return true
 }
 
+// existingVerdict decides whether p takes r over by rule: existingActions,
+// and what must happen outside as a condition.
 func existingVerdict(m *model, p *principal, r *resource, rule existingRule) verdict {
 	// Without a resource policy only p's own policies can allow the
 	// actions: a principal allowed one of them nowhere is out at once.
 	if r.policy == nil && !allowedSomewhere(p, rule.onResource) {
 		return deny
 	}
+	v := existingActions(m, p, r, rule)
+	if v.t != awspolicy.No && rule.outside != "" {
+		v = v.and(verdict{t: awspolicy.Maybe, undecided: []string{rule.outside}})
+	}
+	return v
+}
+
+// existingActions decides rule's actions for p: every onResource action
+// on r and every anywhere action somewhere.
+func existingActions(m *model, p *principal, r *resource, rule existingRule) verdict {
 	v := verdict{t: awspolicy.Yes}
 	for _, a := range rule.onResource {
-		v = v.and(m.accessVerdict(p, r, a, r.arn))
-		if v.t == awspolicy.No {
+		if v = v.and(m.accessVerdict(p, r, a, r.arn)); v.t == awspolicy.No {
 			return deny
 		}
 	}
 	for _, a := range rule.anywhere {
-		v = v.and(allowsSomewhere(p, a, nil))
-		if v.t == awspolicy.No {
+		if v = v.and(allowsSomewhere(p, a, nil)); v.t == awspolicy.No {
 			return deny
 		}
-	}
-	if rule.outside != "" {
-		v = v.and(verdict{t: awspolicy.Maybe, undecided: []string{rule.outside}})
 	}
 	return v
 }

@@ -74,7 +74,8 @@ func boundaryStands(target *principal) bool {
 }
 
 // allowsEverythingDoc is isAdminDocument, memoized by document in m (nil
-// m: not memoized): boundaries are asked about once per grant and target.
+// m: not memoized): boundaries are asked about once per grant and target,
+// old policy versions once per principal and policy.
 func (m *model) allowsEverythingDoc(doc *awspolicy.Document) bool {
 	if m == nil {
 		return isAdminDocument(doc)
@@ -171,9 +172,12 @@ func emitPolicyGrant(m *model, p *principal, mp *managedPolicy, technique string
 	}
 }
 
-func hasAdminOldVersion(mp *managedPolicy) bool {
+// hasAdminOldVersion reports whether a version of mp other than its
+// default allows everything (memoized by document in m: it is asked per
+// principal and policy).
+func hasAdminOldVersion(m *model, mp *managedPolicy) bool {
 	for _, v := range mp.versions {
-		if v != mp.current && isAdminDocument(v.doc) {
+		if v != mp.current && m.allowsEverythingDoc(v.doc) {
 			return true
 		}
 	}

@@ -1,6 +1,8 @@
 package aws
 
 import (
+	"slices"
+
 	"github.com/blastradius/blastradius/awspolicy"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -22,7 +24,7 @@ func deriveGroupJoin(m *model, out *emitter) {
 			continue
 		}
 		for _, g := range groups {
-			if g.account != p.account || memberOf(p, g) {
+			if g.account != p.account || slices.Contains(p.groups, g) {
 				continue
 			}
 			v := identityAllows(p, "iam:AddUserToGroup", g.arn, nil)
@@ -32,14 +34,4 @@ func deriveGroupJoin(m *model, out *emitter) {
 			}
 		}
 	}
-}
-
-// memberOf reports whether p is a member of g.
-func memberOf(p *principal, g *group) bool {
-	for _, x := range p.groups {
-		if x == g {
-			return true
-		}
-	}
-	return false
 }

@@ -72,7 +72,10 @@ func derivePassRole(m *model, out *emitter) {
 		return list
 	}
 	sets := newTechniqueSets(m)
-	rules := map[string]passRoleRule{}
+	rules := map[string]passRoleRule{} // by technique, for the sets' emit
+	for _, rule := range passRoleRules {
+		rules[rule.technique] = rule
+	}
 	for _, p := range m.principals {
 		if m.stopped() {
 			return
@@ -102,7 +105,6 @@ func derivePassRole(m *model, out *emitter) {
 					pass = identityAllows(p, "iam:PassRole", blindARN(roles), map[string]string{"iam:PassedToService": rule.service})
 					passes[key] = pass
 				}
-				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "pass a role to "+rule.service, pass.and(actions))
 				continue
 			}

@@ -111,10 +111,7 @@ func deriveExternal(m *model, r *principal, out *emitter) {
 			entries = []string{"*"}
 		}
 		for _, a := range entries {
-			account, _ := principalAccount(a)
-			if a == "*" {
-				account = "*"
-			}
+			account, _ := principalAccount(a) // "*" of "*"
 			if m.accounts[account] {
 				continue
 			}

@@ -27,9 +27,10 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 	classes := newClassifier(m)
 	iam := []string{"iam"}
 	sets := newTechniqueSets(m)
-	rules := map[string]accessRule{}
+	rules := map[string]accessRule{}        // by technique, for the sets' emit
 	setAtom := map[*techniqueSet][]string{} // an atom set's targets
 	for _, rule := range accessRules {
+		rules[rule.technique] = rule
 		var holders []*principal
 		inSet := map[*principal]bool{}
 		// A member whose other statements name some targets one by one
@@ -46,7 +47,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 			case m.perPrincipal:
 			case m.resourceBlind(p, rule.action, targets):
 				inSet[p] = true
-				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "act as another principal through "+rule.action,
 					identityAllows(p, rule.action, blindARN(targets), nil))
 			default:
@@ -59,7 +59,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 					break
 				}
 				inSet[p], alsoNamed[p], setGives[p] = true, named, v
-				rules[rule.technique] = rule
 				sets.join(p, rule.technique, "act as another principal through "+rule.action, v)
 			}
 			if arns, ok := namedResources(p, rule.action); ok && !inSet[p] {
@@ -84,7 +83,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 		// targets their policy variables name (itself) and the targets
 		// whose credentials change the verdict, decided below one by one.
 		atomNamed := map[*principal][]string{}
-		targets := map[string][]string{} // by account
 		if !m.perPrincipal {
 			for _, p := range holders {
 				if inSet[p] {
@@ -95,10 +93,7 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 					continue
 				}
 				prefix := iamPrefixes(p.account, iamType(rule.target))[0]
-				if _, ok := targets[p.account]; !ok {
-					targets[p.account] = accessTargets(m, p.account, rule)
-				}
-				at := m.atomsFor(p.account, []string{rule.action}, prefix, targets[p.account])
+				at := m.atomsFor(p.account, []string{rule.action}, prefix, principalTargets(m, p.account, rule.target))
 				for i := range at.members {
 					rep := at.representative(i, []string{p.arn}, named)
 					if rep == "" {
@@ -107,7 +102,6 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 					v := identityAllows(p, rule.action, rep, nil)
 					if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i], "act as another principal through "+rule.action, v); s != nil {
 						setAtom[s] = at.members[i]
-						rules[rule.technique] = rule
 					}
 				}
 				atomNamed[p] = named
@@ -162,17 +156,13 @@ func deriveCredentialsTrust(m *model, out *emitter) {
 	}
 	sets.emit(out, graphmodel.EdgeCanBecome, true, func(s *techniqueSet) []setTarget {
 		rule := rules[s.technique]
-		var list []setTarget
-		if atom, ok := setAtom[s]; ok {
-			for _, arn := range atom {
-				if t := m.byARN[arn]; sharedAccessTarget(t, rule) {
-					list = append(list, setTarget{id: t.arn, v: verdict{t: awspolicy.Yes}})
-				}
-			}
-			return list
+		targets, ok := setAtom[s]
+		if !ok {
+			targets = principalTargets(m, s.account, rule.target)
 		}
-		for _, t := range m.principals {
-			if t.account == s.account && t.node.Kind == rule.target && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" && sharedAccessTarget(t, rule) {
+		var list []setTarget
+		for _, arn := range targets {
+			if t := m.byARN[arn]; sharedAccessTarget(t, rule) {
 				list = append(list, setTarget{id: t.arn, v: verdict{t: awspolicy.Yes}})
 			}
 		}
@@ -204,16 +194,4 @@ func namingStand(p *principal, action string, prefixes []string) (stand *princip
 		return nil, nil, false
 	}
 	return stand, dedupe(named), true
-}
-
-// accessTargets lists the targets of rule in account: its users or roles,
-// service-linked roles excepted, in ARN order.
-func accessTargets(m *model, account string, rule accessRule) []string {
-	var list []string
-	for _, t := range m.principals {
-		if t.account == account && t.node.Kind == rule.target && t.node.Prop(graphmodel.PropAWSServiceLinked) != "true" {
-			list = append(list, t.arn)
-		}
-	}
-	return list
 }

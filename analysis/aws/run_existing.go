@@ -192,16 +192,7 @@ func existingAtoms(m *model, p *principal, rule existingRule, targets []*resourc
 	// The key tells the rule's own target list apart (Systems Manager).
 	at := m.atomsFor(p.account, rule.onResource, rule.technique+"|"+familyPrefix(arns[0]), arns)
 	for i, members := range at.members {
-		rep := byARN[members[0]]
-		v := verdict{t: awspolicy.Yes}
-		for _, a := range rule.onResource {
-			if v = v.and(m.accessVerdict(p, rep, a, rep.arn)); v.t == awspolicy.No {
-				break
-			}
-		}
-		for _, a := range rule.anywhere {
-			v = v.and(allowsSomewhere(p, a, nil))
-		}
+		v := existingActions(m, p, byARN[members[0]], rule)
 		if s := sets.joinLabelled(p, rule.technique, "atom:"+at.key[i], "take over a "+rule.service+" "+rule.typ, v); s != nil {
 			if _, ok := setAtom[s]; !ok {
 				list := make([]*resource, len(members))

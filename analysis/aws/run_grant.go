@@ -148,7 +148,7 @@ func deriveGrants(m *model, out *emitter) {
 		}
 		var list []setTarget
 		for _, mp := range policies {
-			if !versionTarget(mp, s.account) || (s.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
+			if !versionTarget(mp, s.account) || (s.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(m, mp)) {
 				continue
 			}
 			for _, holder := range mp.attachedTo {
@@ -249,7 +249,7 @@ func derivePolicyVersions(m *model, p *principal, managed []*managedPolicy, boun
 			continue // its sets hold every grant
 		}
 		for _, mp := range managed {
-			if !versionTarget(mp, p.account) || (vt.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(mp)) {
+			if !versionTarget(mp, p.account) || (vt.technique == TechSetDefaultPolicyVersion && !hasAdminOldVersion(m, mp)) {
 				continue
 			}
 			emitPolicyGrant(m, p, mp, vt.technique, verdictOn(mp.arn), inSet, past, out)
