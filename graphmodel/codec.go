@@ -33,24 +33,32 @@ func Encode(w io.Writer, s *Snapshot) error {
 // schema_version other than SchemaVersion is a clear error, and malformed
 // JSON is reported with its line and column (badinput.Error).
 func Decode(name string, data []byte) (*Snapshot, error) {
-	var head struct {
-		SchemaVersion *int `json:"schema_version"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, badinput.FromJSON(name, data, err)
-	}
-	if head.SchemaVersion == nil {
-		return nil, badinput.Newf(name, "", "not a blastradius snapshot: no schema_version")
-	}
-	if *head.SchemaVersion != SchemaVersion {
-		return nil, badinput.Newf(name, "schema_version",
-			"snapshot schema_version %d is not supported (this build reads %d)", *head.SchemaVersion, SchemaVersion)
-	}
+	// One pass decodes a good snapshot; the version is checked after it,
+	// and before its error when it fails, so that a snapshot of another
+	// version is reported as such rather than by a field it does not know.
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var s Snapshot
-	if err := dec.Decode(&s); err != nil {
-		return nil, badinput.FromJSON(name, data, err)
+	decodeErr := dec.Decode(&s)
+	version := &s.SchemaVersion
+	if decodeErr != nil || s.SchemaVersion == 0 { // failed, or the field may be absent
+		var head struct {
+			SchemaVersion *int `json:"schema_version"`
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			return nil, badinput.FromJSON(name, data, err)
+		}
+		version = head.SchemaVersion
+	}
+	if version == nil {
+		return nil, badinput.Newf(name, "", "not a blastradius snapshot: no schema_version")
+	}
+	if *version != SchemaVersion {
+		return nil, badinput.Newf(name, "schema_version",
+			"snapshot schema_version %d is not supported (this build reads %d)", *version, SchemaVersion)
+	}
+	if decodeErr != nil {
+		return nil, badinput.FromJSON(name, data, decodeErr)
 	}
 	if err := s.validate(); err != nil {
 		return nil, badinput.New(name, "", err)

@@ -3,6 +3,7 @@ package graphmodel
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -118,6 +119,48 @@ type Edge struct {
 // Key identifies an edge for de-duplication: two edges with the same key are the same fact.
 func (e *Edge) Key() string {
 	return e.From + "\x00" + string(e.Kind) + "\x00" + e.To + "\x00" + e.Technique + "\x00" + string(e.Access)
+}
+
+// CompareEdges orders edges as their Keys do, without building them: by
+// from, kind, to, technique, then access.
+func CompareEdges(a, b *Edge) int {
+	if c := strings.Compare(a.From, b.From); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.To, b.To); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Technique, b.Technique); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.Access), string(b.Access))
+}
+
+// SortEdges sorts edges stably by CompareEdges. Sorted input (a snapshot
+// read back) costs one pass.
+func SortEdges(edges []Edge) {
+	sorted := true
+	for i := 1; i < len(edges) && sorted; i++ {
+		sorted = CompareEdges(&edges[i-1], &edges[i]) <= 0
+	}
+	if sorted {
+		return
+	}
+	// Sort positions, then move each edge once: an Edge is too large to
+	// swap at every step of a merge.
+	order := make([]int32, len(edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int { return CompareEdges(&edges[i], &edges[j]) })
+	moved := make([]Edge, len(edges))
+	for to, from := range order {
+		moved[to] = edges[from]
+	}
+	copy(edges, moved)
 }
 
 // Gap records something a collector could not see. Every report shows gaps.
@@ -305,7 +348,7 @@ func (s *Snapshot) Normalize() {
 	for i := range s.Nodes {
 		sort.Strings(s.Nodes[i].Aliases)
 	}
-	sort.SliceStable(s.Edges, func(i, j int) bool { return s.Edges[i].Key() < s.Edges[j].Key() })
+	SortEdges(s.Edges)
 	if s.Sources == nil {
 		s.Sources = []Source{}
 	}

@@ -556,7 +556,7 @@ func (c *converter) fragment() graphmodel.Fragment {
 		nodes = append(nodes, *n)
 	}
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
-	sort.SliceStable(c.edges, func(i, j int) bool { return c.edges[i].Key() < c.edges[j].Key() })
+	graphmodel.SortEdges(c.edges)
 	gaps := c.gaps
 	if gaps == nil {
 		gaps = []graphmodel.Gap{}
