@@ -3,6 +3,7 @@ package awspolicy
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -218,6 +219,45 @@ func FuzzGlobMatch(f *testing.F) {
 		want := globReference(pattern, s, fold, escaped)
 		if got != want {
 			t.Fatalf("globMatch(%q, %q, fold=%v, escaped=%v) = %v, reference says %v", pattern, s, fold, escaped, got, want)
+		}
+	})
+}
+
+// matchARNReference is MatchARN by its definition: field by field over the
+// first five colons, then the resource part whole, with globReference.
+func matchARNReference(pattern, arn string, escaped bool) bool {
+	if pattern == "*" {
+		return true
+	}
+	pn, an := strings.Count(pattern, ":"), strings.Count(arn, ":")
+	switch {
+	case pn < 5 && an < 5:
+		return globReference(pattern, arn, false, escaped)
+	case pn < 5 || an < 5:
+		return false
+	}
+	pf, af := strings.SplitN(pattern, ":", 6), strings.SplitN(arn, ":", 6)
+	for i := range pf {
+		if !globReference(pf[i], af[i], false, escaped) {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzMatchARN(f *testing.F) {
+	f.Add("arn:aws:iam::*:role/a*", "arn:aws:iam::123:role/admin", false)
+	f.Add("arn:aws:s3:::bucket", "arn:aws:s3:::bucket", false)
+	f.Add("arn:aws:s3:::bucket", "arn:aws:s3:::bucket2", false)
+	f.Add(`arn:aws:s3:::b\*`, "arn:aws:s3:::b*", true)
+	f.Add("arn:aws:lambda:*:1:function:f", "arn:aws:lambda:eu:1:function:f:1", false)
+	f.Add("my-*", "my-bucket", false)
+	f.Fuzz(func(t *testing.T, pattern, arn string, escaped bool) {
+		if len(pattern) > 64 || len(arn) > 64 || !utf8.ValidString(pattern) || !utf8.ValidString(arn) {
+			return
+		}
+		if got, want := matchARN(pattern, arn, escaped), matchARNReference(pattern, arn, escaped); got != want {
+			t.Fatalf("matchARN(%q, %q, escaped=%v) = %v, reference says %v", pattern, arn, escaped, got, want)
 		}
 	})
 }

@@ -302,6 +302,23 @@ func matchARN(pattern, arn string, escaped bool) bool {
 	if pattern == "*" {
 		return true
 	}
+	// Most patterns fail on their literal prefix (another service, another
+	// account), and many have no wildcard at all: up to its first
+	// wildcard, a pattern matches only the same characters, colons
+	// included.
+	k := 0
+	for ; k < len(pattern); k++ {
+		pc := pattern[k]
+		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf {
+			break
+		}
+		if k == len(arn) || pc != arn[k] {
+			return false
+		}
+	}
+	if k == len(pattern) {
+		return k == len(arn)
+	}
 	pn, an := strings.Count(pattern, ":"), strings.Count(arn, ":")
 	switch {
 	case pn >= 5 && an >= 5:
