@@ -83,10 +83,13 @@ type reacher struct {
 	// By scope: blockGen[s] == gen when its block is marked; members with
 	// index <= cursor[s] have joined (all of them once marking is done).
 	blockGen []uint32
-	cursor   []int32
-	blockAt  []int32 // queue position of the scope when it was marked
-	marks    []int32 // marked scopes, in marking order
-	heads    [][2]int32
+	// blockDone[s] == gen when s's block is marked and marking is done:
+	// every member has joined.
+	blockDone []uint32
+	cursor    []int32
+	blockAt   []int32 // queue position of the scope when it was marked
+	marks     []int32 // marked scopes, in marking order
+	heads     [][2]int32
 }
 
 // newReacher returns a reacher over g; certainOnly selects the certain closure.
@@ -104,6 +107,7 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 		accessVia:   make([]int32, n),
 		accessAt:    make([]int32, n),
 		blockGen:    make([]uint32, n),
+		blockDone:   make([]uint32, n),
 		cursor:      make([]int32, n),
 		blockAt:     make([]int32, n),
 		pendGen:     make([]uint32, n),
@@ -126,6 +130,7 @@ func (r *reacher) run(src int32) {
 	r.gen++
 	if r.gen == 0 { // wrapped: forget every old generation
 		clear(r.blockGen)
+		clear(r.blockDone)
 		clear(r.pendGen)
 		r.gen = 1
 	}
@@ -268,6 +273,7 @@ func (r *reacher) mark(s, at int32) {
 	}
 	n := b.memStart[s+1] - b.memStart[s]
 	r.cursor[s] = n
+	r.blockDone[s] = r.gen
 	flush(n)
 }
 
@@ -288,11 +294,18 @@ func (r *reacher) segment(q queued, at int32) {
 		// Merge the open groups of m by arc index (= arc order).
 		r.heads = r.heads[:0]
 		for _, gr := range b.groups[b.grpStart[m]:b.grpStart[m+1]] {
-			if gr.key >= 0 && r.blockGen[gr.key] == r.gen && r.cursor[gr.key] >= 0 &&
-				int(r.cursor[gr.key]) == int(b.memStart[gr.key+1]-b.memStart[gr.key]) {
+			if gr.key >= 0 && r.blockDone[gr.key] == r.gen {
 				continue // a marked block: every arc into it is a no-op
 			}
 			r.heads = append(r.heads, [2]int32{gr.lo, gr.hi})
+		}
+		if len(r.heads) == 1 { // nothing to merge
+			for _, ai := range b.ext[r.heads[0][0]:r.heads[0][1]] {
+				if a := &r.g.arcs[ai]; !r.seen(m, a, at) {
+					r.follow(m, a, ai, dist, at)
+				}
+			}
+			continue
 		}
 		for {
 			best := -1
