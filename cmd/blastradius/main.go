@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -23,7 +24,31 @@ import (
 
 func main() {
 	memlimit.Apply() // a soft heap limit unless GOMEMLIMIT says otherwise
-	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+	stopProfile := startCPUProfile(os.Getenv("BLASTRADIUS_CPUPROFILE"))
+	code := run(context.Background(), os.Args, os.Stdout, os.Stderr)
+	stopProfile()
+	os.Exit(code)
+}
+
+// startCPUProfile writes a CPU profile of the whole run to path when it is
+// not empty (BLASTRADIUS_CPUPROFILE, for "go tool pprof"), and returns what
+// ends it. A profile that cannot start is reported and the run goes on.
+func startCPUProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "blastradius: BLASTRADIUS_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // run executes the command line args (args[0] is the program name) and
