@@ -56,6 +56,7 @@ func convertAccount(d *AuthorizationDetails, where string, res *Resources, defau
 		nodes:         map[string]*graphmodel.Node{},
 		nodePlace:     map[string]loc{},
 		edgeSeen:      map[string]bool{},
+		documents:     map[string]json.RawMessage{},
 		gapSeen:       map[graphmodel.Gap]bool{},
 		groups:        map[string]string{},
 		policies:      map[string]bool{},
@@ -113,6 +114,8 @@ type converter struct {
 	nodePlace map[string]loc
 	edges     []graphmodel.Edge
 	edgeSeen  map[string]bool
+	// documents holds the compact form of each policy document text read.
+	documents map[string]json.RawMessage
 	gaps      []graphmodel.Gap
 	gapSeen   map[graphmodel.Gap]bool
 
@@ -502,8 +505,17 @@ func (c *converter) managedPolicies(d *AuthorizationDetails) error {
 }
 
 // document parses a policy document of the export and returns it as compact JSON.
+// An export repeats documents (the same inline policy on many roles): each
+// text is parsed once.
 func (c *converter) document(place string, raw json.RawMessage) (json.RawMessage, error) {
-	return documentAt(loc{c.where, place}, raw)
+	if doc, ok := c.documents[string(raw)]; ok {
+		return doc, nil
+	}
+	doc, err := documentAt(loc{c.where, place}, raw)
+	if err == nil {
+		c.documents[string(raw)] = doc
+	}
+	return doc, err
 }
 
 // documentAt parses the policy document found at l and returns it as
