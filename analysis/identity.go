@@ -113,7 +113,7 @@ func (a *analyzer) identity(u int32, s *scratch, lists bool) Identity {
 	if certain.sameAsFull() {
 		full = certain
 	} else {
-		full.run(u)
+		full.runOrExtend(u, certain, lists)
 	}
 
 	limit := -1

@@ -256,3 +256,17 @@ func BenchmarkAnalyzeQuarterMillion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeQuarterMillionTop is BenchmarkAnalyzeQuarterMillion with
+// Options.Top (analyze --top 20): the lists of the first 20 identities
+// only, and for the others the counts, whose full closures extend the
+// certain ones (reacher.extend).
+func BenchmarkAnalyzeQuarterMillionTop(b *testing.B) {
+	snap, d, _ := multiCloudEstate(4)
+	opts := Options{Derivers: []Deriver{d}, Now: time.Unix(0, 0).UTC(), Top: 20}
+	for i := 0; i < b.N; i++ {
+		if _, err := Analyze(context.Background(), snap, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

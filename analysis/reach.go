@@ -11,8 +11,9 @@ import (
 var adminRank = uint8(graphmodel.AccessAdmin.Rank())
 
 // This file holds the reach pass behind a small internal API (newReacher,
-// run, has, individuals, marked, distance, path, resourceAccess). It is one
-// breadth-first search per source, made cheap on large estates by the block
+// run, runOrExtend, has, individuals, marked, distance, path,
+// resourceAccess). It is one breadth-first search per source, made cheap on
+// large estates by the block
 // index (blocks.go): the members of an administered scope join the closure
 // as one block instead of one by one.
 
@@ -33,6 +34,12 @@ func (s step) isGrant() (int32, bool) {
 		return -s.ref - 1, true
 	}
 	return 0, false
+}
+
+// seed is a conditional arc or grant a certain closure left aside: from
+// its member from to to, at dist, by ref (as step.ref).
+type seed struct {
+	from, to, ref, dist int32
 }
 
 // memberSet is a closure that can say whether it holds a node.
@@ -56,9 +63,10 @@ type reacher struct {
 	b *blockIndex
 	// certainOnly restricts the closure to edges whose Conditional is false.
 	certainOnly bool
-	// skipped lists the nodes a conditional arc or grant led to that were
-	// not in the closure then (certainOnly only); see sameAsFull.
-	skipped []int32
+	// skipped lists the conditional arcs and grants left aside that led to
+	// nodes not in the closure then (certainOnly only): see sameAsFull,
+	// and extend, which starts from them.
+	skipped []seed
 
 	gen uint32
 	// in has bit v set when v is in the closure individually: a bit per
@@ -127,6 +135,13 @@ func newReacher(g *attackGraph, certainOnly bool) *reacher {
 // Processing a scope with a block marks the block (mark); processing a
 // segment of it scans its members' leaving arcs (segment).
 func (r *reacher) run(src int32) {
+	r.reset()
+	r.visit(src, -1, noParent, 0)
+	r.drain(0, nil)
+}
+
+// reset forgets the previous closure.
+func (r *reacher) reset() {
 	r.gen++
 	if r.gen == 0 { // wrapped: forget every old generation
 		clear(r.blockGen)
@@ -142,13 +157,36 @@ func (r *reacher) run(src int32) {
 	r.deferred = r.deferred[:0]
 	r.marks = r.marks[:0]
 	r.skipped = r.skipped[:0]
-	r.visit(src, -1, noParent, 0)
+}
+
+// drain processes the queue from position head on, in breadth-first
+// order, and applies seeds (sorted by distance) in their turn: each before
+// the first queue entry whose children are farther.
+func (r *reacher) drain(head int32, seeds []seed) {
 	g := r.g
-	for head := int32(0); ; head++ {
+	for ; ; head++ {
+		if len(seeds) > 0 {
+			limit := seeds[0].dist // the next seeds, when the queue is done
+			if int(head) < len(r.queue) {
+				q := r.queue[head]
+				limit = r.dist[q.node] + 1
+				if q.lo >= 0 {
+					limit++
+				}
+			}
+			for len(seeds) > 0 && seeds[0].dist <= limit {
+				r.sow(seeds[0], head)
+				seeds = seeds[1:]
+			}
+		}
 		if len(r.deferred) > 0 {
 			r.flushDeferred(head)
 		}
 		if int(head) >= len(r.queue) {
+			if len(seeds) > 0 {
+				head-- // the next seeds' turn
+				continue
+			}
 			break
 		}
 		q := r.queue[head]
@@ -166,6 +204,52 @@ func (r *reacher) run(src int32) {
 			}
 		}
 	}
+}
+
+// extend computes the full closure of c's source from c, a certain
+// closure: c's members with their paths, then what the conditional arcs
+// and grants c left aside lead to. Its members are the full closure's;
+// a member that only a conditional arc reaches gets a shortest path among
+// those that leave the certain closure once, not necessarily a shortest
+// path of all: the certain members keep their certain paths.
+func (r *reacher) extend(c *reacher) {
+	r.reset()
+	for _, v := range c.order {
+		r.in[v>>6] |= 1 << (v & 63)
+		r.parent[v], r.ref[v], r.dist[v] = c.parent[v], c.ref[v], c.dist[v]
+		r.access[v], r.accessVia[v], r.accessAt[v] = c.access[v], c.accessVia[v], c.accessAt[v]
+	}
+	r.order = append(r.order, c.order...)
+	r.queue = append(r.queue, c.queue...)
+	for _, s := range c.marks {
+		r.blockGen[s], r.blockDone[s] = r.gen, r.gen
+		r.cursor[s], r.blockAt[s] = c.cursor[s], c.blockAt[s]
+	}
+	r.marks = append(r.marks, c.marks...)
+	seeds := slices.Clone(c.skipped)
+	slices.SortStableFunc(seeds, func(x, y seed) int { return int(x.dist) - int(y.dist) })
+	r.drain(int32(len(r.queue)), seeds)
+}
+
+// runOrExtend computes the full closure of src, whose certain closure c
+// holds: from scratch when its paths are wanted (they are then shortest),
+// else by extending c, which gives the same members, counts and access
+// levels for less work.
+func (r *reacher) runOrExtend(src int32, c *reacher, paths bool) {
+	if paths {
+		r.run(src)
+		return
+	}
+	r.extend(c)
+}
+
+// sow applies seed d while the queue entry at head is processed.
+func (r *reacher) sow(d seed, head int32) {
+	if d.ref < 0 {
+		r.postpone(deferredScope{scope: d.to, parent: d.from, ref: d.ref, dist: d.dist})
+		return
+	}
+	r.follow(d.from, &r.g.arcs[d.ref], d.ref, d.dist, head)
 }
 
 // seen is follow's common case, small enough to be inlined where arcs are
@@ -188,7 +272,7 @@ func (r *reacher) seen(u int32, a *arc, at int32) bool {
 // node at queue position at is processed.
 func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 	if r.certainOnly && a.cond {
-		r.skip(a.to)
+		r.skip(seed{from: u, to: a.to, ref: ref, dist: dist})
 		return
 	}
 	if r.seen(u, a, at) {
@@ -263,7 +347,7 @@ func (r *reacher) mark(s, at int32) {
 		}
 		r.cursor[s] = ev.cut - 1
 		if r.certainOnly && a.cond {
-			r.skip(a.to)
+			r.skip(seed{from: s, to: a.to, ref: ev.arc, dist: dist})
 			continue
 		}
 		if !r.has(a.to) && !(r.g.isScope[a.to] && a.kind != arcAdmin) {
@@ -372,13 +456,13 @@ func (r *reacher) applyGrants(v, dist int32) {
 		if r.has(gr.scope) || !r.has(gr.y) {
 			continue
 		}
-		if r.certainOnly && gr.cond {
-			r.skip(gr.scope)
-			continue
-		}
 		d := deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1}
 		if dy := int32(r.distance(gr.y)); dy > dist {
 			d.parent, d.dist = gr.y, dy+1
+		}
+		if r.certainOnly && gr.cond {
+			r.skip(seed{from: d.parent, to: d.scope, ref: d.ref, dist: d.dist})
+			continue
 		}
 		r.postpone(d)
 		if single >= 0 && d.dist == dist+1 {
@@ -391,7 +475,7 @@ func (r *reacher) applyGrants(v, dist int32) {
 			continue
 		}
 		if r.certainOnly && gr.cond {
-			r.skip(gr.scope)
+			r.skip(seed{from: v, to: gr.scope, ref: -gi - 1, dist: dist + 1})
 			continue
 		}
 		r.postpone(deferredScope{scope: gr.scope, parent: v, ref: -gi - 1, dist: dist + 1})
@@ -451,10 +535,10 @@ func (r *reacher) flushDeferred(head int32) {
 	}
 }
 
-// skip records that a conditional arc or grant led to v (certainOnly).
-func (r *reacher) skip(v int32) {
-	if !r.has(v) {
-		r.skipped = append(r.skipped, v)
+// skip records that a conditional arc or grant was left aside (certainOnly).
+func (r *reacher) skip(d seed) {
+	if !r.has(d.to) {
+		r.skipped = append(r.skipped, d)
 	}
 }
 
@@ -464,8 +548,8 @@ func (r *reacher) skip(v int32) {
 // full closure: it would only differ in how some members are reached, and
 // it reports only what the certain closure lacks.
 func (r *reacher) sameAsFull() bool {
-	for _, v := range r.skipped {
-		if !r.has(v) {
+	for _, d := range r.skipped {
+		if !r.has(d.to) {
 			return false
 		}
 	}
