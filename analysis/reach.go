@@ -13,9 +13,8 @@ var adminRank = uint8(graphmodel.AccessAdmin.Rank())
 // This file holds the reach pass behind a small internal API (newReacher,
 // run, runOrExtend, has, individuals, marked, distance, path,
 // resourceAccess). It is one breadth-first search per source, made cheap on
-// large estates by the block
-// index (blocks.go): the members of an administered scope join the closure
-// as one block instead of one by one.
+// large estates by the block index (blocks.go): the members of an
+// administered scope join the closure as one block instead of one by one.
 
 // noParent marks the source of a closure in reacher.ref.
 const noParent = math.MinInt32
