@@ -521,7 +521,13 @@ func (c *converter) document(place string, raw json.RawMessage) (json.RawMessage
 // documentAt parses the policy document found at l and returns it as
 // compact JSON.
 func documentAt(l loc, raw json.RawMessage) (json.RawMessage, error) {
-	if _, err := awspolicy.Parse(raw); err != nil {
+	// Decode once (a URL-encoded string costs): a decoded object parses
+	// as itself, anything else is parsed as given, for Parse's message.
+	given := raw
+	if text, err := awspolicy.Decode(raw); err == nil && bytes.HasPrefix(text, []byte("{")) {
+		given = text
+	}
+	if _, err := awspolicy.Parse(given); err != nil {
 		var pe *awspolicy.ParseError
 		if errors.As(err, &pe) && pe.Place != "" {
 			place := pe.Place
@@ -532,7 +538,7 @@ func documentAt(l loc, raw json.RawMessage) (json.RawMessage, error) {
 		}
 		return nil, badinput.New(l.where, l.place, err)
 	}
-	text, err := awspolicy.Decode(raw)
+	text, err := awspolicy.Decode(given)
 	if err != nil {
 		return nil, badinput.New(l.where, l.place, err)
 	}
