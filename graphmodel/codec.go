@@ -40,8 +40,11 @@ func Decode(name string, data []byte) (*Snapshot, error) {
 	dec.DisallowUnknownFields()
 	var s Snapshot
 	decodeErr := dec.Decode(&s)
+	// Anything after the snapshot is malformed JSON, which the check of
+	// the version below reports with its place.
+	trailing := decodeErr == nil && len(bytes.TrimSpace(data[dec.InputOffset():])) > 0
 	version := &s.SchemaVersion
-	if decodeErr != nil || s.SchemaVersion == 0 { // failed, or the field may be absent
+	if decodeErr != nil || trailing || s.SchemaVersion == 0 { // failed, or the field may be absent
 		var head struct {
 			SchemaVersion *int `json:"schema_version"`
 		}

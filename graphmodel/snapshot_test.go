@@ -64,6 +64,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"future version", `{"schema_version": 99}`, "schema_version 99 is not supported (this build reads 1)"},
 		{"wrong type", "{\"schema_version\": 1,\n \"nodes\": {}}", "line 2"},
 		{"unknown field", `{"schema_version": 1, "nodez": []}`, "nodez"},
+		{"trailing data", "{\"schema_version\": 1}\n{\"nodes\": []}", "line 2"},
+		{"trailing data, no version", "{\"nodes\": []} x", "line 1"},
 		{"empty id", `{"schema_version": 1, "nodes": [{"id": ""}]}`, "nodes[0]: empty id"},
 		{"duplicate id", `{"schema_version": 1, "nodes": [{"id": "a"}, {"id": "a"}]}`, `nodes[1]: duplicate id "a"`},
 		{"edge without end", `{"schema_version": 1, "edges": [{"from": "a", "kind": "member_of"}]}`, "edges[0]"},
