@@ -161,14 +161,14 @@ func (a *analyzer) identity(u int32, s *scratch, lists bool) Identity {
 	// Identities.
 	terms.identities = a.countIdentities(certain)
 	condIdentities := a.countIdentities(full) - terms.identities
-	s.idents = s.idents[:0]
-	for _, v := range certain.individuals() {
-		if v != u && g.class[v] == graphmodel.ClassIdentity && !g.isScope[v] && !certain.inMarked(v) {
-			s.idents = append(s.idents, v)
-		}
-	}
 	var idsC []string
 	if lists {
+		s.idents = s.idents[:0]
+		for _, v := range certain.individuals() {
+			if v != u && g.class[v] == graphmodel.ClassIdentity && !g.isScope[v] && !certain.inMarked(v) {
+				s.idents = append(s.idents, v)
+			}
+		}
 		slices.Sort(s.idents)
 		s.lists = append(s.lists[:0], s.idents)
 		for _, m := range certain.marked() {
