@@ -306,15 +306,9 @@ func matchARN(pattern, arn string, escaped bool) bool {
 	// account), and many have no wildcard at all: up to its first
 	// wildcard, a pattern matches only the same characters, colons
 	// included.
-	k := 0
-	for ; k < len(pattern); k++ {
-		pc := pattern[k]
-		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf {
-			break
-		}
-		if k == len(arn) || pc != arn[k] {
-			return false
-		}
+	k, ok := literalPrefix(pattern, arn, false)
+	if !ok {
+		return false
 	}
 	if k == len(pattern) {
 		return k == len(arn)
@@ -337,6 +331,23 @@ func matchARN(pattern, arn string, escaped bool) bool {
 	return globMatch(pattern, arn, false, escaped)
 }
 
+// literalPrefix compares pattern and s up to the first wildcard,
+// backslash or non-ASCII byte of either, or the end of either: k is where
+// it stopped, and ok is false when a byte there differs (by case too,
+// unless fold), which no glob matching can make up for.
+func literalPrefix(pattern, s string, fold bool) (k int, ok bool) {
+	for ; k < len(pattern) && k < len(s); k++ {
+		pc, sc := pattern[k], s[k]
+		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf || sc >= utf8.RuneSelf {
+			break
+		}
+		if pc != sc && (!fold || lowerASCII(pc) != lowerASCII(sc)) {
+			return k, false
+		}
+	}
+	return k, true
+}
+
 // globMatch matches s against a glob with * (any run of characters, possibly
 // empty) and ? (exactly one character); characters are runes, not bytes.
 // With fold, letters match case-insensitively. With escaped, a backslash
@@ -344,14 +355,8 @@ func matchARN(pattern, arn string, escaped bool) bool {
 func globMatch(pattern, s string, fold, escaped bool) bool {
 	// Most patterns fail on their literal prefix (another service, another
 	// account): check it before the general loop.
-	for k := 0; k < len(pattern) && k < len(s); k++ {
-		pc, sc := pattern[k], s[k]
-		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf || sc >= utf8.RuneSelf {
-			break
-		}
-		if pc != sc && (!fold || lowerASCII(pc) != lowerASCII(sc)) {
-			return false
-		}
+	if _, ok := literalPrefix(pattern, s, fold); !ok {
+		return false
 	}
 	p, i := 0, 0
 	star, mark := -1, 0
