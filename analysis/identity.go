@@ -198,7 +198,7 @@ func (a *analyzer) identity(u int32, s *scratch, lists bool) Identity {
 	for _, v := range full.individuals() {
 		if g.class[v] == graphmodel.ClassResource && !full.inMarked(v) {
 			nResources++
-			if !certain.has(v) {
+			if lists && !certain.has(v) { // only the list shows conditional ones
 				rank, via := full.resourceAccess(v)
 				s.res = append(s.res, resourceCand{v: v, via: via, rank: uint8(accessOfRank(rank).Rank()), cond: true})
 			}
