@@ -75,9 +75,9 @@ func run(path string, top int, sample, cpuprofile string, atomsOnly bool) error 
 	}
 	fmt.Println("derive", time.Since(start).Round(time.Millisecond), "nodes", len(nodes), "edges", len(edges))
 	if sample != "" {
-		printSample(edges, sample)
+		bySource := printSample(edges, sample)
 		if sampleSets {
-			printSets(nodes, edges, sample)
+			printSets(nodes, bySource)
 		}
 	}
 	printCounts(edges, top)
@@ -91,7 +91,9 @@ func fromSet(id string) bool { return strings.HasPrefix(id, "aws:permission-set"
 // technique's edges instead of the principals (BLASTRADIUS_SAMPLE_SETS=1).
 var sampleSets = os.Getenv("BLASTRADIUS_SAMPLE_SETS") != ""
 
-func printSample(edges []graphmodel.Edge, technique string) {
+// printSample prints the technique's edges by source and returns how many
+// each source holds.
+func printSample(edges []graphmodel.Edge, technique string) map[string]int {
 	bySource := map[string]int{}
 	n := 0
 	for _, e := range edges {
@@ -103,20 +105,27 @@ func printSample(edges []graphmodel.Edge, technique string) {
 			fmt.Printf("%s -> %s conditional=%v %v\n", e.From, e.To, e.Conditional, e.Evidence)
 		}
 	}
-	sources := make([]string, 0, len(bySource))
-	for s := range bySource {
-		sources = append(sources, s)
-	}
-	sort.Slice(sources, func(i, j int) bool {
-		if bySource[sources[i]] != bySource[sources[j]] {
-			return bySource[sources[i]] > bySource[sources[j]]
-		}
-		return sources[i] < sources[j]
-	})
+	sources := mostFirst(bySource)
 	fmt.Printf("%d edges from %d principals\n", n, len(sources))
 	for _, s := range sources[:min(10, len(sources))] {
 		fmt.Printf("%8d %s\n", bySource[s], s)
 	}
+	return bySource
+}
+
+// mostFirst returns the keys of count, the greatest count first, then by key.
+func mostFirst(count map[string]int) []string {
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if count[keys[i]] != count[keys[j]] {
+			return count[keys[i]] > count[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }
 
 func printCounts(edges []graphmodel.Edge, top int) {
@@ -130,30 +139,16 @@ func printCounts(edges []graphmodel.Edge, top int) {
 	for _, e := range edges {
 		count[fmt.Sprintf("%s %s %s->%s cond=%v", e.Kind, e.Technique, end(e.From), end(e.To), e.Conditional)]++
 	}
-	keys := make([]string, 0, len(count))
-	for k := range count {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if count[keys[i]] != count[keys[j]] {
-			return count[keys[i]] > count[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
+	keys := mostFirst(count)
 	for _, k := range keys[:min(top, len(keys))] {
 		fmt.Printf("%8d %s\n", count[k], k)
 	}
 }
 
-// printSets lists the permission sets holding technique's edges with their
-// properties (policies, members, boundary) and edge counts.
-func printSets(nodes []graphmodel.Node, edges []graphmodel.Edge, technique string) {
-	count := map[string]int{}
-	for _, e := range edges {
-		if e.Technique == technique && fromSet(e.From) {
-			count[e.From]++
-		}
-	}
+// printSets lists the permission sets count holds (those holding the
+// sampled technique's edges, from printSample) with their properties
+// (policies, members, boundary) and edge counts.
+func printSets(nodes []graphmodel.Node, count map[string]int) {
 	for _, n := range nodes {
 		if c := count[n.ID]; c > 0 {
 			fmt.Printf("%6d %s %v\n", c, n.ID, n.Properties)

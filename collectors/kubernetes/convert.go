@@ -533,18 +533,7 @@ func (c *converter) fragment() graphmodel.Fragment {
 		nodes = append(nodes, *n)
 	}
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
-	keyed := make([]struct {
-		key string
-		e   graphmodel.Edge
-	}, len(c.edges))
-	for i, e := range c.edges {
-		keyed[i].key, keyed[i].e = e.Key(), e
-	}
-	sort.Slice(keyed, func(i, j int) bool { return keyed[i].key < keyed[j].key })
-	edges := make([]graphmodel.Edge, len(keyed))
-	for i := range keyed {
-		edges[i] = keyed[i].e
-	}
+	graphmodel.SortEdges(c.edges)
 	gaps := c.gaps
 	if gaps == nil {
 		gaps = []graphmodel.Gap{}
@@ -553,6 +542,6 @@ func (c *converter) fragment() graphmodel.Fragment {
 		Source: graphmodel.Source{Collector: CollectorName, Provider: graphmodel.ProviderKubernetes, Scope: c.scope,
 			CollectedAt: time.Time{}, Gaps: gaps},
 		Nodes: nodes,
-		Edges: edges,
+		Edges: c.edges,
 	}
 }

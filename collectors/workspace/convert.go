@@ -123,11 +123,7 @@ func Convert(recs *Records, customer string) graphmodel.Fragment {
 		n.SetProp(graphmodel.PropWorkspaceNativeApp, fmt.Sprint(a.token.NativeApp))
 		n.SetProp(graphmodel.PropWorkspaceAnonymous, fmt.Sprint(a.token.Anonymous))
 		all := map[string]bool{}
-		users := make([]string, 0, len(a.grants))
-		for u := range a.grants {
-			users = append(users, u)
-		}
-		sort.Strings(users)
+		users := sortedKeys(a.grants)
 		for _, u := range users {
 			scopes := sortedKeys(a.grants[u].scopes)
 			for _, s := range scopes {
