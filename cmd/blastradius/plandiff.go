@@ -298,7 +298,8 @@ func skippedTypes(list []tfplan.Skipped) []string {
 const maxLocations = 10
 
 // planLocations locates each finding at the resource changes of the plan
-// that give its identity what it gained, in plan order: those that
+// that give its identity what it gained, in plan order (as Responsible
+// returns them): those that
 // touched a node or a policy on its new paths, else the identity itself,
 // else the nodes and policies on its paths in the planned analysis, else
 // what it gained. A finding none of them explains is left to
@@ -324,7 +325,6 @@ func planLocations(plan string, rep *diff.Report, current *analysis.Result, appl
 			}
 			found = applied.Responsible(ids, nil)
 		}
-		sort.Slice(found, func(i, j int) bool { return found[i].Index < found[j].Index })
 		if len(found) > maxLocations {
 			found = found[:maxLocations]
 		}
