@@ -15,7 +15,6 @@ import (
 
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/analysis/diff"
-	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/report"
 	"github.com/blastradius/blastradius/tfplan"
@@ -139,15 +138,10 @@ func runPlanDiff(ctx context.Context, opts planDiffOptions) error {
 	if err != nil {
 		return fmt.Errorf("plan-diff: %w", err)
 	}
-	data, name, err := readInput(opts.Baseline, opts.Stdin)
+	base, _, name, err := readSide("plan-diff", "baseline", opts.Baseline, opts.Stdin, opts.Providers)
 	if err != nil {
-		return usageError(fmt.Errorf("plan-diff: read baseline snapshot: %w", err))
+		return err
 	}
-	base, err := graphmodel.Decode(name, data)
-	if err != nil {
-		return usageError(fmt.Errorf("plan-diff: baseline: %w", err))
-	}
-	providers.Upgrade(opts.Providers, base)
 	planData, planName, err := readInput(opts.Plan, opts.Stdin)
 	if err != nil {
 		return usageError(fmt.Errorf("plan-diff: read plan: %w", err))
