@@ -186,7 +186,7 @@ func (w *writer) constraints(ctx context.Context) error {
 	for _, l := range labels {
 		q := fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE",
 			quote("blastradius_"+strings.ToLower(l)+"_id"), quote(l))
-		if err := run(ctx, s, q, nil); err != nil {
+		if _, err := run(ctx, s, q, nil); err != nil {
 			if l == LabelNode {
 				return fmt.Errorf("neo4j export: constraint on %s.id: %w", l, err)
 			}
@@ -195,7 +195,7 @@ func (w *writer) constraints(ctx context.Context) error {
 			slog.WarnContext(ctx, "neo4j export: constraint not created", "label", l, "error", err)
 		}
 	}
-	if err := run(ctx, s, "CALL db.awaitIndexes(300)", nil); err != nil {
+	if _, err := run(ctx, s, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return fmt.Errorf("neo4j export: wait for indexes: %w", err)
 	}
 	return nil
@@ -646,26 +646,16 @@ func (w *writer) cleanup(ctx context.Context, st *Stats) error {
 	s := w.session(ctx)
 	defer s.Close(ctx)
 	params := map[string]any{"scope": w.scope, "run": w.run}
-	res, err := s.Run(ctx, fmt.Sprintf(cleanupRelationships, w.batch), params)
-	if err == nil {
-		var sum neo4j.ResultSummary
-		if sum, err = res.Consume(ctx); err == nil {
-			st.DeletedRelationships = sum.Counters().RelationshipsDeleted()
-		}
-	}
+	sum, err := run(ctx, s, fmt.Sprintf(cleanupRelationships, w.batch), params)
 	if err != nil {
 		return fmt.Errorf("neo4j export: delete stale relationships: %w", err)
 	}
-	res, err = s.Run(ctx, fmt.Sprintf(cleanupNodes, w.batch), params)
-	if err == nil {
-		var sum neo4j.ResultSummary
-		if sum, err = res.Consume(ctx); err == nil {
-			st.DeletedNodes = sum.Counters().NodesDeleted()
-		}
-	}
+	st.DeletedRelationships = sum.Counters().RelationshipsDeleted()
+	sum, err = run(ctx, s, fmt.Sprintf(cleanupNodes, w.batch), params)
 	if err != nil {
 		return fmt.Errorf("neo4j export: delete stale nodes: %w", err)
 	}
+	st.DeletedNodes = sum.Counters().NodesDeleted()
 	return nil
 }
 
@@ -694,14 +684,14 @@ func isConstraintViolation(err error) bool {
 	return errors.As(err, &ne) && ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed"
 }
 
-// run runs one auto-commit statement and consumes its result.
-func run(ctx context.Context, s neo4j.SessionWithContext, q string, params map[string]any) error {
+// run runs one auto-commit statement, consumes its result and returns
+// its summary.
+func run(ctx context.Context, s neo4j.SessionWithContext, q string, params map[string]any) (neo4j.ResultSummary, error) {
 	res, err := s.Run(ctx, q, params)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = res.Consume(ctx)
-	return err
+	return res.Consume(ctx)
 }
 
 // single runs q in tx and returns the values of the one record it returns.

@@ -204,20 +204,31 @@ func gateFailure(cmd string, rep *diff.Report, rules []diff.Rule) error {
 // analyzeSnapshotFile reads one snapshot and analyzes it in full detail (the
 // comparison needs every entry). It returns the file's bytes as well.
 func analyzeSnapshotFile(ctx context.Context, label, path string, sens analysis.SensitivityFunc, opts diffOptions) (*analysis.Result, []byte, error) {
-	data, name, err := readInput(path, opts.Stdin)
+	snap, data, name, err := readSide("diff", label, path, opts.Stdin, opts.Providers)
 	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("diff: read %s snapshot: %w", label, err))
+		return nil, nil, err
 	}
-	snap, err := graphmodel.Decode(name, data)
-	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("diff: %s: %w", label, err))
-	}
-	providers.Upgrade(opts.Providers, snap)
 	res, err := analyzeSide(ctx, "diff", label, name, snap, sens, opts.Providers, opts.Now)
 	if err != nil {
 		return nil, nil, err
 	}
 	return res, data, nil
+}
+
+// readSide reads and decodes the snapshot of one side of a comparison of
+// cmd ("diff" or "plan-diff") and brings it to the current model. It
+// returns the file's bytes and name as well.
+func readSide(cmd, label, path string, stdin io.Reader, provs []providers.Provider) (*graphmodel.Snapshot, []byte, string, error) {
+	data, name, err := readInput(path, stdin)
+	if err != nil {
+		return nil, nil, "", usageError(fmt.Errorf("%s: read %s snapshot: %w", cmd, label, err))
+	}
+	snap, err := graphmodel.Decode(name, data)
+	if err != nil {
+		return nil, nil, "", usageError(fmt.Errorf("%s: %s: %w", cmd, label, err))
+	}
+	providers.Upgrade(provs, snap)
+	return snap, data, name, nil
 }
 
 // analyzeSide analyzes one side of a comparison of cmd ("diff" or

@@ -15,7 +15,6 @@ import (
 
 	"github.com/blastradius/blastradius/analysis"
 	"github.com/blastradius/blastradius/analysis/diff"
-	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/providers"
 	"github.com/blastradius/blastradius/report"
 	"github.com/blastradius/blastradius/tfplan"
@@ -139,15 +138,10 @@ func runPlanDiff(ctx context.Context, opts planDiffOptions) error {
 	if err != nil {
 		return fmt.Errorf("plan-diff: %w", err)
 	}
-	data, name, err := readInput(opts.Baseline, opts.Stdin)
+	base, _, name, err := readSide("plan-diff", "baseline", opts.Baseline, opts.Stdin, opts.Providers)
 	if err != nil {
-		return usageError(fmt.Errorf("plan-diff: read baseline snapshot: %w", err))
+		return err
 	}
-	base, err := graphmodel.Decode(name, data)
-	if err != nil {
-		return usageError(fmt.Errorf("plan-diff: baseline: %w", err))
-	}
-	providers.Upgrade(opts.Providers, base)
 	planData, planName, err := readInput(opts.Plan, opts.Stdin)
 	if err != nil {
 		return usageError(fmt.Errorf("plan-diff: read plan: %w", err))
@@ -298,7 +292,8 @@ func skippedTypes(list []tfplan.Skipped) []string {
 const maxLocations = 10
 
 // planLocations locates each finding at the resource changes of the plan
-// that give its identity what it gained, in plan order: those that
+// that give its identity what it gained, in plan order (as Responsible
+// returns them): those that
 // touched a node or a policy on its new paths, else the identity itself,
 // else the nodes and policies on its paths in the planned analysis, else
 // what it gained. A finding none of them explains is left to
@@ -324,7 +319,6 @@ func planLocations(plan string, rep *diff.Report, current *analysis.Result, appl
 			}
 			found = applied.Responsible(ids, nil)
 		}
-		sort.Slice(found, func(i, j int) bool { return found[i].Index < found[j].Index })
 		if len(found) > maxLocations {
 			found = found[:maxLocations]
 		}
