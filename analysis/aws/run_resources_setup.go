@@ -198,8 +198,9 @@ func (ra *accessRun) prepare(out *emitter) {
 		for _, s := range list {
 			for _, h := range s.holding() {
 				m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
+				v := h.membership() // alike for every member (add clips the evidence)
 				for _, p := range s.members {
-					out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
+					out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, v)
 				}
 			}
 		}
