@@ -217,13 +217,15 @@ func (ra *accessRun) prepare(out *emitter) {
 func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service string) bool {
 	m := ra.m
 	ix := &actionIndex{covers: map[coverKey][]string{}}
+	// A statement may concern several services (a NotAction concerns
+	// every one): the resources it names are listed per service.
 	type memoKey struct {
-		st      *awspolicy.Statement
-		account string
+		st               *awspolicy.Statement
+		account, service string
 	}
 	named := map[memoKey][]int{}
 	namedBy := func(st *awspolicy.Statement, account, service string) []int {
-		k := memoKey{st, account}
+		k := memoKey{st, account, service}
 		list, ok := named[k]
 		if ok {
 			return list
