@@ -269,19 +269,6 @@ func denyDigest(policies []*policy, service string) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// deniesNothing reports whether no statement of policies denies an action
-// of service.
-func deniesNothing(policies []*policy, service string) bool {
-	for _, pol := range policies {
-		for i := range pol.doc.Statements {
-			if st := &pol.doc.Statements[i]; st.Effect == awspolicy.Deny && st.ConcernsService(service) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // broadPolicies returns p's policies concerning service that may name every
 // resource, and narrow when one of its other policies concerning service
 // denies something: such a Deny, which names only some resources, could
@@ -292,7 +279,7 @@ func (c *classifier) broadPolicies(p *principal, service string) (broad map[*pol
 			continue
 		}
 		if !c.byResource.isAlways(pol) {
-			narrow = narrow || !deniesNothing([]*policy{pol}, service)
+			narrow = narrow || deniesService(pol.doc, service)
 			continue
 		}
 		if broad == nil {

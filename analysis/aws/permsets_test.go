@@ -625,3 +625,38 @@ func exactAccess(t *testing.T, access, want map[string]string) {
 		t.Errorf("%d access edges %v, want exactly %v", len(access), access, want)
 	}
 }
+
+// TestPermissionSetDenyOnTwoServices builds ten users holding read
+// policies on every bucket and every key; one is denied, by one statement
+// naming both, the logs bucket and the key. It joins neither set: the
+// sets would give it what its Deny takes away, on the bucket for S3 and
+// on the key for KMS.
+func TestPermissionSetDenyOnTwoServices(t *testing.T) {
+	const (
+		readAll    = "arn:aws:iam::111111111111:policy/read-all"
+		decryptAll = "arn:aws:iam::111111111111:policy/decrypt-all"
+		logs       = "arn:aws:s3:::logs"
+	)
+	e := newEstate(acctA).resource(logs, acctA, "s3", "bucket", "").resource(key, acctA, "kms", "key", "")
+	var users []string
+	for i := range 10 {
+		u := fmt.Sprintf("arn:aws:iam::111111111111:user/u%d", i)
+		users = append(users, u)
+		if i == 1 {
+			e.user(u, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:*","kms:*"],"Resource":["`+logs+`","`+logs+`/*","`+key+`"]}]}`)
+		} else {
+			e.user(u)
+		}
+	}
+	e.managed(readAll, allow("s3:GetObject", "*"), users...)
+	e.managed(decryptAll, allow("kms:Decrypt", "*"), users...)
+
+	res := e.analyze(t)
+	for i, u := range users {
+		for _, target := range []string{logs, key} {
+			if r := reach(t, res, u, target); (r != nil) != (i != 1) {
+				t.Errorf("%s reaches %s: %+v", u, target, r)
+			}
+		}
+	}
+}

@@ -198,8 +198,9 @@ func (ra *accessRun) prepare(out *emitter) {
 		for _, s := range list {
 			for _, h := range s.holding() {
 				m.addExternal(h.id, func() graphmodel.Node { return h.node(r.account, service) })
+				v := h.membership() // alike for every member (add clips the evidence)
 				for _, p := range s.members {
-					out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, h.membership())
+					out.add(graphmodel.EdgeMemberOf, p.arn, h.id, TechniquePermissionSet, v)
 				}
 			}
 		}
@@ -216,13 +217,15 @@ func (ra *accessRun) prepare(out *emitter) {
 func (ra *accessRun) fitsPermissionSet() func(p, stand *principal, service string) bool {
 	m := ra.m
 	ix := &actionIndex{covers: map[coverKey][]string{}}
+	// A statement may concern several services (a NotAction concerns
+	// every one): the resources it names are listed per service.
 	type memoKey struct {
-		st      *awspolicy.Statement
-		account string
+		st               *awspolicy.Statement
+		account, service string
 	}
 	named := map[memoKey][]int{}
 	namedBy := func(st *awspolicy.Statement, account, service string) []int {
-		k := memoKey{st, account}
+		k := memoKey{st, account, service}
 		list, ok := named[k]
 		if ok {
 			return list
