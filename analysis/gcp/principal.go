@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -90,11 +91,7 @@ func (m *model) buildPrincipals(snap *graphmodel.Snapshot) error {
 	}
 
 	// The member sets and public identities bindings name.
-	keys := make([]string, 0, len(m.bindings))
-	for k := range m.bindings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m.bindings))
 	for _, k := range keys {
 		switch {
 		case strings.HasPrefix(k, "domain:"):
@@ -129,21 +126,13 @@ func (m *model) buildPrincipals(snap *graphmodel.Snapshot) error {
 		mem gcppolicy.Member
 	}
 	var cands []cand
-	ids := make([]string, 0, len(m.nodes))
-	for id := range m.nodes {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(m.nodes))
 	for _, id := range ids {
 		if mem, ok := memberOfNode(m.nodes[id]); ok {
 			cands = append(cands, cand{id, mem})
 		}
 	}
-	derivedIDs := make([]string, 0, len(m.derived))
-	for id := range m.derived {
-		derivedIDs = append(derivedIDs, id)
-	}
-	sort.Strings(derivedIDs)
+	derivedIDs := slices.Sorted(maps.Keys(m.derived))
 	for _, id := range derivedIDs {
 		mem, err := gcppolicy.ParseMember(m.derived[id].Aliases[0])
 		if err != nil {
