@@ -47,15 +47,7 @@ func memberOfNode(n *graphmodel.Node) (gcppolicy.Member, bool) {
 	default:
 		return gcppolicy.Member{}, false
 	}
-	rest := strings.TrimPrefix(n.ID, "gcp:")
-	if r, ok := strings.CutPrefix(rest, "principal:"); ok && !strings.HasPrefix(r, "//") {
-		rest = "serviceAccount:" + r // a GKE Workload Identity service account
-	}
-	mem, err := gcppolicy.ParseMember(rest)
-	if err != nil || mem.Deleted || mem.ID() != n.ID {
-		return gcppolicy.Member{}, false
-	}
-	return mem, true
+	return gcppolicy.MemberOfID(n.ID)
 }
 
 // buildPrincipals makes the principals of the snapshot and of the member
