@@ -2,6 +2,7 @@ package gcppolicy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -230,11 +231,12 @@ func (e *Evaluator) Check(p Principal, permission string, t Target) Decision {
 			continue
 		}
 		for i, b := range lv.Allow.Bindings {
-			if _, known := e.Roles.Permissions(b.Role); !known {
+			perms, known := e.Roles.Permissions(b.Role)
+			if !known {
 				d.note(fmt.Sprintf("%s binding %d: role %s is unknown", lv.Name, i, b.Role))
 				continue
 			}
-			if !e.Roles.Has(b.Role, permission) {
+			if _, has := slices.BinarySearch(perms, permission); !has {
 				continue
 			}
 			g, ok := e.grant(p, lv.Name, i, b, ctx, &d)
