@@ -2,6 +2,7 @@ package gcppolicy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -230,11 +231,12 @@ func (e *Evaluator) Check(p Principal, permission string, t Target) Decision {
 			continue
 		}
 		for i, b := range lv.Allow.Bindings {
-			if _, known := e.Roles.Permissions(b.Role); !known {
+			perms, known := e.Roles.Permissions(b.Role)
+			if !known {
 				d.note(fmt.Sprintf("%s binding %d: role %s is unknown", lv.Name, i, b.Role))
 				continue
 			}
-			if !e.Roles.Has(b.Role, permission) {
+			if _, has := slices.BinarySearch(perms, permission); !has {
 				continue
 			}
 			g, ok := e.grant(p, lv.Name, i, b, ctx, &d)
@@ -327,16 +329,25 @@ func (e *Evaluator) grant(p Principal, level string, i int, b Binding, ctx Conte
 	g := Grant{Level: level, Binding: i, Role: b.Role, Member: member, Verdict: best, Reason: reason}
 	if b.Condition != nil {
 		g.Condition = b.Condition.Name()
-		out := EvalCondition(b.Condition, ctx)
-		if out.Verdict == No {
+		if !conditioned(b.Condition, ctx, &g.Verdict, &g.Reason) {
 			return Grant{}, false
 		}
-		if out.Verdict == Maybe {
-			g.Reason = strings.TrimPrefix(strings.Join([]string{g.Reason, out.Reason}, "; "), "; ")
-		}
-		g.Verdict = g.Verdict.And(out.Verdict)
 	}
 	return g, true
+}
+
+// conditioned narrows a match's verdict and reason by condition c; false
+// when c certainly does not hold.
+func conditioned(c *Expr, ctx Context, verdict *Tri, reason *string) bool {
+	out := EvalCondition(c, ctx)
+	if out.Verdict == No {
+		return false
+	}
+	if out.Verdict == Maybe {
+		*reason = strings.TrimPrefix(strings.Join([]string{*reason, out.Reason}, "; "), "; ")
+	}
+	*verdict = verdict.And(out.Verdict)
+	return true
 }
 
 // denial decides one deny rule for p and permission; ok is false when it
@@ -369,14 +380,9 @@ func (e *Evaluator) denial(p Principal, permission, level string, pol *DenyPolic
 	}
 	if r.DenialCondition != nil {
 		den.Condition = r.DenialCondition.Name()
-		out := EvalCondition(r.DenialCondition, ctx)
-		if out.Verdict == No {
+		if !conditioned(r.DenialCondition, ctx, &den.Verdict, &den.Reason) {
 			return Denial{}, false
 		}
-		if out.Verdict == Maybe {
-			den.Reason = strings.TrimPrefix(strings.Join([]string{den.Reason, out.Reason}, "; "), "; ")
-		}
-		den.Verdict = den.Verdict.And(out.Verdict)
 	}
 	return den, true
 }

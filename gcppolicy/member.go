@@ -281,6 +281,20 @@ func (m Member) ID() string {
 	return ""
 }
 
+// MemberOfID returns the member whose ID is id, the inverse of ID; ok is
+// false when id is no member's ID (nor a deleted member's).
+func MemberOfID(id string) (Member, bool) {
+	rest := strings.TrimPrefix(id, "gcp:")
+	if r, ok := strings.CutPrefix(rest, "principal:"); ok && !strings.HasPrefix(r, "//") {
+		rest = "serviceAccount:" + r // the GKE spelling <project>.svc.id.goog[<ns>/<ksa>]
+	}
+	m, err := ParseMember(rest)
+	if err != nil || m.Deleted || m.ID() != id {
+		return Member{}, false
+	}
+	return m, true
+}
+
 // GKEPrincipalID returns the node ID of a Kubernetes service account of GKE
 // Workload Identity in project: gcp:principal:<project>.svc.id.goog[<ns>/<ksa>].
 func GKEPrincipalID(project, namespace, ksa string) string {

@@ -95,3 +95,33 @@ func TestParseMemberBad(t *testing.T) {
 		}
 	}
 }
+
+func TestMemberOfID(t *testing.T) {
+	const pool = "projects/123456789/locations/global/workloadIdentityPools/github"
+	tests := []struct {
+		id   string
+		kind MemberKind // "" when id is no member's ID
+	}{
+		{"gcp:user:alice@example.com", MemberUser},
+		{"gcp:group:platform@example.com", MemberGroup},
+		{"gcp:serviceAccount:deployer@prod-app.iam.gserviceaccount.com", MemberServiceAccount},
+		{"gcp:principal:prod-app.svc.id.goog[payments/api]", MemberKubernetesServiceAccount},
+		{"gcp:principal://iam.googleapis.com/" + pool + "/subject/repo:acme/app:ref:refs/heads/main", MemberPrincipal},
+		{"gcp:principalSet://iam.googleapis.com/" + pool + "/*", MemberPrincipalSet},
+		{"gcp:user:Alice@Example.com", ""}, // not the ID's spelling
+		{"gcp:domain:example.com", ""},
+		{"gcp:project:prod-app", ""},
+		{"gcp:deleted:user:bob@example.com?uid=1", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			m, ok := MemberOfID(tt.id)
+			if ok != (tt.kind != "") || m.Kind != tt.kind {
+				t.Fatalf("MemberOfID = %s, %v; want kind %q", m.Kind, ok, tt.kind)
+			}
+			if ok && m.ID() != tt.id {
+				t.Errorf("ID() = %q, want %q", m.ID(), tt.id)
+			}
+		})
+	}
+}

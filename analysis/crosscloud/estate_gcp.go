@@ -87,12 +87,8 @@ const gkePoolSuffix = ".svc.id.goog"
 // stands for (its ID is gcp: and the member, as gcppolicy.Member.ID
 // writes it).
 func poolMemberOf(n *graphmodel.Node) (gcppolicy.Member, bool) {
-	rest := strings.TrimPrefix(n.ID, "gcp:")
-	if r, ok := strings.CutPrefix(rest, "principal:"); ok && !strings.HasPrefix(r, "//") {
-		rest = "serviceAccount:" + r // the GKE spelling <project>.svc.id.goog[<ns>/<ksa>]
-	}
-	m, err := gcppolicy.ParseMember(rest)
-	if err != nil || m.Deleted || m.ID() != n.ID || m.PoolID == "" {
+	m, ok := gcppolicy.MemberOfID(n.ID)
+	if !ok || m.PoolID == "" {
 		return gcppolicy.Member{}, false
 	}
 	return m, true

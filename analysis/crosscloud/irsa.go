@@ -49,6 +49,7 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 			continue
 		}
 		minters := map[string][]minter{}
+		var accounts []irsaAccount // made at the first role that trusts the issuer
 		for _, role := range e.roles {
 			if err := ctx.Err(); err != nil {
 				return nil, nil, err
@@ -58,9 +59,11 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 			if len(providers) == 0 {
 				continue
 			}
-			for _, sa := range c.ServiceAccounts {
-				ns, name := sa.Prop(graphmodel.PropK8sNamespace), strings.TrimPrefix(sa.Name, sa.Prop(graphmodel.PropK8sNamespace)+"/")
-				sub := k8srbac.ServiceAccountUsername(ns, name)
+			if accounts == nil {
+				accounts = irsaAccounts(c)
+			}
+			for _, a := range accounts {
+				sa, sub := a.sa, a.sub
 				for _, p := range providers {
 					facts := awspolicy.NewFacts().Set(c.Issuer+":sub", sub).Set(c.Issuer+":aud", STSAudience)
 					d := trust.Evaluate(awspolicy.Request{Principal: awspolicy.Principal{Federated: p},
@@ -70,13 +73,13 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 						continue
 					}
 					trustEv := trustEvidence(role.ID, d, sub+" with audience "+STSAudience+" through "+p)
-					if held, why := holdsSTSToken(c, sa); held {
+					if a.held {
 						edges.add(canBecome(sa.ID, role.ID, TechIRSA, t == awspolicy.Maybe, d.Undecided,
-							append([]graphmodel.Evidence{{Source: sa.ID, Statement: -1, Note: why}}, trustEv...)...))
+							append([]graphmodel.Evidence{{Source: sa.ID, Statement: -1, Note: a.why}}, trustEv...)...))
 						continue
 					}
 					if _, ok := minters[sa.ID]; !ok {
-						minters[sa.ID] = c.minters(ns, name)
+						minters[sa.ID] = c.minters(a.ns, a.name)
 					}
 					for _, m := range minters[sa.ID] {
 						edges.add(canBecome(m.id, role.ID, TechIRSAMint, t == awspolicy.Maybe, d.Undecided,
@@ -87,6 +90,30 @@ func (IRSA) Derive(ctx context.Context, e *Estate) ([]graphmodel.Node, []graphmo
 		}
 	}
 	return nil, edges.edges, nil
+}
+
+// irsaAccount is a service account of a cluster as IRSA reads it: its
+// namespace, name and token subject, and whether its pods hold a token of
+// audience sts.amazonaws.com (why: holdsSTSToken).
+type irsaAccount struct {
+	sa            *graphmodel.Node
+	ns, name, sub string
+	held          bool
+	why           string
+}
+
+// irsaAccounts reads the service accounts of c once for every role that
+// trusts its issuer.
+func irsaAccounts(c *Cluster) []irsaAccount {
+	out := make([]irsaAccount, 0, len(c.ServiceAccounts))
+	for _, sa := range c.ServiceAccounts {
+		ns := sa.Prop(graphmodel.PropK8sNamespace)
+		a := irsaAccount{sa: sa, ns: ns, name: strings.TrimPrefix(sa.Name, ns+"/")}
+		a.sub = k8srbac.ServiceAccountUsername(a.ns, a.name)
+		a.held, a.why = holdsSTSToken(c, sa)
+		out = append(out, a)
+	}
+	return out
 }
 
 // oidcProviders returns the OIDC providers whose ARN ends with suffix that

@@ -3,6 +3,8 @@ package gcp
 import (
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -229,11 +231,7 @@ func (m *model) hierarchy() {
 
 // targets indexes service accounts and resources by project.
 func (m *model) targets() {
-	ids := make([]string, 0, len(m.nodes))
-	for id := range m.nodes {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(m.nodes))
 	for _, id := range ids {
 		n := m.nodes[id]
 		if n.Kind != graphmodel.KindGCPServiceAccount && n.Kind != graphmodel.KindGCPResource {
@@ -257,11 +255,7 @@ func (m *model) targets() {
 
 // indexBindings indexes every binding by the members it names.
 func (m *model) indexBindings() {
-	levels := make([]string, 0, len(m.allow))
-	for id := range m.allow {
-		levels = append(levels, id)
-	}
-	sort.Strings(levels)
+	levels := slices.Sorted(maps.Keys(m.allow))
 	basicKind := map[string]string{"roles/owner": "projectOwner", "roles/editor": "projectEditor", "roles/viewer": "projectViewer"}
 	for _, lv := range levels {
 		for i, b := range m.allow[lv].Bindings {
@@ -394,10 +388,6 @@ func relevantPermissions() []string {
 			set[p] = true
 		}
 	}
-	list := make([]string, 0, len(set))
-	for p := range set {
-		list = append(list, p)
-	}
-	sort.Strings(list)
+	list := slices.Sorted(maps.Keys(set))
 	return list
 }

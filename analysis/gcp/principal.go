@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -46,15 +47,7 @@ func memberOfNode(n *graphmodel.Node) (gcppolicy.Member, bool) {
 	default:
 		return gcppolicy.Member{}, false
 	}
-	rest := strings.TrimPrefix(n.ID, "gcp:")
-	if r, ok := strings.CutPrefix(rest, "principal:"); ok && !strings.HasPrefix(r, "//") {
-		rest = "serviceAccount:" + r // a GKE Workload Identity service account
-	}
-	mem, err := gcppolicy.ParseMember(rest)
-	if err != nil || mem.Deleted || mem.ID() != n.ID {
-		return gcppolicy.Member{}, false
-	}
-	return mem, true
+	return gcppolicy.MemberOfID(n.ID)
 }
 
 // buildPrincipals makes the principals of the snapshot and of the member
@@ -90,11 +83,7 @@ func (m *model) buildPrincipals(snap *graphmodel.Snapshot) error {
 	}
 
 	// The member sets and public identities bindings name.
-	keys := make([]string, 0, len(m.bindings))
-	for k := range m.bindings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m.bindings))
 	for _, k := range keys {
 		switch {
 		case strings.HasPrefix(k, "domain:"):
@@ -129,21 +118,13 @@ func (m *model) buildPrincipals(snap *graphmodel.Snapshot) error {
 		mem gcppolicy.Member
 	}
 	var cands []cand
-	ids := make([]string, 0, len(m.nodes))
-	for id := range m.nodes {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(m.nodes))
 	for _, id := range ids {
 		if mem, ok := memberOfNode(m.nodes[id]); ok {
 			cands = append(cands, cand{id, mem})
 		}
 	}
-	derivedIDs := make([]string, 0, len(m.derived))
-	for id := range m.derived {
-		derivedIDs = append(derivedIDs, id)
-	}
-	sort.Strings(derivedIDs)
+	derivedIDs := slices.Sorted(maps.Keys(m.derived))
 	for _, id := range derivedIDs {
 		mem, err := gcppolicy.ParseMember(m.derived[id].Aliases[0])
 		if err != nil {

@@ -2,8 +2,8 @@ package gcp
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/blastradius/blastradius/gcppolicy"
 	"github.com/blastradius/blastradius/graphmodel"
@@ -71,11 +71,7 @@ func sortedKeys(scoped map[string]bool, byProject map[string][]string) []string 
 	for k := range byProject {
 		set[k] = true
 	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(set))
 	return out
 }
 

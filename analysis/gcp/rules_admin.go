@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -302,11 +303,7 @@ func (m *model) projectsOf(levels []string) []string {
 			set[pr] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for pr := range set {
-		out = append(out, pr)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(set))
 	return out
 }
 

@@ -112,14 +112,7 @@ const maxEvidence = 8
 // appendEvidence appends the evidence of add that list lacks.
 func appendEvidence(list, add []graphmodel.Evidence) []graphmodel.Evidence {
 	for _, a := range add {
-		dup := false
-		for _, b := range list {
-			if a == b {
-				dup = true
-				break
-			}
-		}
-		if !dup && len(list) < maxEvidence {
+		if !slices.Contains(list, a) && len(list) < maxEvidence {
 			list = append(list, a)
 		}
 	}

@@ -155,7 +155,7 @@ func (e *engine) escalate(u *unit) {
 	for _, x := range u.rs.Cluster {
 		check(x, "")
 	}
-	for _, ns := range sortedKeys(u.rs.Namespaced) {
+	for _, ns := range u.rs.Namespaces() {
 		for _, x := range u.rs.Namespaced[ns] {
 			check(x, ns)
 		}
