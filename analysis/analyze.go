@@ -107,10 +107,8 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 			derived = append(derived, edges...)
 		}
 	}
-	fromDerivers := derived
-	derived = append(derived[:len(derived):len(derived)], extra...)
 	start := time.Now()
-	ag, err := buildGraph(snap, extraNodes, derived)
+	ag, extraNodes, derived, err := buildGraph(snap, extraNodes, derived, extra, !opts.ungrouped)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
@@ -128,12 +126,14 @@ func prepare(ctx context.Context, snap *graphmodel.Snapshot, opts Options, extra
 	ag.blocks = buildBlocks(ag, a.sensitivity)
 	slog.DebugContext(ctx, "attack graph built", "nodes", len(ag.nodes), "arcs", len(ag.arcs), "grants", len(ag.grants), "took", time.Since(start).Round(time.Millisecond))
 	return &Graph{snap: snap, opts: opts, a: a, index: index, now: now,
-		derivedNodes: extraNodes, derivedEdges: fromDerivers}, nil
+		derivedNodes: extraNodes, derivedEdges: derived}, nil
 }
 
 // Derived returns what the derivers added to the snapshot: the nodes they
-// needed and the attack-graph edges they proved, as they returned them.
-// The attack graph refers to those edges: callers must not change them.
+// needed and the attack-graph edges they proved, with the targets that
+// several sources reach alike grouped into target sets (their nodes and
+// includes edges). The attack graph refers to those edges: callers must not
+// change them.
 func (g *Graph) Derived() ([]graphmodel.Node, []graphmodel.Edge) {
 	return g.derivedNodes, g.derivedEdges
 }

@@ -2,6 +2,9 @@ package analysis
 
 import (
 	"fmt"
+	"math"
+	"log/slog"
+	"time"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -31,6 +34,12 @@ const (
 	// set): the set's arcs are its members' arcs, at no extra hop.
 	arcInherit
 	arcContains // scope → node inside it (synthesized or fact)
+	// arcEnter is a can_become or can_access edge into a target set: it
+	// stands for that edge to every member of the set.
+	arcEnter
+	// arcInclude is an includes edge from a target set to a member: the
+	// arc that entered the set, continued (at no extra hop, with its access).
+	arcInclude
 )
 
 // arc is one traversable edge of the compact attack graph.
@@ -58,6 +67,10 @@ type attackGraph struct {
 	nodes    []*graphmodel.Node
 	class    []graphmodel.Class
 	isScope  []bool
+	isSet    []bool // target sets (groupTargets)
+	// firstMember is, by node, a target set's first member (by index),
+	// and any other node's own index: see arcKey.
+	firstMember []int32
 	edges    []*graphmodel.Edge
 	arcStart []int32 // arcs of node i are arcs[arcStart[i]:arcStart[i+1]]
 	arcs     []arc
@@ -78,33 +91,55 @@ type attackGraph struct {
 	evidence []atomic.Pointer[string]
 }
 
-// buildGraph merges the snapshot with the derivers' output into a
-// graphmodel.Graph and compacts it. Derived edges with the same key are kept
-// once, a certain copy winning over a conditional one.
-func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived []graphmodel.Edge) (*attackGraph, error) {
+// buildGraph merges the snapshot with the derivers' output (and a query's
+// extra edges) into a graphmodel.Graph and compacts it. With group set, the
+// targets several derived edges share are grouped into target sets
+// (groupTargets). Derived edges with the same key are kept once, a certain
+// copy winning over a conditional one. It returns the derived nodes and
+// edges the graph holds, target sets included, the extra edges excepted.
+func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived, extra []graphmodel.Edge, group bool) (*attackGraph, []graphmodel.Node, []graphmodel.Edge, error) {
 	g, err := graphmodel.BuildGraph(snap)
 	if err != nil {
-		return nil, fmt.Errorf("build graph: %w", err)
+		return nil, nil, nil, fmt.Errorf("build graph: %w", err)
 	}
 	for _, n := range extraNodes {
 		if n.ID == "" {
-			return nil, fmt.Errorf("derived node without id (kind %q)", n.Kind)
+			return nil, nil, nil, fmt.Errorf("derived node without id (kind %q)", n.Kind)
 		}
 		if err := g.AddNode(n); err != nil {
-			return nil, fmt.Errorf("add derived node: %w", err)
+			return nil, nil, nil, fmt.Errorf("add derived node: %w", err)
 		}
 	}
-	g.ReserveEdges(len(derived))
+	for i := range derived {
+		if e := &derived[i]; e.From == "" || e.To == "" || e.Kind == "" {
+			return nil, nil, nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
+		}
+	}
+	if group {
+		start := time.Now()
+		sets, grouped := groupTargets(g, derived)
+		slog.Debug("targets grouped", "sets", len(sets), "edges", len(derived), "grouped", len(grouped), "took", time.Since(start).Round(time.Millisecond))
+		for _, n := range sets {
+			if err := g.AddNode(n); err != nil {
+				return nil, nil, nil, fmt.Errorf("add target set: %w", err)
+			}
+		}
+		extraNodes = append(extraNodes[:len(extraNodes):len(extraNodes)], sets...)
+		derived = grouped
+	}
+	g.ReserveEdges(len(derived) + len(extra))
 	// Repeated derived edges (same Key) are kept once, a certain copy
 	// winning over a conditional one. The graph refers to the derivers'
 	// edges rather than copying them: nothing changes them afterwards.
-	for i := range derived {
-		e := &derived[i]
-		if e.From == "" || e.To == "" || e.Kind == "" {
-			return nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
-		}
-		if err := g.AddEdgeRef(e); err != nil {
-			return nil, fmt.Errorf("add derived edge: %w", err)
+	for _, list := range [][]graphmodel.Edge{derived, extra} {
+		for i := range list {
+			e := &list[i]
+			if e.From == "" || e.To == "" || e.Kind == "" {
+				return nil, nil, nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
+			}
+			if err := g.AddEdgeRef(e); err != nil {
+				return nil, nil, nil, fmt.Errorf("add derived edge: %w", err)
+			}
 		}
 	}
 	// A scope named by a node's Scope field or by an admin_of edge is a node,
@@ -113,12 +148,12 @@ func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived
 		if n.Scope != "" {
 			if _, ok := g.Node(n.Scope); !ok {
 				if err := g.AddNode(graphmodel.Node{ID: n.Scope, Name: n.Scope}); err != nil {
-					return nil, err
+					return nil, nil, nil, err
 				}
 			}
 		}
 	}
-	return compact(g), nil
+	return compact(g), extraNodes, derived, nil
 }
 
 // compact builds the int-indexed adjacency (CSR) of g.
@@ -128,11 +163,13 @@ func compact(g *graphmodel.Graph) *attackGraph {
 		nodes:   nodes,
 		class:   make([]graphmodel.Class, len(nodes)),
 		isScope: make([]bool, len(nodes)),
+		isSet:   make([]bool, len(nodes)),
 	}
 	index := make(map[string]int32, len(nodes))
 	for i, n := range nodes {
 		index[n.ID] = int32(i)
 		ag.class[i] = n.Kind.Class()
+		ag.isSet[i] = n.Kind.IsTargetSet()
 	}
 	// A node of unknown kind is a scope when something names it as one.
 	for i, n := range nodes {
@@ -188,6 +225,8 @@ func compact(g *graphmodel.Graph) *attackGraph {
 				if nodes[to].Kind.Transparent() {
 					k = arcInherit
 				}
+			case graphmodel.EdgeIncludes:
+				k = arcInclude
 			case graphmodel.EdgeContains:
 				addContains(from, to)
 				continue
@@ -197,20 +236,43 @@ func compact(g *graphmodel.Graph) *attackGraph {
 			default:
 				continue
 			}
+			if ag.isSet[to] && (k == arcBecome || k == arcAccess) {
+				k = arcEnter
+			}
 			a := arc{to: to, edge: int32(len(ag.edges)), kind: k, cond: e.Conditional}
 			ag.edges = append(ag.edges, e)
-			if ag.class[to] == graphmodel.ClassResource {
+			if ag.class[to] == graphmodel.ClassResource || (k == arcEnter && e.Kind == graphmodel.EdgeCanAccess) {
 				a.access = uint8(accessRank(e.Access))
 			}
 			adj[from] = append(adj[from], a)
 		}
 	}
+	// A target set's first member, by index: an arc into the set sorts
+	// with the arcs to that member (see arcKey).
+	ag.firstMember = make([]int32, len(nodes))
+	for i := range nodes {
+		ag.firstMember[i] = int32(i)
+		if ag.isSet[i] {
+			ag.firstMember[i] = math.MaxInt32
+			for _, a := range adj[i] {
+				ag.firstMember[i] = min(ag.firstMember[i], a.to)
+			}
+		}
+	}
 	ag.arcStart = make([]int32, len(nodes)+1)
 	for i, list := range adj {
-		// Deterministic order: smaller target first, then certain before
-		// conditional, then the stronger access, then edge order.
+		// Deterministic order: smaller target first (for an arc into a
+		// target set, its first member; after the arcs to that member
+		// itself), then certain before conditional, then the stronger
+		// access, then edge order.
 		sort.SliceStable(list, func(a, b int) bool {
 			x, y := list[a], list[b]
+			if kx, ky := ag.arcKey(&x), ag.arcKey(&y); kx != ky {
+				return kx < ky
+			}
+			if ex, ey := x.kind == arcEnter, y.kind == arcEnter; ex != ey {
+				return ey // the arcs to a node before those into sets it leads
+			}
 			if x.to != y.to {
 				return x.to < y.to
 			}
@@ -290,6 +352,31 @@ func accessOfRank(r uint8) graphmodel.Access {
 		return graphmodel.AccessWrite
 	}
 	return graphmodel.AccessRead
+}
+
+// arcKey is what orders a node's arcs: the index of their target, or for
+// an arc into a target set, of the set's first member. So the members of a
+// set join a closure where the first of them would have without the set.
+func (ag *attackGraph) arcKey(a *arc) int32 {
+	if a.kind == arcEnter {
+		return ag.firstMember[a.to]
+	}
+	return a.to
+}
+
+// searchArcs returns the index of the first of arcs (a node's) whose key is
+// v or beyond: the arcs to v (not into a set) come first among them.
+func (ag *attackGraph) searchArcs(arcs []arc, v int32) int {
+	lo, hi := 0, len(arcs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ag.arcKey(&arcs[m]) < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // arcsOf returns the arcs leaving node i and the index of the first one.

@@ -159,7 +159,11 @@ func buildBlocks(g *attackGraph, sensitivity []float64) *blockIndex {
 			last := int32(-1)
 			for i := range arcs {
 				t := arcs[i].to
-				cut := int32(sortSearch(mem, t))
+				key := g.arcKey(&arcs[i])
+				cut := int32(sortSearch(mem, key))
+				if arcs[i].kind == arcEnter && int(cut) < len(mem) && mem[cut] == key {
+					cut++ // the arc to the set's first member comes before it
+				}
 				if b.primary[t] == s {
 					if t != last && (len(g.grantOut[t]) > 0 || len(g.grantIn[t]) > 0) {
 						b.events = append(b.events, blockEvent{arc: base + int32(i), cut: cut, member: true})

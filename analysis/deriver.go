@@ -50,6 +50,10 @@ type Options struct {
 	// (score and breakdown, admin scopes, min_hops_to_admin, hygiene, rank)
 	// and are marked Truncated. Zero gives every identity its lists.
 	Top int
+
+	// ungrouped leaves every derived edge to its own target (no target
+	// sets): the tests' reference.
+	ungrouped bool
 }
 
 // KindDefiner is implemented by a Deriver whose derived nodes are of kinds

@@ -2,6 +2,9 @@ package analysis
 
 import (
 	"sort"
+	"strings"
+
+	"github.com/blastradius/blastradius/graphmodel"
 )
 
 // escalation renders a path as hops with their evidence. A hop is
@@ -9,7 +12,9 @@ import (
 // its grantor is outside the certain closure. A step into a permission set
 // is no hop: it joins the next step, whose edge the set holds for its
 // members, as that hop's first evidence; the member's own part (the
-// statements that make it a member) follows as "; a member by ...".
+// statements that make it a member) follows as "; a member by ...". A step
+// into a target set is no hop either: with the next step, onto a member, it
+// is the one hop its edge stands for.
 func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escalation {
 	g := a.g
 	esc := Escalation{Conditional: cond, Path: make([]Hop, 0, len(steps))}
@@ -21,7 +26,17 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 	via := int32(-1) // the member whose set the next step leaves
 	viaCond := false
 	viaEvidence := "" // what makes the member part of the set
-	for _, s := range steps {
+	entered := -1     // the step into the target set the next step leaves
+	for k, s := range steps {
+		if s.ref >= 0 && g.arcs[s.ref].kind == arcEnter {
+			entered = k // the next step, onto a member, is this one's hop
+			continue
+		}
+		member := int32(-1) // the target-set member this hop reaches
+		if entered >= 0 {
+			s = step{from: steps[entered].from, to: s.to, ref: steps[entered].ref}
+			member, entered = s.to, -1
+		}
 		h := Hop{From: g.nodes[s.from].ID, To: g.nodes[s.to].ID}
 		i := len(esc.Path)
 		if gi, ok := s.isGrant(); ok {
@@ -51,6 +66,9 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			default:
 				h.Technique = techniqueOf(g.edges[ar.edge])
 				h.Evidence = g.evidenceOf(ar.edge)
+				if member >= 0 {
+					h.Evidence = strings.ReplaceAll(h.Evidence, graphmodel.TargetPlaceholder, h.To)
+				}
 				// Holding administrator rights carries on what an earlier
 				// hop achieved; a step into a scope by a catalogued
 				// technique of its own (a self grant) names the escalation.
@@ -103,7 +121,7 @@ func (a *analyzer) grantor(x, member int32) bool {
 		return false
 	}
 	arcs, _ := a.g.arcsOf(member)
-	for i := sortSearchArcs(arcs, x); i < len(arcs) && arcs[i].to == x; i++ {
+	for i := a.g.searchArcs(arcs, x); i < len(arcs) && arcs[i].to == x; i++ {
 		if arcs[i].kind == arcInherit {
 			return true
 		}

@@ -260,6 +260,9 @@ func (r *reacher) seen(u int32, a *arc, at int32) bool {
 		return false
 	}
 	if a.access > r.access[v] {
+		if a.kind == arcEnter {
+			return false // a stronger access for every member: enter
+		}
 		r.access[v] = a.access
 		r.accessVia[v] = u
 		r.accessAt[v] = at
@@ -272,6 +275,10 @@ func (r *reacher) seen(u int32, a *arc, at int32) bool {
 func (r *reacher) follow(u int32, a *arc, ref, dist, at int32) {
 	if r.certainOnly && a.cond {
 		r.skip(seed{from: u, to: a.to, ref: ref, dist: dist})
+		return
+	}
+	if a.kind == arcEnter {
+		r.enter(u, a, ref, dist, at)
 		return
 	}
 	if r.seen(u, a, at) {
@@ -310,6 +317,30 @@ func (r *reacher) inherit(u, s, ref, dist, at int32) {
 	for i := range arcs {
 		if arcs[i].kind != arcInherit { // sets do not nest
 			r.follow(s, &arcs[i], base+int32(i), dist, at)
+		}
+	}
+}
+
+// enter follows arc a out of u into a target set s: the arc stands for
+// one to every member of s, at the same distance and with its access. s
+// joins the closure at its members' distance (its access is the strongest
+// that entered it) and is not queued; its members are reached through it
+// at once. An arc of no stronger access than one that entered s before
+// adds nothing; a stronger one passes its access on to every member again.
+func (r *reacher) enter(u int32, a *arc, ref, dist, at int32) {
+	s := a.to
+	if !r.individual(s) {
+		r.join(s, u, ref, dist)
+	} else if a.access <= r.access[s] {
+		return
+	}
+	r.access[s], r.accessVia[s], r.accessAt[s] = a.access, u, at
+	arcs, base := r.g.arcsOf(s)
+	for i := range arcs {
+		m := arcs[i]
+		m.access = a.access
+		if !r.seen(s, &m, at) {
+			r.follow(s, &m, base+int32(i), dist, at)
 		}
 	}
 }
@@ -600,26 +631,12 @@ func (r *reacher) parentOf(v int32) (int32, int32) {
 	}
 	s := r.b.primary[v]
 	arcs, base := r.g.arcsOf(s)
-	for i := sortSearchArcs(arcs, v); i < len(arcs) && arcs[i].to == v; i++ {
+	for i := r.g.searchArcs(arcs, v); i < len(arcs) && arcs[i].to == v; i++ {
 		if !r.certainOnly || !arcs[i].cond {
 			return s, base + int32(i)
 		}
 	}
 	panic("analysis: lazy member without an arc from its scope")
-}
-
-// sortSearchArcs returns the index of the first arc to v or beyond.
-func sortSearchArcs(arcs []arc, v int32) int {
-	lo, hi := 0, len(arcs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if arcs[m].to < v {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 // path returns the hops from the source to v (v must be a member). A hop
@@ -643,10 +660,20 @@ func (r *reacher) resourceAccess(v int32) (uint8, int32) {
 	admin := adminRank
 	p := r.b.primary[v]
 	if p < 0 || r.blockGen[p] != r.gen {
-		return r.access[v], r.accessVia[v]
+		return r.access[v], r.via(v)
 	}
 	if !r.individual(v) || r.access[v] < admin || r.accessAt[v] > r.blockAt[p] {
 		return admin, p
 	}
-	return r.access[v], r.accessVia[v]
+	return r.access[v], r.via(v)
+}
+
+// via is the node that gives v its access: for an access through a target
+// set, the node whose arc entered the set with it.
+func (r *reacher) via(v int32) int32 {
+	w := r.accessVia[v]
+	if w >= 0 && r.g.isSet[w] {
+		return r.accessVia[w]
+	}
+	return w
 }

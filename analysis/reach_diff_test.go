@@ -116,6 +116,38 @@ func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 			d.edges = append(d.edges, access(pick(scopes), pick(res), levels[rng.Intn(4)], cond()))
 		}
 	}
+	// Shared target lists: several sources (identities, groups, sets, a
+	// scope) with one edge each to every target of a list, alike but for
+	// the target, which the analysis groups into target sets.
+	for i := 0; i < size/15+2; i++ {
+		targets := res
+		if rng.Intn(2) == 0 {
+			targets = append(append([]string{}, ids...), groups...)
+		}
+		list := make([]string, 2+rng.Intn(6))
+		for j := range list {
+			list[j] = pick(targets)
+		}
+		for range 2 + rng.Intn(3) {
+			level, c := levels[rng.Intn(4)], cond()
+			from := pick(ids)
+			switch rng.Intn(6) {
+			case 0:
+				from = pick(groups)
+			case 1:
+				from = pick(sets)
+			case 2:
+				from = pick(scopes)
+			}
+			for _, to := range list {
+				if &targets[0] == &res[0] {
+					d.edges = append(d.edges, access(from, to, level, c))
+				} else {
+					d.edges = append(d.edges, become(from, to, "shared", c))
+				}
+			}
+		}
+	}
 	return snap, d
 }
 

@@ -88,8 +88,8 @@ func (r *oracleReacher) run(src int32) {
 			break
 		}
 		u := r.order[head]
-		if ref := r.ref[u]; ref >= 0 && g.arcs[ref].kind == arcInherit {
-			continue // a permission set: its arcs were followed when it joined
+		if ref := r.ref[u]; ref >= 0 && (g.arcs[ref].kind == arcInherit || g.arcs[ref].kind == arcEnter) {
+			continue // a permission or target set: its arcs were followed when it joined
 		}
 		r.expand(u, u, r.dist[u]+1)
 	}
@@ -115,6 +115,26 @@ func (r *oracleReacher) expand(u, from, dist int32) {
 			if u == from && !r.has(v) {
 				r.visit(v, u, base+int32(i), dist-1)
 				r.expand(v, u, dist)
+			}
+			continue
+		}
+		if a.kind == arcEnter {
+			// A target set: an arc to each member with a's access.
+			if !r.has(v) {
+				r.visit(v, u, base+int32(i), dist)
+			} else if a.access <= r.access[v] {
+				continue
+			}
+			r.access[v], r.accessVia[v] = a.access, u
+			members, mbase := g.arcsOf(v)
+			for j := range members {
+				m := members[j].to
+				if !r.has(m) && !(g.isScope[m]) {
+					r.visit(m, v, mbase+int32(j), dist)
+				}
+				if r.has(m) && a.access > r.access[m] {
+					r.access[m], r.accessVia[m] = a.access, v
+				}
 			}
 			continue
 		}
@@ -178,6 +198,9 @@ func (r *oracleReacher) path(v int32) []step {
 // resourceAccess returns the highest access rank to v any member gives and
 // the first member (in BFS order) that gives it; rank 0 and -1 when none does.
 func (r *oracleReacher) resourceAccess(v int32) (uint8, int32) {
+	if w := r.accessVia[v]; w >= 0 && r.g.isSet[w] {
+		return r.access[v], r.accessVia[w] // the node that entered the set
+	}
 	return r.access[v], r.accessVia[v]
 }
 

@@ -164,6 +164,35 @@ const (
 	KindGitHubRepo NodeKind = "github.repo"
 )
 
+// Target-set kinds, one per provider whose targets the analysis groups: a
+// target set stands for identities or resources that many sources reach
+// alike (see EdgeIncludes). The analysis derives them; no collector does.
+const (
+	KindAWSTargetSet       NodeKind = "aws.target_set"
+	KindGCPTargetSet       NodeKind = "gcp.target_set"
+	KindK8sTargetSet       NodeKind = "k8s.target_set"
+	KindWorkspaceTargetSet NodeKind = "workspace.target_set"
+)
+
+// targetSetKinds maps each provider with a target-set kind to it.
+var targetSetKinds = map[Provider]NodeKind{
+	ProviderAWS:        KindAWSTargetSet,
+	ProviderGCP:        KindGCPTargetSet,
+	ProviderKubernetes: KindK8sTargetSet,
+	ProviderWorkspace:  KindWorkspaceTargetSet,
+}
+
+// TargetSetKind returns the target-set kind of provider p, when it has one.
+func TargetSetKind(p Provider) (NodeKind, bool) {
+	k, ok := targetSetKinds[p]
+	return k, ok
+}
+
+// IsTargetSet reports whether k is a target-set kind: its nodes stand for
+// their members, which an includes edge out of one reaches at no hop of
+// its own.
+func (k NodeKind) IsTargetSet() bool { return targetSetKinds[k.Provider()] == k && k != "" }
+
 // KindInfo says what a node kind is: the provider that owns it, the role its
 // nodes play in the attack graph, and how the generic passes treat them.
 type KindInfo struct {
@@ -175,7 +204,9 @@ type KindInfo struct {
 	NonHuman bool
 	// Transparent marks a kind whose nodes only stand for what their members
 	// share (an analysis artefact such as a permission set): a member_of edge
-	// into one is no hop of its own, and exporters label it as derived.
+	// into one is no hop of its own, and exporters label it as derived. A
+	// target set is transparent too: an includes edge out of one is no hop
+	// of its own.
 	Transparent bool
 }
 
@@ -234,6 +265,11 @@ var builtinKinds = map[NodeKind]KindInfo{
 	KindWorkspaceOAuthApp: {ProviderWorkspace, ClassIdentity, true, false},
 
 	KindGitHubRepo: {ProviderGitHub, ClassIdentity, true, false},
+
+	KindAWSTargetSet:       {ProviderAWS, ClassOther, false, true},
+	KindGCPTargetSet:       {ProviderGCP, ClassOther, false, true},
+	KindK8sTargetSet:       {ProviderKubernetes, ClassOther, false, true},
+	KindWorkspaceTargetSet: {ProviderWorkspace, ClassOther, false, true},
 }
 
 // kindTable is the built-in kinds plus those DefineKinds added. It is
@@ -376,12 +412,21 @@ const (
 	// administrator-equivalent permissions (attach, put or rewrite a policy).
 	// It helps an attacker only if the attacker can also become the target.
 	EdgeCanGrantAdmin EdgeKind = "can_grant_admin"
+	// EdgeIncludes links a target set to one of its members: a source
+	// with a can_become or can_access edge into the set has that edge, with
+	// its evidence and access, to every member. It is no hop of its own.
+	EdgeIncludes EdgeKind = "includes"
 )
+
+// TargetPlaceholder stands, in the evidence of an edge into a target set,
+// for the member the edge reaches: the evidence of the edge to member m is
+// the set edge's with every TargetPlaceholder replaced by m's ID.
+const TargetPlaceholder = "{target}"
 
 // Derived reports whether edges of kind k belong to the attack graph.
 func (k EdgeKind) Derived() bool {
 	switch k {
-	case EdgeCanBecome, EdgeCanAccess, EdgeAdminOf, EdgeCanGrantAdmin:
+	case EdgeCanBecome, EdgeCanAccess, EdgeAdminOf, EdgeCanGrantAdmin, EdgeIncludes:
 		return true
 	}
 	return false
