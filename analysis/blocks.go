@@ -31,6 +31,9 @@ import (
 type blockIndex struct {
 	primary   []int32 // node → scope of its block, -1 when none
 	memberIdx []int32 // node → index among its block's members
+	// setBlock is, for a target set, the scope of the one block that
+	// holds all its members, -1 when none does (and for other nodes).
+	setBlock []int32
 
 	// Members of scope s are members[memStart[s]:memStart[s+1]], in ID order;
 	// idents and resources are the identity and resource members, by ID.
@@ -93,6 +96,24 @@ func buildBlocks(g *attackGraph, sensitivity []float64) *blockIndex {
 			if a := &arcs[i]; a.kind == arcContains && b.primary[a.to] < 0 {
 				b.primary[a.to] = s
 			}
+		}
+	}
+	// A target set whose members are all in one block: once that block is
+	// marked, every arc into the set is a no-op.
+	b.setBlock = make([]int32, n)
+	for v := int32(0); int(v) < n; v++ {
+		b.setBlock[v] = -1
+		if !g.isSet[v] {
+			continue
+		}
+		arcs, _ := g.arcsOf(v)
+		for i := range arcs {
+			p := b.primary[arcs[i].to]
+			if i > 0 && p != b.setBlock[v] {
+				b.setBlock[v] = -1
+				break
+			}
+			b.setBlock[v] = p
 		}
 	}
 	count := make([]int32, n+1)
@@ -191,8 +212,11 @@ func buildBlocks(g *attackGraph, sensitivity []float64) *blockIndex {
 					continue // into its own block: a no-op once the block is marked
 				}
 				key := b.primary[t]
-				if g.isScope[t] {
+				switch {
+				case g.isScope[t]:
 					key = t
+				case g.isSet[t]:
+					key = b.setBlock[t]
 				}
 				keyed = append(keyed, struct{ key, arc int32 }{key, base + int32(i)})
 			}

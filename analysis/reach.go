@@ -329,6 +329,9 @@ func (r *reacher) inherit(u, s, ref, dist, at int32) {
 // adds nothing; a stronger one passes its access on to every member again.
 func (r *reacher) enter(u int32, a *arc, ref, dist, at int32) {
 	s := a.to
+	if r.setDone(s) {
+		return // every member is in the closure with admin access
+	}
 	if !r.individual(s) {
 		r.join(s, u, ref, dist)
 	} else if a.access <= r.access[s] {
@@ -343,6 +346,13 @@ func (r *reacher) enter(u int32, a *arc, ref, dist, at int32) {
 			r.follow(s, &m, base+int32(i), dist, at)
 		}
 	}
+}
+
+// setDone reports whether v is a target set whose members are all in one
+// block that joined the closure: no arc into v can add anything.
+func (r *reacher) setDone(v int32) bool {
+	p := r.b.setBlock[v]
+	return p >= 0 && r.blockDone[p] == r.gen
 }
 
 // mark processes scope s, at queue position at: its members not yet in the
@@ -567,7 +577,7 @@ func (r *reacher) flushDeferred(head int32) {
 
 // skip records that a conditional arc or grant was left aside (certainOnly).
 func (r *reacher) skip(d seed) {
-	if !r.has(d.to) {
+	if !r.has(d.to) && !r.setDone(d.to) {
 		r.skipped = append(r.skipped, d)
 	}
 }
@@ -579,7 +589,7 @@ func (r *reacher) skip(d seed) {
 // it reports only what the certain closure lacks.
 func (r *reacher) sameAsFull() bool {
 	for _, d := range r.skipped {
-		if !r.has(d.to) {
+		if !r.has(d.to) && !r.setDone(d.to) {
 			return false
 		}
 	}

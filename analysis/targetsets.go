@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strings"
 	"unsafe"
@@ -20,7 +21,10 @@ import (
 // sources (every principal allowed s3:GetObject on "*" reaches every bucket
 // of its account), the list becomes a target-set node with one includes
 // edge to each member, and each source gets one edge into the set in place
-// of its edges to the members. The reach pass follows an edge into a set to
+// of its edges to the members; the other lists are cut into the atoms they
+// share (makeSets), and a source enters the sets of its atoms. Evidence that
+// names the target is kept with graphmodel.TargetPlaceholder in its place.
+// The reach pass follows an edge into a set to
 // every member at the same distance and with the edge's access (reach.go),
 // and escalation renders the two steps as the one hop they stand for, so
 // counts, scores and paths are those of the direct edges.
@@ -55,16 +59,16 @@ func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.
 			continue
 		}
 		grp := &gr.list[k]
-		switch {
-		case grp.set < 0:
-			if !grp.dropped(int32(i)) {
-				out = append(out, derived[i])
+		if grp.first == int32(i) {
+			for _, s := range grp.sets {
+				e := derived[i]
+				e.To = sets[s].ID
+				e.Evidence = grp.evidence
+				out = append(out, e)
 			}
-		case grp.first == int32(i):
-			e := derived[i]
-			e.To = sets[grp.set].ID
-			e.Evidence = grp.evidence
-			out = append(out, e)
+		}
+		if !gr.covered[i] && !grp.dropped(int32(i)) {
+			out = append(out, derived[i])
 		}
 	}
 	nodes := make([]graphmodel.Node, len(sets))
@@ -97,7 +101,7 @@ type labelGroup struct {
 	// drop marks edges left out: repeats of a key, conditional copies of a
 	// certain edge (by position in edges).
 	drop map[int32]bool
-	set  int32 // the target set it becomes, or -1
+	sets []int32 // the target sets its edges enter
 }
 
 func (grp *labelGroup) dropped(i int32) bool { return grp.drop != nil && grp.drop[i] }
@@ -112,6 +116,8 @@ type grouper struct {
 	// text.
 	bySlice map[sliceAt]int32
 	texts   map[string]int32
+	// covered marks, by edge index, the edges a target set stands for.
+	covered []bool
 }
 
 // add files edge i under its label group and returns the group, or -1 when
@@ -150,7 +156,7 @@ func (gr *grouper) add(derived []graphmodel.Edge, i int32) int32 {
 	if !ok {
 		k = int32(len(gr.list))
 		gr.groups[l] = k
-		gr.list = append(gr.list, labelGroup{label: l, first: i, set: -1, evidence: evidence})
+		gr.list = append(gr.list, labelGroup{label: l, first: i, evidence: evidence})
 	}
 	gr.list[k].edges = append(gr.list[k].edges, i)
 	return k
@@ -287,9 +293,31 @@ type targetSet struct {
 	members []string
 }
 
-// makeSets turns the target lists that several label groups share into
-// target sets, where that saves edges, and returns them by ID.
+// makeSets groups targets into target sets where that saves edges, in two
+// stages, and returns the sets by ID; each label group records the sets it
+// enters and covered the edges they stand for.
+//
+// First, a target list several groups share whole (every principal allowed
+// an action on "*" reaches every resource of a kind) becomes one set.
+// Then the lists left are cut into atoms, the targets that are in exactly
+// the same lists (the secrets of one team in one region, which every
+// pattern and region guard either takes whole or not at all): each list is
+// the union of its atoms, and an atom several lists hold becomes a set. So
+// a principal whose statements name a prefix, less a denied region, enters
+// a few sets rather than reaching every target by its own edge.
 func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
+	gr.covered = make([]bool, len(derived))
+	b := &setBuilder{byID: map[string]int32{}}
+	targetsOf := func(grp *labelGroup) []string {
+		members := make([]string, len(grp.edges))
+		for i, e := range grp.edges {
+			members[i] = derived[e].To
+		}
+		slices.Sort(members)
+		return slices.Compact(members)
+	}
+
+	// Whole lists.
 	type list struct {
 		members  []string
 		provider graphmodel.Provider
@@ -302,17 +330,8 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 		if len(grp.edges) < targetSetMin {
 			continue
 		}
-		members := make([]string, len(grp.edges))
-		for i, e := range grp.edges {
-			members[i] = derived[e].To
-		}
-		slices.Sort(members)
-		h := fnv.New64a()
-		for _, m := range members {
-			h.Write([]byte(m))
-			h.Write([]byte{0})
-		}
-		sum := h.Sum64()
+		members := targetsOf(grp)
+		sum := hashIDs(members)
 		found := int32(-1)
 		for _, li := range byHash[sum] {
 			if lists[li].provider == grp.provider && slices.Equal(lists[li].members, members) {
@@ -327,49 +346,142 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 		}
 		lists[found].groups = append(lists[found].groups, int32(k))
 	}
-	var sets []targetSet
-	ids := map[string]bool{}
 	for _, li := range lists {
-		uses, n := len(li.groups), len(li.members)
-		if uses*n <= uses+n {
-			continue // no edge saved
+		if !saves(len(li.groups), len(li.members)) {
+			continue
 		}
-		h := fnv.New64a()
-		for _, m := range li.members {
-			h.Write([]byte(m))
-			h.Write([]byte{0})
-		}
-		id := fmt.Sprintf("%s:target-set:%016x", li.provider, h.Sum64())
-		if ids[id] {
-			continue // another list with the same hash: left as it is
-		}
-		ids[id] = true
-		kind, _ := graphmodel.TargetSetKind(li.provider)
-		sets = append(sets, targetSet{
-			Node: graphmodel.Node{ID: id, Kind: kind, Provider: li.provider,
-				Name: fmt.Sprintf("%d targets, from %s", n, li.members[0])},
-			members: li.members,
-		})
+		s := b.set(li.provider, li.members)
 		for _, k := range li.groups {
-			gr.list[k].set = int32(len(sets) - 1)
+			grp := &gr.list[k]
+			grp.sets = append(grp.sets, s)
+			for _, e := range grp.edges {
+				gr.covered[e] = true
+			}
 		}
 	}
-	// Sets in ID order; groups refer to them by that order.
-	order := make([]int32, len(sets))
+
+	// Atoms of the lists left, by the groups that hold them.
+	type atom struct {
+		sig     []int32 // the groups holding it, ascending
+		members []string
+		set     int32
+	}
+	groupsOf := map[string][]int32{} // target → the groups left holding it
+	for k := range gr.list {
+		grp := &gr.list[k]
+		if len(grp.sets) > 0 || len(grp.edges) < targetSetMin {
+			continue
+		}
+		for _, e := range grp.edges {
+			to := derived[e].To
+			if sig := groupsOf[to]; len(sig) == 0 || sig[len(sig)-1] != int32(k) {
+				groupsOf[to] = append(sig, int32(k))
+			}
+		}
+	}
+	var atoms []atom
+	atomOf := make(map[string]int32, len(groupsOf))
+	bySig := map[uint64][]int32{}
+	for _, to := range slices.Sorted(maps.Keys(groupsOf)) {
+		sig := groupsOf[to]
+		if len(sig) < 2 {
+			continue // in one list only: no set saves an edge
+		}
+		h := fnv.New64a()
+		for _, k := range sig {
+			h.Write([]byte{byte(k), byte(k >> 8), byte(k >> 16), byte(k >> 24)})
+		}
+		sum := h.Sum64()
+		found := int32(-1)
+		for _, a := range bySig[sum] {
+			if slices.Equal(atoms[a].sig, sig) {
+				found = a
+				break
+			}
+		}
+		if found < 0 {
+			found = int32(len(atoms))
+			atoms = append(atoms, atom{sig: sig, set: -1})
+			bySig[sum] = append(bySig[sum], found)
+		}
+		atoms[found].members = append(atoms[found].members, to) // ascending
+		atomOf[to] = found
+	}
+	for a := range atoms {
+		at := &atoms[a]
+		provider := gr.list[at.sig[0]].provider
+		if !saves(len(at.sig), len(at.members)) || slices.ContainsFunc(at.sig, func(k int32) bool { return gr.list[k].provider != provider }) {
+			continue
+		}
+		at.set = b.set(provider, at.members)
+		for _, k := range at.sig {
+			gr.list[k].sets = append(gr.list[k].sets, at.set)
+		}
+	}
+	for k := range gr.list {
+		grp := &gr.list[k]
+		for _, e := range grp.edges {
+			if a, ok := atomOf[derived[e].To]; ok && atoms[a].set >= 0 && len(grp.sets) > 0 && !gr.covered[e] {
+				gr.covered[e] = slices.Contains(grp.sets, atoms[a].set)
+			}
+		}
+	}
+	return b.sorted(gr.list)
+}
+
+// saves reports whether a set of n members that uses edges enter saves
+// edges: uses + n edges in place of uses × n.
+func saves(uses, n int) bool { return n >= targetSetMin && uses*n > uses+n }
+
+// hashIDs hashes a list of IDs.
+func hashIDs(ids []string) uint64 {
+	h := fnv.New64a()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// setBuilder collects target sets, one per member list.
+type setBuilder struct {
+	sets []targetSet
+	byID map[string]int32
+}
+
+// set returns the index of the set of members (sorted), made on first use.
+func (b *setBuilder) set(provider graphmodel.Provider, members []string) int32 {
+	id := fmt.Sprintf("%s:target-set:%016x", provider, hashIDs(members))
+	if s, ok := b.byID[id]; ok {
+		return s // the same members (a hash collision would be a bug in FNV's favour: 2^-64)
+	}
+	kind, _ := graphmodel.TargetSetKind(provider)
+	b.sets = append(b.sets, targetSet{
+		Node:    graphmodel.Node{ID: id, Kind: kind, Provider: provider, Name: fmt.Sprintf("%d targets, from %s", len(members), members[0])},
+		members: members,
+	})
+	b.byID[id] = int32(len(b.sets) - 1)
+	return int32(len(b.sets) - 1)
+}
+
+// sorted returns the sets in ID order and renumbers the groups' sets.
+func (b *setBuilder) sorted(groups []labelGroup) []targetSet {
+	order := make([]int32, len(b.sets))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(x, y int32) int { return strings.Compare(sets[x].ID, sets[y].ID) })
-	rank := make([]int32, len(sets))
-	sorted := make([]targetSet, len(sets))
+	slices.SortFunc(order, func(x, y int32) int { return strings.Compare(b.sets[x].ID, b.sets[y].ID) })
+	rank := make([]int32, len(b.sets))
+	out := make([]targetSet, len(b.sets))
 	for r, i := range order {
 		rank[i] = int32(r)
-		sorted[r] = sets[i]
+		out[r] = b.sets[i]
 	}
-	for k := range gr.list {
-		if s := gr.list[k].set; s >= 0 {
-			gr.list[k].set = rank[s]
+	for k := range groups {
+		for i, s := range groups[k].sets {
+			groups[k].sets[i] = rank[s]
 		}
+		slices.Sort(groups[k].sets)
 	}
-	return sorted
+	return out
 }
