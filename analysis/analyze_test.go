@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,8 @@ func (f fakeDeriver) Derive(context.Context, *graphmodel.Snapshot) ([]graphmodel
 	if f.panic {
 		panic("boom")
 	}
-	return f.nodes, f.edges, f.err
+	// A copy, as a real deriver returns: Prepare owns the edges it gets.
+	return f.nodes, slices.Clone(f.edges), f.err
 }
 
 const acct = "aws:account:111111111111"

@@ -17,6 +17,8 @@ import (
 // returns the attack-graph edges it can prove (CAN_BECOME, CAN_ACCESS,
 // ADMIN_OF, CAN_GRANT_ADMIN), each with its evidence, plus any nodes those
 // edges need that the snapshot lacks (external accounts, federated subjects).
+// The returned slices are the analysis's: it rewrites the edge slice in
+// place (groupTargets), so a deriver returns slices it does not keep.
 type Deriver interface {
 	Name() string
 	Derive(ctx context.Context, snap *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error)

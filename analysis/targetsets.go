@@ -3,8 +3,8 @@ package analysis
 import (
 	"fmt"
 	"hash/fnv"
-	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -38,7 +38,9 @@ const targetSetMin = 2
 // over a conditional one. g holds the snapshot's nodes; targets it lacks,
 // scopes and transparent nodes are never grouped.
 func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.Node, []graphmodel.Edge) {
-	gr := &grouper{g: g, groups: map[label]int32{}, bySlice: map[sliceAt]int32{}, texts: map[string]int32{}}
+	gr := &grouper{g: g, groups: map[label]int32{}, strs: map[string]int32{"": 0}, ids: []string{""},
+		bySlice: map[sliceAt]int32{}, texts: map[string]int32{},
+		toOf: make([]int32, len(derived)), dropped: make([]bool, len(derived))}
 	groupOf := make([]int32, len(derived))
 	for i := range derived {
 		groupOf[i] = gr.add(derived, int32(i))
@@ -47,30 +49,45 @@ func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.
 		return nil, derived
 	}
 	gr.dropShadowed(derived)
-	sets := gr.makeSets(derived)
+	sets := gr.makeSets()
 	if len(sets) == 0 {
 		return nil, derived
 	}
-	out := make([]graphmodel.Edge, 0, len(derived))
-	for i := range derived {
-		k := groupOf[i]
-		if k < 0 {
-			out = append(out, derived[i])
-			continue
-		}
-		grp := &gr.list[k]
-		if grp.first == int32(i) {
-			for _, s := range grp.sets {
-				e := derived[i]
-				e.To = sets[s].ID
-				e.Evidence = grp.evidence
-				out = append(out, e)
+	// The edges are compacted in place: a group's edges into its sets take
+	// the place of the covered edges it leaves out, at the last of them, by
+	// then at least as many as its sets (a set has two members or more).
+	last := make([]int32, len(gr.list)) // by group: its last covered edge
+	templates := make([]graphmodel.Edge, len(gr.list))
+	for k := range gr.list {
+		if grp := &gr.list[k]; len(grp.sets) > 0 {
+			templates[k] = derived[grp.first]
+			templates[k].Evidence = grp.evidence
+			for _, e := range grp.edges {
+				if gr.covered[e] {
+					last[k] = e
+				}
 			}
 		}
-		if !gr.covered[i] && !grp.dropped(int32(i)) {
+	}
+	out := derived[:0]
+	for i := range derived {
+		k := groupOf[i]
+		switch {
+		case k < 0:
+			out = append(out, derived[i])
+		case gr.covered[i]:
+			if last[k] == int32(i) {
+				for _, s := range gr.list[k].sets {
+					e := templates[k]
+					e.To = sets[s].ID
+					out = append(out, e)
+				}
+			}
+		case !gr.dropped[i]:
 			out = append(out, derived[i])
 		}
 	}
+	clear(derived[len(out):]) // no stale copies: the graph refers to out
 	nodes := make([]graphmodel.Node, len(sets))
 	for i, s := range sets {
 		nodes[i] = s.Node
@@ -81,43 +98,99 @@ func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.
 	return nodes, out
 }
 
-// label is what a source's edges to the members of one target set share.
+// label is what a source's edges to the members of one target set share,
+// its strings interned (grouper.intern).
 type label struct {
-	from, technique, via string
-	kind                 graphmodel.EdgeKind
-	access               graphmodel.Access
-	provider             graphmodel.Provider
-	cond                 bool
-	evidence, conditions int32
+	from, technique, via, access, provider int32
+	evidence, conditions                   int32
+	kind                                   graphmodel.EdgeKind
+	cond                                   bool
 }
 
 // labelGroup is the edges of one label: their targets, in edge order.
 type labelGroup struct {
 	label
-	first int32   // the first edge
-	edges []int32 // every edge, first included
+	first int32   // the first edge kept
+	edges []int32 // every edge kept, first included
 	// evidence is the first edge's, with TargetPlaceholder for its target.
 	evidence []graphmodel.Evidence
-	// drop marks edges left out: repeats of a key, conditional copies of a
-	// certain edge (by position in edges).
-	drop map[int32]bool
-	sets []int32 // the target sets its edges enter
+	sets     []int32 // the target sets its edges enter
 }
-
-func (grp *labelGroup) dropped(i int32) bool { return grp.drop != nil && grp.drop[i] }
 
 // grouper collects the label groups of the derived edges.
 type grouper struct {
 	g      *graphmodel.Graph
 	groups map[label]int32
 	list   []labelGroup
+	// strs interns the edges' strings (IDs, techniques, access levels,
+	// providers) as ids' indices; lastFrom and lastFromID remember the
+	// last source, as derivers emit a source's edges together.
+	strs            map[string]int32
+	ids             []string
+	lastFrom        string
+	lastFromID      int32
+	lastTechnique   string
+	lastTechniqueID int32
+	// targetKind is, by interned ID, 0 when not yet known, -1 for a
+	// target that is never grouped, else its provider's interned name.
+	targetKind []int32
 	// bySlice and texts intern the edges' evidence and conditions: by
 	// slice (derivers share one among the edges of a decision), then by
 	// text.
 	bySlice map[sliceAt]int32
 	texts   map[string]int32
-	// covered marks, by edge index, the edges a target set stands for.
-	covered []bool
+	// By edge index: the interned target; whether the graph would not
+	// keep the edge; whether a target set stands for it.
+	toOf             []int32
+	dropped, covered []bool
+}
+
+// intern returns the number of s.
+func (gr *grouper) intern(s string) int32 {
+	id, ok := gr.strs[s]
+	if !ok {
+		id = int32(len(gr.ids))
+		gr.strs[s] = id
+		gr.ids = append(gr.ids, s)
+	}
+	return id
+}
+
+// internShort is intern for strings that are mostly empty.
+func (gr *grouper) internShort(s string) int32 {
+	if s == "" {
+		return 0
+	}
+	return gr.intern(s)
+}
+
+// provider returns the interned provider of target to, or -1 when it is
+// not a target to group: unknown to the graph, transparent, a scope.
+func (gr *grouper) provider(to int32) int32 {
+	for int(to) >= len(gr.targetKind) {
+		gr.targetKind = append(gr.targetKind, 0)
+	}
+	if k := gr.targetKind[to]; k != 0 {
+		return k
+	}
+	k := int32(-1)
+	if n, ok := gr.g.Node(gr.ids[to]); ok && !n.Kind.Transparent() {
+		switch n.Kind.Class() {
+		case graphmodel.ClassIdentity, graphmodel.ClassGroup, graphmodel.ClassResource:
+			p := n.Provider
+			if p == "" {
+				p = n.Kind.Provider()
+			}
+			if _, ok := graphmodel.TargetSetKind(p); ok {
+				k = gr.intern(string(p))
+			}
+		}
+	}
+	for int(to) >= len(gr.targetKind) { // intern may have grown ids
+		gr.targetKind = append(gr.targetKind, 0)
+	}
+	gr.targetKind[to] = k
+	return k
 }
 
 // add files edge i under its label group and returns the group, or -1 when
@@ -127,31 +200,27 @@ func (gr *grouper) add(derived []graphmodel.Edge, i int32) int32 {
 	if e.Kind != graphmodel.EdgeCanBecome && e.Kind != graphmodel.EdgeCanAccess {
 		return -1
 	}
-	n, ok := gr.g.Node(e.To)
-	if !ok || n.Kind.Transparent() {
+	to := gr.intern(e.To)
+	gr.toOf[i] = to
+	provider := gr.provider(to)
+	if provider < 0 || names(e.Evidence, graphmodel.TargetPlaceholder) {
+		// Not a target to group, or evidence whose own text the
+		// placeholder could not be told from.
 		return -1
 	}
-	switch n.Kind.Class() {
-	case graphmodel.ClassIdentity, graphmodel.ClassGroup, graphmodel.ClassResource:
-	default:
-		return -1
-	}
-	provider := n.Provider
-	if provider == "" {
-		provider = n.Kind.Provider()
-	}
-	if _, ok := graphmodel.TargetSetKind(provider); !ok {
-		return -1
-	}
-	if names(e.Evidence, graphmodel.TargetPlaceholder) {
-		return -1 // the placeholder could not be told from the evidence's own text
-	}
-	evidence := e.Evidence
+	evidence, shared := e.Evidence, true
 	if names(evidence, e.To) {
-		evidence = templated(evidence, e.To)
+		evidence, shared = templated(evidence, e.To), false
 	}
-	l := label{from: e.From, technique: e.Technique, via: e.Via, kind: e.Kind, access: e.Access,
-		provider: provider, cond: e.Conditional, evidence: gr.evidenceID(evidence), conditions: gr.conditionsID(e.Conditions)}
+	if e.From != gr.lastFrom || gr.lastFromID == 0 {
+		gr.lastFrom, gr.lastFromID = e.From, gr.intern(e.From)
+	}
+	if e.Technique != gr.lastTechnique || gr.lastTechniqueID == 0 {
+		gr.lastTechnique, gr.lastTechniqueID = e.Technique, gr.intern(e.Technique)
+	}
+	l := label{from: gr.lastFromID, technique: gr.lastTechniqueID, via: gr.internShort(e.Via),
+		access: gr.internShort(string(e.Access)), provider: provider, kind: e.Kind, cond: e.Conditional,
+		evidence: gr.evidenceID(evidence, shared), conditions: gr.conditionsID(e.Conditions)}
 	k, ok := gr.groups[l]
 	if !ok {
 		k = int32(len(gr.list))
@@ -185,21 +254,33 @@ func templated(ev []graphmodel.Evidence, target string) []graphmodel.Evidence {
 }
 
 // evidenceID interns an edge's evidence: the same slice (first element
-// and length) is the same evidence; other slices are compared by text.
-func (gr *grouper) evidenceID(ev []graphmodel.Evidence) int32 {
+// and length) is the same evidence, when shared says the slice is one a
+// deriver may give several edges; other slices are compared by text.
+func (gr *grouper) evidenceID(ev []graphmodel.Evidence, shared bool) int32 {
 	if len(ev) == 0 {
 		return -1
 	}
 	at := sliceAt{unsafe.Pointer(&ev[0]), len(ev)}
-	if id, ok := gr.bySlice[at]; ok {
-		return id
+	if shared {
+		if id, ok := gr.bySlice[at]; ok {
+			return id
+		}
 	}
 	var b strings.Builder
 	for _, x := range ev {
-		fmt.Fprintf(&b, "%s\x00%d\x00%s\x00%s\x01", x.Source, x.Statement, x.Sid, x.Note)
+		b.WriteString(x.Source)
+		b.WriteByte(0)
+		b.WriteString(strconv.Itoa(x.Statement))
+		b.WriteByte(0)
+		b.WriteString(x.Sid)
+		b.WriteByte(0)
+		b.WriteString(x.Note)
+		b.WriteByte(1)
 	}
 	id := gr.byText(b.String())
-	gr.bySlice[at] = id
+	if shared {
+		gr.bySlice[at] = id
+	}
 	return id
 }
 
@@ -237,54 +318,81 @@ type sliceAt struct {
 // dropShadowed marks the edges the graph would not keep: of the edges with
 // one key (from, kind, to, technique, access), the first certain one stays,
 // or the first one when none is certain. Edges with one key are in one
-// label group or in groups of one base (label without cond and evidence).
+// label group, or in groups of one base (label without cond and evidence).
 func (gr *grouper) dropShadowed(derived []graphmodel.Edge) {
 	type base struct {
-		from, technique string
-		kind            graphmodel.EdgeKind
-		access          graphmodel.Access
+		from, technique, access int32
+		kind                    graphmodel.EdgeKind
 	}
 	bases := map[base][]int32{}
 	for k := range gr.list {
 		l := &gr.list[k].label
-		b := base{l.from, l.technique, l.kind, l.access}
+		b := base{l.from, l.technique, l.access, l.kind}
 		bases[b] = append(bases[b], int32(k))
 	}
-	winner := map[string]int32{}
-	for k := range gr.list {
-		l := &gr.list[k].label
-		groups := bases[base{l.from, l.technique, l.kind, l.access}]
-		if groups[0] != int32(k) {
-			continue // resolved with the base's first group
+	seen := map[int32]int32{} // target → the edge kept so far
+	for _, groups := range bases {
+		if len(groups) == 1 {
+			// One group: only repeats of a target, all alike, the first
+			// kept; most groups have none.
+			grp := &gr.list[groups[0]]
+			if !repeats(grp.edges, gr.toOf) {
+				continue
+			}
+			clear(seen)
+			for _, i := range grp.edges {
+				if _, dup := seen[gr.toOf[i]]; dup {
+					gr.dropped[i] = true
+				} else {
+					seen[gr.toOf[i]] = i
+				}
+			}
+			continue
 		}
-		clear(winner)
+		clear(seen)
 		for _, g := range groups {
 			for _, i := range gr.list[g].edges {
-				to := derived[i].To
-				w, seen := winner[to]
-				if !seen || (derived[w].Conditional && !derived[i].Conditional) {
-					winner[to] = i
+				to := gr.toOf[i]
+				w, ok := seen[to]
+				if !ok || (derived[w].Conditional && !derived[i].Conditional) || (derived[w].Conditional == derived[i].Conditional && i < w) {
+					seen[to] = i
 				}
 			}
 		}
 		for _, g := range groups {
-			grp := &gr.list[g]
-			for _, i := range grp.edges {
-				if winner[derived[i].To] != i {
-					if grp.drop == nil {
-						grp.drop = map[int32]bool{}
-					}
-					grp.drop[i] = true
-				}
-			}
-			if grp.drop != nil {
-				grp.edges = slices.DeleteFunc(grp.edges, func(i int32) bool { return grp.drop[i] })
-				if len(grp.edges) > 0 {
-					grp.first = grp.edges[0]
-				}
+			for _, i := range gr.list[g].edges {
+				gr.dropped[i] = seen[gr.toOf[i]] != i
 			}
 		}
 	}
+	for k := range gr.list {
+		grp := &gr.list[k]
+		grp.edges = slices.DeleteFunc(grp.edges, func(i int32) bool { return gr.dropped[i] })
+		if len(grp.edges) > 0 {
+			grp.first = grp.edges[0]
+		}
+	}
+}
+
+// repeats reports whether two of edges have one target.
+func repeats(edges, toOf []int32) bool {
+	if len(edges) < 2 {
+		return false
+	}
+	if len(edges) == 2 {
+		return toOf[edges[0]] == toOf[edges[1]]
+	}
+	targets := make([]int32, len(edges))
+	for i, e := range edges {
+		targets[i] = toOf[e]
+	}
+	slices.Sort(targets)
+	for i := 1; i < len(targets); i++ {
+		if targets[i] == targets[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 // targetSet is a target-set node and its members, by ID.
@@ -305,22 +413,14 @@ type targetSet struct {
 // the union of its atoms, and an atom several lists hold becomes a set. So
 // a principal whose statements name a prefix, less a denied region, enters
 // a few sets rather than reaching every target by its own edge.
-func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
-	gr.covered = make([]bool, len(derived))
+func (gr *grouper) makeSets() []targetSet {
+	gr.covered = make([]bool, len(gr.toOf))
 	b := &setBuilder{byID: map[string]int32{}}
-	targetsOf := func(grp *labelGroup) []string {
-		members := make([]string, len(grp.edges))
-		for i, e := range grp.edges {
-			members[i] = derived[e].To
-		}
-		slices.Sort(members)
-		return slices.Compact(members)
-	}
 
 	// Whole lists.
 	type list struct {
-		members  []string
-		provider graphmodel.Provider
+		members  []int32 // interned IDs, ascending
+		provider int32
 		groups   []int32
 	}
 	var lists []list
@@ -330,8 +430,12 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 		if len(grp.edges) < targetSetMin {
 			continue
 		}
-		members := targetsOf(grp)
-		sum := hashIDs(members)
+		members := make([]int32, len(grp.edges))
+		for i, e := range grp.edges {
+			members[i] = gr.toOf[e]
+		}
+		slices.Sort(members) // no repeats: dropShadowed dropped them
+		sum := hashInts(members)
 		found := int32(-1)
 		for _, li := range byHash[sum] {
 			if lists[li].provider == grp.provider && slices.Equal(lists[li].members, members) {
@@ -350,7 +454,7 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 		if !saves(len(li.groups), len(li.members)) {
 			continue
 		}
-		s := b.set(li.provider, li.members)
+		s := b.set(gr, li.provider, li.members)
 		for _, k := range li.groups {
 			grp := &gr.list[k]
 			grp.sets = append(grp.sets, s)
@@ -363,35 +467,29 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 	// Atoms of the lists left, by the groups that hold them.
 	type atom struct {
 		sig     []int32 // the groups holding it, ascending
-		members []string
+		members []int32
 		set     int32
 	}
-	groupsOf := map[string][]int32{} // target → the groups left holding it
+	groupsOf := make([][]int32, len(gr.ids)) // target → the groups left holding it
 	for k := range gr.list {
 		grp := &gr.list[k]
 		if len(grp.sets) > 0 || len(grp.edges) < targetSetMin {
 			continue
 		}
 		for _, e := range grp.edges {
-			to := derived[e].To
-			if sig := groupsOf[to]; len(sig) == 0 || sig[len(sig)-1] != int32(k) {
-				groupsOf[to] = append(sig, int32(k))
-			}
+			to := gr.toOf[e]
+			groupsOf[to] = append(groupsOf[to], int32(k))
 		}
 	}
 	var atoms []atom
-	atomOf := make(map[string]int32, len(groupsOf))
+	atomOf := make([]int32, len(gr.ids))
 	bySig := map[uint64][]int32{}
-	for _, to := range slices.Sorted(maps.Keys(groupsOf)) {
-		sig := groupsOf[to]
+	for to, sig := range groupsOf {
+		atomOf[to] = -1
 		if len(sig) < 2 {
 			continue // in one list only: no set saves an edge
 		}
-		h := fnv.New64a()
-		for _, k := range sig {
-			h.Write([]byte{byte(k), byte(k >> 8), byte(k >> 16), byte(k >> 24)})
-		}
-		sum := h.Sum64()
+		sum := hashInts(sig)
 		found := int32(-1)
 		for _, a := range bySig[sum] {
 			if slices.Equal(atoms[a].sig, sig) {
@@ -404,7 +502,7 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 			atoms = append(atoms, atom{sig: sig, set: -1})
 			bySig[sum] = append(bySig[sum], found)
 		}
-		atoms[found].members = append(atoms[found].members, to) // ascending
+		atoms[found].members = append(atoms[found].members, int32(to))
 		atomOf[to] = found
 	}
 	for a := range atoms {
@@ -413,15 +511,18 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 		if !saves(len(at.sig), len(at.members)) || slices.ContainsFunc(at.sig, func(k int32) bool { return gr.list[k].provider != provider }) {
 			continue
 		}
-		at.set = b.set(provider, at.members)
+		at.set = b.set(gr, provider, at.members)
 		for _, k := range at.sig {
 			gr.list[k].sets = append(gr.list[k].sets, at.set)
 		}
 	}
 	for k := range gr.list {
 		grp := &gr.list[k]
+		if len(grp.sets) == 0 {
+			continue
+		}
 		for _, e := range grp.edges {
-			if a, ok := atomOf[derived[e].To]; ok && atoms[a].set >= 0 && len(grp.sets) > 0 && !gr.covered[e] {
+			if a := atomOf[gr.toOf[e]]; a >= 0 && atoms[a].set >= 0 && !gr.covered[e] {
 				gr.covered[e] = slices.Contains(grp.sets, atoms[a].set)
 			}
 		}
@@ -433,14 +534,14 @@ func (gr *grouper) makeSets(derived []graphmodel.Edge) []targetSet {
 // edges: uses + n edges in place of uses × n.
 func saves(uses, n int) bool { return n >= targetSetMin && uses*n > uses+n }
 
-// hashIDs hashes a list of IDs.
-func hashIDs(ids []string) uint64 {
-	h := fnv.New64a()
-	for _, id := range ids {
-		h.Write([]byte(id))
-		h.Write([]byte{0})
+// hashInts hashes a list of numbers (FNV-1a).
+func hashInts(list []int32) uint64 {
+	h := uint64(14695981039346656037)
+	for _, v := range list {
+		h ^= uint64(uint32(v))
+		h *= 1099511628211
 	}
-	return h.Sum64()
+	return h
 }
 
 // setBuilder collects target sets, one per member list.
@@ -449,16 +550,29 @@ type setBuilder struct {
 	byID map[string]int32
 }
 
-// set returns the index of the set of members (sorted), made on first use.
-func (b *setBuilder) set(provider graphmodel.Provider, members []string) int32 {
-	id := fmt.Sprintf("%s:target-set:%016x", provider, hashIDs(members))
-	if s, ok := b.byID[id]; ok {
-		return s // the same members (a hash collision would be a bug in FNV's favour: 2^-64)
+// set returns the index of the set of members (interned IDs), made on
+// first use. Its ID hashes the members' IDs in order, so it does not depend
+// on the run.
+func (b *setBuilder) set(gr *grouper, provider int32, members []int32) int32 {
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = gr.ids[m]
 	}
-	kind, _ := graphmodel.TargetSetKind(provider)
+	slices.Sort(ids)
+	h := fnv.New64a()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	p := graphmodel.Provider(gr.ids[provider])
+	id := fmt.Sprintf("%s:target-set:%016x", p, h.Sum64())
+	if s, ok := b.byID[id]; ok {
+		return s // the same members
+	}
+	kind, _ := graphmodel.TargetSetKind(p)
 	b.sets = append(b.sets, targetSet{
-		Node:    graphmodel.Node{ID: id, Kind: kind, Provider: provider, Name: fmt.Sprintf("%d targets, from %s", len(members), members[0])},
-		members: members,
+		Node:    graphmodel.Node{ID: id, Kind: kind, Provider: p, Name: fmt.Sprintf("%d targets, from %s", len(ids), ids[0])},
+		members: ids,
 	})
 	b.byID[id] = int32(len(b.sets) - 1)
 	return int32(len(b.sets) - 1)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -53,7 +54,7 @@ type deriver []graphmodel.Edge
 func (deriver) Name() string { return "fixed" }
 
 func (d deriver) Derive(context.Context, *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error) {
-	return []graphmodel.Node{{ID: "github:repo:acme/app", Kind: graphmodel.KindGitHubRepo}}, d, nil
+	return []graphmodel.Node{{ID: "github:repo:acme/app", Kind: graphmodel.KindGitHubRepo}}, slices.Clone(d), nil
 }
 
 // analyzed is a result produced by Analyze itself, with every kind of entry.
