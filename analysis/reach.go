@@ -338,12 +338,19 @@ func (r *reacher) enter(u int32, a *arc, ref, dist, at int32) {
 		return
 	}
 	r.access[s], r.accessVia[s], r.accessAt[s] = a.access, u, at
+	// follow's work for each includes arc (certain, into no scope or set),
+	// with a's access.
 	arcs, base := r.g.arcsOf(s)
 	for i := range arcs {
-		m := arcs[i]
-		m.access = a.access
-		if !r.seen(s, &m, at) {
-			r.follow(s, &m, base+int32(i), dist, at)
+		v := arcs[i].to
+		if !r.individual(v) {
+			if r.has(v) {
+				continue // a lazy member: in the closure with admin access
+			}
+			r.visit(v, s, base+int32(i), dist)
+		}
+		if a.access > r.access[v] {
+			r.access[v], r.accessVia[v], r.accessAt[v] = a.access, s, at
 		}
 	}
 }
