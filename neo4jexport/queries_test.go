@@ -77,7 +77,25 @@ func TestQueryPack(t *testing.T) {
 			// henry.ito administers the account only by writing a new
 			// version of a policy attached to himself (iam-001).
 			rs = run(t, driver, q, map[string]any{"id": "arn:aws:iam::111122223333:user/henry.ito", "limit": int64(25)})
-			return expectRow(rs, "scope", demoScope, "how", "grant")
+			if err := expectRow(rs, "scope", demoScope, "how", "grant"); err != nil {
+				return err
+			}
+			// Every administrator's nearest path counts the hops the
+			// analysis counts: MEMBER_OF into a permission set and
+			// INCLUDES out of a target set are none.
+			for _, a := range run(t, driver, "MATCH (i:Identity) WHERE size(coalesce(i.admin_of, [])) > 0 RETURN i.id AS id, i.min_hops_to_admin AS hops", nil) {
+				rs := run(t, driver, q, map[string]any{"id": a["id"], "limit": int64(25)})
+				var nearest any
+				for _, r := range rs {
+					if r["how"] == "path" && (nearest == nil || r["hops"].(int64) < nearest.(int64)) {
+						nearest = r["hops"]
+					}
+				}
+				if nearest != nil && nearest != a["hops"] {
+					return fmt.Errorf("%s: nearest path of %v hops, min_hops_to_admin %v", a["id"], nearest, a["hops"])
+				}
+			}
+			return nil
 		},
 		"github-to-cloud-admin": func(_ string, rs []map[string]any) error {
 			// acme/*'s workflows assume github-actions-deploy, then
