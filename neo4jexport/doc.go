@@ -1,8 +1,9 @@
 // Package neo4jexport writes an estate's attack graph to Neo4j for analysts:
 // every snapshot node (identities, groups, scopes, resources, policies), the
 // fact edges the collectors recorded, the derived attack edges (CAN_BECOME,
-// CAN_ACCESS, ADMIN_OF, CAN_GRANT_ADMIN) with their technique, evidence and
-// conditional flag, and the blast-radius figures of every identity.
+// CAN_ACCESS, ADMIN_OF, CAN_GRANT_ADMIN, and INCLUDES out of target sets)
+// with their technique, evidence and conditional flag, and the blast-radius
+// figures of every identity.
 //
 // The export is built for large estates and repeated runs:
 //
@@ -48,4 +49,12 @@
 // ATTACHED_POLICY, CAN_BECOME, …). A scope gets a CONTAINS relationship to
 // every identity, group and resource whose scope it is, as the analysis
 // traverses them: an administrator of a scope controls what is in it.
+//
+// The analysis's sets are nodes labelled DerivedSet: a permission set holds
+// steps for its members (MEMBER_OF into it); a target set (also TargetSet,
+// with the count of its members in members) stands for the targets several
+// sources reach alike: a CAN_BECOME or CAN_ACCESS relationship into it is
+// that step to every member it has INCLUDES to, with the evidence's
+// {target} read as the member's id. Neither MEMBER_OF into a permission
+// set nor INCLUDES is a hop of its own.
 package neo4jexport

@@ -358,7 +358,11 @@ func (w *writer) nodeExec(q string, params map[string]any, part []*graphmodel.No
 	return func(ctx context.Context, tx neo4j.ManagedTransaction) (any, error) {
 		rows := make([]any, 0, len(part))
 		for _, n := range part {
-			rows = append(rows, nodeProps(n, w.graph.Identities[n.ID]))
+			p := nodeProps(n, w.graph.Identities[n.ID])
+			if n.Kind.IsTargetSet() {
+				p[PropMembers] = int64(w.plan.members[n.ID])
+			}
+			rows = append(rows, p)
 		}
 		vals, err := single(ctx, tx, q, with(params, "rows", rows))
 		if err != nil {

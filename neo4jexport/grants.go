@@ -34,11 +34,13 @@ type usable struct {
 // usableGrants decides, for every CAN_GRANT_ADMIN edge of edges, whether
 // its granter can become or join the grantee, as the analysis does when it
 // counts a grant as an escalation: the granter (for a permission set, one
-// of its members) reaches the grantee by CAN_BECOME, MEMBER_OF, ADMIN_OF
-// and CONTAINS steps, joining a permission set (a transparent kind) being
-// no step. It searches once per granter, breadth first, until every
-// grantee of that granter is found: over certain steps, then over all
-// steps for the grantees not found (those uses are conditional).
+// of its members) reaches the grantee by CAN_BECOME, MEMBER_OF, ADMIN_OF,
+// CONTAINS and INCLUDES steps, joining a permission set (a transparent
+// kind) being no step, nor going from a target set to one of its members
+// (a CAN_BECOME into the set is the one step to each member). It searches
+// once per granter, breadth first, until every grantee of that granter is
+// found: over certain steps, then over all steps for the grantees not
+// found (those uses are conditional).
 // Query time cannot afford this search over every grant of a large estate
 // (a set of members that may grant to every role of an account holds tens
 // of thousands of grants).
@@ -74,14 +76,18 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 			}
 			grants[from] = append(grants[from], e)
 			continue
-		case graphmodel.EdgeCanBecome, graphmodel.EdgeMemberOf, graphmodel.EdgeAdminOf, graphmodel.EdgeContains:
+		case graphmodel.EdgeCanBecome, graphmodel.EdgeMemberOf, graphmodel.EdgeAdminOf, graphmodel.EdgeContains,
+			graphmodel.EdgeIncludes:
 		default:
 			continue
 		}
 		cost := int8(1)
-		if e.Kind == graphmodel.EdgeMemberOf && transparent[to] {
+		switch {
+		case e.Kind == graphmodel.EdgeMemberOf && transparent[to]:
 			cost = 0
 			members[to] = append(members[to], member{from, e.Conditional})
+		case e.Kind == graphmodel.EdgeIncludes:
+			cost = 0
 		}
 		adj[from] = append(adj[from], arc{to: to, cost: cost, cond: e.Conditional})
 	}

@@ -18,13 +18,14 @@ func TestUsableGrants(t *testing.T) {
 		return e{From: from, To: to, Kind: graphmodel.EdgeCanBecome, Technique: "sts-001"}
 	}
 	member := func(from, to string) e { return e{From: from, To: to, Kind: graphmodel.EdgeMemberOf} }
+	includes := func(from, to string) e { return e{From: from, To: to, Kind: graphmodel.EdgeIncludes} }
 	grant := func(from, to string) e {
 		return e{From: from, To: to, Kind: graphmodel.EdgeCanGrantAdmin, Technique: "iam-001"}
 	}
 	cond := func(x e) e { x.Conditional = true; return x }
 	tests := []struct {
 		name  string
-		sets  []string // nodes of the transparent kind
+		sets  []string // nodes of a transparent kind: a target set when named ts…, else a permission set
 		edges []e
 		want  string // "grantee:by:hops[:conditional]" per usable grant, in edge order; "-" when not usable
 	}{
@@ -44,6 +45,16 @@ func TestUsableGrants(t *testing.T) {
 		{"through the scope", nil, []e{{From: "a", To: "acct", Kind: graphmodel.EdgeAdminOf}, {From: "acct", To: "r", Kind: graphmodel.EdgeContains}, grant("a", "r")},
 			"r:a:2"},
 		{"nearest of many", nil, []e{become("a", "b"), become("b", "c"), become("a", "c"), grant("a", "c"), grant("a", "b")}, "c:a:1 b:a:1"},
+		// A target set (ts*) stands for its members: becoming it is one
+		// step to each, the INCLUDES step none.
+		{"grantee only through a target set", []string{"ts"},
+			[]e{become("a", "ts"), includes("ts", "r1"), includes("ts", "r2"), grant("a", "r2")}, "r2:a:1"},
+		{"target set after a permission set", []string{"s", "ts"},
+			[]e{member("m", "s"), become("s", "ts"), includes("ts", "r"), become("r", "q"), grant("s", "q")}, "q:m:2"},
+		{"conditional step into a target set", []string{"ts"},
+			[]e{cond(become("a", "ts")), includes("ts", "r"), grant("a", "r")}, "r:a:1:conditional"},
+		{"a set one may only access", []string{"ts"},
+			[]e{{From: "a", To: "ts", Kind: graphmodel.EdgeCanAccess, Access: graphmodel.AccessAdmin}, includes("ts", "r"), grant("a", "r")}, "-"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,7 +65,10 @@ func TestUsableGrants(t *testing.T) {
 				if nodes[id] == nil {
 					n := &graphmodel.Node{ID: id, Kind: graphmodel.KindAWSRole}
 					for _, s := range tt.sets {
-						if s == id {
+						switch {
+						case s == id && strings.HasPrefix(s, "ts"):
+							n.Kind = graphmodel.KindAWSTargetSet
+						case s == id:
 							n.Kind = set
 						}
 					}

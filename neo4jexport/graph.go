@@ -86,6 +86,9 @@ type plan struct {
 	// usable holds the CAN_GRANT_ADMIN edges whose granter can use the
 	// grant (see usableGrants).
 	usable map[*graphmodel.Edge]usable
+	// members counts the INCLUDES relationships of each target set, by ID
+	// (written as PropMembers).
+	members map[string]int
 }
 
 // nodeGroup is every node with one label set.
@@ -184,6 +187,12 @@ func makePlan(g *Graph) (*plan, error) {
 	}
 
 	p.usable = usableGrants(p.nodes, edges)
+	p.members = map[string]int{}
+	for _, e := range edges {
+		if e.Kind == graphmodel.EdgeIncludes {
+			p.members[e.From]++
+		}
+	}
 
 	groups := map[string]*nodeGroup{}
 	for _, n := range p.nodes {

@@ -58,6 +58,7 @@ func TestRelType(t *testing.T) {
 	}{
 		{graphmodel.EdgeCanBecome, "CAN_BECOME"},
 		{graphmodel.EdgeAttachedPolicy, "ATTACHED_POLICY"},
+		{graphmodel.EdgeIncludes, "INCLUDES"},
 		{"a-b c", "A_B_C"},
 		{"`]->(x) DELETE x //", "X__DELETE_X"},
 		{"", "RELATED"},
@@ -164,6 +165,61 @@ func TestPlan(t *testing.T) {
 	}
 }
 
+// TestPlanTargetSets checks the plan of a target set: labelled with its
+// kind, DerivedSet and TargetSet, its INCLUDES relationships derived, its
+// member count kept, and a source's two edges into it under one merge key
+// combined as edges to one target are.
+func TestPlanTargetSets(t *testing.T) {
+	acct := graphmodel.AWSAccountScope("1")
+	const set = "aws:target-set:00000000000000aa"
+	g := &Graph{
+		Scope: acct,
+		Nodes: []graphmodel.Node{
+			{ID: "u", Kind: graphmodel.KindAWSUser, Scope: acct},
+			{ID: "b1", Kind: graphmodel.KindAWSResource, Scope: acct},
+			{ID: "b2", Kind: graphmodel.KindAWSResource, Scope: acct},
+			{ID: set, Kind: graphmodel.KindAWSTargetSet, Provider: graphmodel.ProviderAWS, Name: "2 targets, from b1"},
+		},
+		Edges: []graphmodel.Edge{
+			{From: "u", To: set, Kind: graphmodel.EdgeCanAccess, Access: graphmodel.AccessRead,
+				Evidence: []graphmodel.Evidence{{Source: "p", Statement: 0, Note: "allows s3:GetObject {target}"}}},
+			{From: "u", To: set, Kind: graphmodel.EdgeCanAccess, Access: graphmodel.AccessWrite,
+				Evidence: []graphmodel.Evidence{{Source: "p", Statement: 1, Note: "allows s3:PutObject {target}"}}},
+			{From: set, To: "b1", Kind: graphmodel.EdgeIncludes},
+			{From: set, To: "b2", Kind: graphmodel.EdgeIncludes},
+		},
+	}
+	p, err := makePlan(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, grp := range p.nodeGroups {
+		if grp.nodes[0].ID == set {
+			if got := strings.Join(grp.labels, ":"); got != "AwsTargetSet:DerivedSet:TargetSet" {
+				t.Errorf("labels of the set = %s", got)
+			}
+		}
+	}
+	if p.members[set] != 2 {
+		t.Errorf("members = %d, want 2", p.members[set])
+	}
+	rels := map[string]*relGroup{}
+	for _, grp := range p.relGroups {
+		rels[grp.typ] = grp
+	}
+	if inc := rels["INCLUDES"]; inc == nil || !inc.derived || len(inc.edges) != 2 {
+		t.Fatalf("INCLUDES group = %+v, want 2 derived relationships", inc)
+	}
+	acc := rels["CAN_ACCESS"]
+	if acc == nil || len(acc.edges) != 1 {
+		t.Fatalf("CAN_ACCESS group = %+v, want the two edges into the set as one", acc)
+	}
+	props := relProps(acc.edges[0])
+	if props[PropAccess] != "write" || props[PropEvidence] != "p statement 0: allows s3:GetObject {target}; p statement 1: allows s3:PutObject {target}" {
+		t.Errorf("combined edge = %v", props)
+	}
+}
+
 func TestPlanRejectsIncompleteEdges(t *testing.T) {
 	for _, e := range []graphmodel.Edge{{From: "a", Kind: "x"}, {To: "a", Kind: "x"}, {From: "a", To: "b"}} {
 		if _, err := makePlan(&Graph{Scope: "s", Edges: []graphmodel.Edge{e}}); err == nil {
@@ -253,7 +309,7 @@ func TestNodeStatement(t *testing.T) {
 // kind label and blast band the export writes.
 func TestStyleCoversLabels(t *testing.T) {
 	style := string(queries.Style())
-	labels := []string{LabelBlastAdmin, LabelBlastHigh, LabelBlastMedium, LabelScope, LabelUnknown}
+	labels := []string{LabelBlastAdmin, LabelBlastHigh, LabelBlastMedium, LabelScope, LabelUnknown, LabelDerivedSet, LabelTargetSet}
 	for _, k := range graphmodel.Kinds() {
 		labels = append(labels, KindLabel(k))
 	}
@@ -262,7 +318,8 @@ func TestStyleCoversLabels(t *testing.T) {
 			t.Errorf("no style rule for label %s", l)
 		}
 	}
-	for _, typ := range []graphmodel.EdgeKind{graphmodel.EdgeCanBecome, graphmodel.EdgeAdminOf, graphmodel.EdgeCanAccess, graphmodel.EdgeCanGrantAdmin} {
+	for _, typ := range []graphmodel.EdgeKind{graphmodel.EdgeCanBecome, graphmodel.EdgeAdminOf, graphmodel.EdgeCanAccess, graphmodel.EdgeCanGrantAdmin,
+		graphmodel.EdgeMemberOf, graphmodel.EdgeIncludes} {
 		if !strings.Contains(style, "\nrelationship."+RelType(typ)+" {") {
 			t.Errorf("no style rule for %s", RelType(typ))
 		}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/blastradius/blastradius/graphmodel"
+	"github.com/blastradius/blastradius/neo4jexport"
 	"github.com/blastradius/blastradius/queries"
 )
 
@@ -54,7 +56,8 @@ func queryParams(tb testing.TB, q queries.Query, sample map[string]any) map[stri
 func TestQueryPack(t *testing.T) {
 	driver := testDriver(t)
 	wipe(t, driver)
-	export(t, driver, "queries", build(t, demoSnapshot(t)))
+	demo := build(t, demoSnapshot(t))
+	export(t, driver, "queries", demo)
 
 	// Facts of the demo (fixtures/demo/README.md) each query must show:
 	// column → a value one of its rows must hold (or contain).
@@ -74,7 +77,25 @@ func TestQueryPack(t *testing.T) {
 			// henry.ito administers the account only by writing a new
 			// version of a policy attached to himself (iam-001).
 			rs = run(t, driver, q, map[string]any{"id": "arn:aws:iam::111122223333:user/henry.ito", "limit": int64(25)})
-			return expectRow(rs, "scope", demoScope, "how", "grant")
+			if err := expectRow(rs, "scope", demoScope, "how", "grant"); err != nil {
+				return err
+			}
+			// Every administrator's nearest path counts the hops the
+			// analysis counts: MEMBER_OF into a permission set and
+			// INCLUDES out of a target set are none.
+			for _, a := range run(t, driver, "MATCH (i:Identity) WHERE size(coalesce(i.admin_of, [])) > 0 RETURN i.id AS id, i.min_hops_to_admin AS hops", nil) {
+				rs := run(t, driver, q, map[string]any{"id": a["id"], "limit": int64(25)})
+				var nearest any
+				for _, r := range rs {
+					if r["how"] == "path" && (nearest == nil || r["hops"].(int64) < nearest.(int64)) {
+						nearest = r["hops"]
+					}
+				}
+				if nearest != nil && nearest != a["hops"] {
+					return fmt.Errorf("%s: nearest path of %v hops, min_hops_to_admin %v", a["id"], nearest, a["hops"])
+				}
+			}
+			return nil
 		},
 		"github-to-cloud-admin": func(_ string, rs []map[string]any) error {
 			// acme/*'s workflows assume github-actions-deploy, then
@@ -142,12 +163,17 @@ func TestQueryPack(t *testing.T) {
 			return expectRow(rs, "scope", demoScope, "run", "queries")
 		},
 		"most-exposed-resources": func(_ string, rs []map[string]any) error {
-			// acme-api-lambda writes the sessions table as a member of a
-			// permission set (dynamodb:PutItem on the account's tables).
+			// acme-api-lambda and acme-api-task write the sessions table as
+			// members of a permission set (dynamodb:PutItem on the
+			// account's tables), AWSBackupDefaultServiceRole by
+			// dynamodb:CreateBackup; each of the three steps goes into a
+			// target set that includes the table.
 			for _, r := range rs {
 				if r["resource"] == "arn:aws:dynamodb:us-east-1:111122223333:table/acme-api-sessions" {
-					if !contains(strs(r["some_writers"]), "arn:aws:iam::111122223333:role/acme-api-lambda") {
-						return fmt.Errorf("the set's member is not counted: %v", r)
+					if got, want := strings.Join(sorted(strs(r["some_writers"])), ","),
+						"arn:aws:iam::111122223333:role/acme-api-lambda,arn:aws:iam::111122223333:role/acme-api-task,"+
+							"arn:aws:iam::111122223333:role/service-role/AWSBackupDefaultServiceRole"; got != want || r["writers"] != int64(3) {
+						return fmt.Errorf("writers of acme-api-sessions: %v %s, want 3: %s", r["writers"], got, want)
 					}
 					return nil
 				}
@@ -169,6 +195,97 @@ func TestQueryPack(t *testing.T) {
 				}
 			}
 		})
+	}
+	t.Run("target sets", func(t *testing.T) { demoTargetSets(t, driver, demo) })
+}
+
+// demoTargetSets checks answers of the demo that the queries reach only
+// through the analysis's target sets.
+func demoTargetSets(t *testing.T, driver neo4j.DriverWithContext, demo *neo4jexport.Graph) {
+	const (
+		grace       = "arn:aws:iam::111122223333:user/grace.lee"
+		escalations = "arn:aws:iam::111122223333:role/acme-support-escalations"
+		lambda      = "arn:aws:iam::111122223333:role/acme-api-lambda"
+		carol       = "arn:aws:iam::111122223333:user/carol.diaz"
+		docs        = "arn:aws:s3:::acme-docs-site"
+	)
+	query := func(name string, params map[string]any) []map[string]any {
+		t.Helper()
+		q, ok := queries.Get(name)
+		if !ok {
+			t.Fatalf("no query %s", name)
+		}
+		return run(t, driver, q.Cypher, queryParams(t, q, params))
+	}
+	// grace.lee may rewrite the trust of both support roles (iam-012): one
+	// step into a target set of the two. Only through it does she reach
+	// acme-support-escalations, an administrator.
+	sets := run(t, driver, `MATCH (:Node {id: $id})-[:CAN_BECOME {technique: 'iam-012'}]->(s:TargetSet)-[:INCLUDES]->(m)
+WITH s, m ORDER BY m.id RETURN s.id AS set, s.members AS members, collect(m.id) AS included`, map[string]any{"id": grace})
+	if len(sets) != 1 || sets[0]["members"] != int64(2) ||
+		strings.Join(strs(sets[0]["included"]), ",") != escalations+",arn:aws:iam::111122223333:role/acme-support-readonly" {
+		t.Fatalf("grace.lee's iam-012 target set: %v, want the two support roles", brief(sets))
+	}
+	set := sets[0]["set"].(string)
+	if n := count(t, driver, "MATCH (:Node {id: $from})-[r:CAN_BECOME]->(:Node {id: $to}) RETURN count(r) AS n",
+		map[string]any{"from": grace, "to": escalations}); n != 0 {
+		t.Errorf("grace.lee has %d direct CAN_BECOME to %s: the case is not reached only through the set", n, escalations)
+	}
+
+	rs := query("shortest-path-to-admin", map[string]any{"id": grace})
+	want := "grace.lee -[CAN_BECOME iam-012]-> acme-support-escalations (in " + set + ") | " +
+		"acme-support-escalations -[ADMIN_OF admin-equivalent-policy]-> acme-prod"
+	if len(rs) != 1 || rs[0]["how"] != "path" || rs[0]["hops"] != int64(2) || strings.Join(strs(rs[0]["steps"]), " | ") != want {
+		t.Errorf("shortest-path-to-admin %s: %v\nwant how path, hops 2 (min_hops_to_admin), steps %s", grace, brief(rs), want)
+	}
+
+	rs = query("who-can-become", map[string]any{"id": escalations})
+	var who []string
+	for _, r := range rs {
+		who = append(who, r["who"].(string)+" "+r["technique"].(string))
+		if strings.Contains(fmt.Sprint(r["evidence"]), graphmodel.TargetPlaceholder) {
+			t.Errorf("who-can-become: evidence keeps the placeholder: %v", r)
+		}
+	}
+	if got, want := strings.Join(sorted(who), "\n"), strings.Join([]string{
+		"arn:aws:iam::111122223333:role/acme-ops-automation-lambda sts-001",
+		"arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_8d3e1f0a9c2b4d57 sts-001",
+		"arn:aws:iam::111122223333:role/break-glass-admin sts-001",
+		"arn:aws:iam::111122223333:role/terraform-apply sts-001",
+		"arn:aws:iam::111122223333:user/alice.nguyen sts-001",
+		"arn:aws:iam::111122223333:user/bob.schmidt sts-001",
+		grace + " iam-012",
+		"arn:aws:iam::111122223333:user/service/ci-legacy-deployer sts-001",
+		"aws:group-join:arn:aws:iam::111122223333:group/admins sts-001",
+	}, "\n"); got != want {
+		t.Errorf("who-can-become %s:\n got %s\nwant %s", escalations, got, want)
+	}
+	if err := expectRow(rs, "who", "arn:aws:iam::111122223333:role/terraform-apply", "evidence",
+		escalations+" trust policy statement 0: admits arn:aws:iam::111122223333:role/terraform-apply; "+
+			"arn:aws:iam::aws:policy/AdministratorAccess statement 0: allows sts:AssumeRole"); err != nil {
+		t.Errorf("who-can-become: %v\nrows: %v", err, brief(rs))
+	}
+
+	// acme-api-lambda reaches its three resources, two of them through
+	// target sets (the permission set's dynamodb:PutItem, its own
+	// dynamodb:GetItem): what the analysis says it reaches.
+	rs = query("reach-from-identity", map[string]any{"id": lambda, "certain_only": true})
+	var reached, fromAnalysis []string
+	for _, r := range rs {
+		reached = append(reached, r["id"].(string))
+	}
+	for _, r := range demo.Identities[lambda].ReachableResources {
+		fromAnalysis = append(fromAnalysis, r.ID)
+	}
+	if got, want := strings.Join(sorted(reached), ","), strings.Join(sorted(fromAnalysis), ","); got != want || len(reached) != 3 {
+		t.Errorf("reach-from-identity %s:\n got %s\nwant %s (the analysis's)", lambda, got, want)
+	}
+
+	// carol.diaz reads acme-docs-site only through a target set
+	// (ReadOnlyAccess's s3:GetAccelerateConfiguration on three buckets).
+	rs = query("who-can-reach", map[string]any{"target": docs})
+	if err := expectRow(rs, "identity", carol, "direct_access", []string{"read"}); err != nil {
+		t.Errorf("who-can-reach %s: %v\nrows: %v", docs, err, brief(rs))
 	}
 }
 

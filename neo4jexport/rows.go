@@ -26,10 +26,16 @@ const (
 	// does not define.
 	LabelUnknown = "Unknown"
 	// LabelDerivedSet marks a node of a transparent kind, an analysis
-	// artefact (a permission set) that holds steps for its members: a path
-	// through one has a MEMBER_OF step that the analysis does not count as a
-	// hop.
+	// artefact that stands for other nodes: a permission set, which holds
+	// steps for its members (a path through one has a MEMBER_OF step that
+	// the analysis does not count as a hop), or a target set.
 	LabelDerivedSet = "DerivedSet"
+	// LabelTargetSet marks a target set (every target-set kind, besides
+	// DerivedSet): a node that stands for the targets several sources
+	// reach alike. A CAN_BECOME or CAN_ACCESS relationship into one is that
+	// step to each of its members, which it has INCLUDES to; the INCLUDES
+	// step is no hop of its own. It carries PropMembers.
+	LabelTargetSet = "TargetSet"
 	// LabelBlastAdmin, LabelBlastHigh and LabelBlastMedium band identities
 	// by blast radius, so that a Browser style can size them (styles cannot
 	// read properties): administrator of a scope through certain steps,
@@ -150,6 +156,9 @@ func labelsOf(n *graphmodel.Node, isScope bool, id *analysis.Identity) []string 
 	if n.Kind.Transparent() {
 		labels = append(labels, LabelDerivedSet)
 	}
+	if n.Kind.IsTargetSet() {
+		labels = append(labels, LabelTargetSet)
+	}
 	if b := band(id); b != "" {
 		labels = append(labels, b)
 	}
@@ -160,7 +169,7 @@ func labelsOf(n *graphmodel.Node, isScope bool, id *analysis.Identity) []string 
 // managedLabels are the labels an export may set; a node that carries one
 // its current label set lacks (its kind changed) loses it.
 func managedLabels() []string {
-	set := map[string]bool{LabelUnknown: true, LabelNonHuman: true, LabelDerivedSet: true,
+	set := map[string]bool{LabelUnknown: true, LabelNonHuman: true, LabelDerivedSet: true, LabelTargetSet: true,
 		LabelBlastAdmin: true, LabelBlastHigh: true, LabelBlastMedium: true}
 	for _, l := range classLabels {
 		set[l] = true
@@ -189,6 +198,9 @@ const (
 	PropAliases     = "aliases"
 	PropExportRun   = "export_run"
 	PropExportScope = "export_scope"
+	// PropMembers is, on a target set, how many members it has (an
+	// integer: its INCLUDES relationships).
+	PropMembers = "members"
 )
 
 // reserved are the property names the exporter sets on nodes.

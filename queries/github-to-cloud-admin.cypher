@@ -10,7 +10,10 @@
 // or any branch of one repository, shows in findings (NHI6). The
 // repositories with the largest blast radius come first; scopes come from
 // the analysis's admin_of, the path is recomputed in the graph, at most
-// 12 steps long.
+// 12 relationships long. hops counts neither a MEMBER_OF into a permission
+// set (DerivedSet) nor an INCLUDES out of a target set (TargetSet): a step
+// into a target set is the one hop to the member it includes, and steps
+// shows it so, naming the set ("(in aws:target-set:…)").
 //
 // Parameters:
 //   $limit  how many repositories to list (default 25)
@@ -21,10 +24,16 @@ ORDER BY r.score DESC, r.id
 LIMIT $limit
 UNWIND r.admin_of AS scope
 MATCH (target:Node {id: scope})
-MATCH p = shortestPath((r)-[:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS*1..12]->(target))
+MATCH p = shortestPath((r)-[:CAN_BECOME|MEMBER_OF|INCLUDES|ADMIN_OF|CONTAINS*1..12]->(target))
 WHERE all(x IN relationships(p) WHERE NOT coalesce(x.conditional, false))
-RETURN r.id AS repository, r.score AS score, scope, length(p) AS hops,
-       [x IN relationships(p) | startNode(x).name + ' -[' + type(x) +
-         CASE WHEN x.technique <> '' THEN ' ' + x.technique ELSE '' END + ']-> ' + endNode(x).name] AS steps,
+WITH r, scope, relationships(p) AS rs
+RETURN r.id AS repository, r.score AS score, scope,
+       size([x IN rs WHERE type(x) <> 'INCLUDES' AND NOT (type(x) = 'MEMBER_OF' AND endNode(x):DerivedSet)]) AS hops,
+       [k IN range(0, size(rs) - 1) WHERE type(rs[k]) <> 'INCLUDES' |
+         startNode(rs[k]).name + ' -[' + type(rs[k]) +
+         CASE WHEN rs[k].technique <> '' THEN ' ' + rs[k].technique ELSE '' END + ']-> ' +
+         CASE WHEN k + 1 < size(rs) AND type(rs[k + 1]) = 'INCLUDES'
+              THEN endNode(rs[k + 1]).name + ' (in ' + endNode(rs[k]).id + ')'
+              ELSE endNode(rs[k]).name END] AS steps,
        r.hygiene_findings AS findings
 ORDER BY score DESC, repository, scope

@@ -2,13 +2,14 @@
 //
 // Answers: which resources can the most identities write to or administer
 // directly (one CAN_ACCESS step, not counting administrators of the whole
-// scope)? A permission set (DerivedSet) that holds the access counts each
-// of its members (resources with the same holders are counted once). A
-// wide write audience on sensitive data is a finding.
+// scope)? A CAN_ACCESS into a target set (TargetSet) is that access to
+// each resource the set INCLUDES; a permission set (DerivedSet) that holds
+// the access counts each of its members (resources with the same holders
+// are counted once). A wide write audience on sensitive data is a finding.
 //
 // Parameters:
 //   $limit  how many resources to list (default 25)
-MATCH (r:Resource)<-[a:CAN_ACCESS]-(x:Node)
+MATCH (r:Resource)<-[:INCLUDES*0..1]-(:Node)<-[a:CAN_ACCESS]-(x:Node)
 WHERE a.access IN ['write', 'admin']
 WITH r, collect(DISTINCT x) AS holders
 WITH holders, collect(r) AS resources

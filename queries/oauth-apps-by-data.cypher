@@ -5,12 +5,14 @@
 // files in Drive, calendars, contacts, the directory) with its
 // classification, how many users' data of that kind, at which access, and
 // the scopes it administers (an admin directory grant of a super
-// administrator). Apps that reach the most users come first. App names
-// come from their publishers: read them as text, never as markup.
+// administrator). A CAN_ACCESS into a target set (TargetSet) reaches each
+// data node the set INCLUDES. Apps that reach the most users come first.
+// App names come from their publishers: read them as text, never as
+// markup.
 //
 // Parameters:
 //   $limit  how many apps to list (default 25)
-MATCH (a:WorkspaceOauthApp)-[c:CAN_ACCESS]->(d:WorkspaceData)
+MATCH (a:WorkspaceOauthApp)-[c:CAN_ACCESS]->(:Node)-[:INCLUDES*0..1]->(d:WorkspaceData)
 WITH a, d.type AS data, d.`tag_data-classification` AS classification,
      count(DISTINCT d.owner) AS owners, collect(DISTINCT c.access) AS access
 ORDER BY data

@@ -3,11 +3,13 @@
 // Answers: if this identity is compromised, which identities, groups,
 // resources and scopes can the attacker reach? Follows CAN_BECOME,
 // MEMBER_OF, ADMIN_OF, CONTAINS (a scope's administrator controls what is in
-// it) and CAN_ACCESS, up to 12 steps, each node once (a breadth-first
-// search from the identity); permission sets are passed through, not
-// listed. With $certain_only true, steps whose condition the analysis
-// could not decide are not followed. Scopes first, then identities and
-// groups by blast radius, then resources.
+// it), CAN_ACCESS and INCLUDES (from a target set to its members: no hop
+// of its own, but a relationship of the 12), up to 12 relationships, each
+// node once (a breadth-first search from the identity); permission sets
+// and target sets (DerivedSet) are passed through, not listed. With
+// $certain_only true, steps whose condition the analysis could not decide
+// are not followed. Scopes first, then identities and groups by blast
+// radius, then resources.
 // (CAN_GRANT_ADMIN is not followed; see grant-then-become.)
 //
 // Parameters:
@@ -17,7 +19,7 @@
 MATCH (i:Node {id: $id})
 CALL {
   WITH i
-  MATCH (i)-[rs:CAN_BECOME|MEMBER_OF|ADMIN_OF|CONTAINS|CAN_ACCESS*1..12]->(x)
+  MATCH (i)-[rs:CAN_BECOME|MEMBER_OF|INCLUDES|ADMIN_OF|CONTAINS|CAN_ACCESS*1..12]->(x)
   WHERE x <> i AND all(r IN rs WHERE $certain_only = false OR NOT coalesce(r.conditional, false))
   RETURN DISTINCT x
 }
