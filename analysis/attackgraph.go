@@ -2,12 +2,12 @@ package analysis
 
 import (
 	"fmt"
-	"math"
 	"log/slog"
-	"time"
+	"math"
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -64,19 +64,19 @@ type grant struct {
 // reach passes run on. Node indices follow ID order, so comparing indices
 // compares IDs. It is built once per Analyze and read concurrently.
 type attackGraph struct {
-	nodes    []*graphmodel.Node
-	class    []graphmodel.Class
-	isScope  []bool
-	isSet    []bool // target sets (groupTargets)
+	nodes   []*graphmodel.Node
+	class   []graphmodel.Class
+	isScope []bool
+	isSet   []bool // target sets (groupTargets)
 	// firstMember is, by node, a target set's first member (by index),
 	// and any other node's own index: see arcKey.
 	firstMember []int32
-	edges    []*graphmodel.Edge
-	arcStart []int32 // arcs of node i are arcs[arcStart[i]:arcStart[i+1]]
-	arcs     []arc
-	grants   []grant
-	grantOut [][]int32 // grant indices by x
-	grantIn  [][]int32 // grant indices by y
+	edges       []*graphmodel.Edge
+	arcStart    []int32 // arcs of node i are arcs[arcStart[i]:arcStart[i+1]]
+	arcs        []arc
+	grants      []grant
+	grantOut    [][]int32 // grant indices by x
+	grantIn     [][]int32 // grant indices by y
 	// inGrant marks the nodes with a grant (as x or y), so that the search
 	// need not load their grant lists, nearly always empty.
 	inGrant []bool
