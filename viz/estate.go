@@ -72,9 +72,10 @@ func drawn(k graphmodel.EdgeKind) bool {
 //
 // Target sets are drawn as what they mean: an edge into a set (one with
 // includes edges) is drawn as the same edge to each member, with the
-// member's ID for graphmodel.TargetPlaceholder in its evidence; the set
-// nodes and includes edges are not drawn. The drawing is the one the
-// ungrouped edges give, as large: draw a large estate with a focus.
+// member's ID for graphmodel.TargetPlaceholder in its evidence
+// (analysis.EdgeToMember); the set nodes and includes edges are not drawn.
+// The drawing is the one the ungrouped edges give, as large: draw a large
+// estate with a focus.
 func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, derived []graphmodel.Edge) *Graph {
 	known := make(map[string]*graphmodel.Node, len(derivedNodes))
 	if snap != nil {
@@ -91,19 +92,17 @@ func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, deriv
 		from, to string
 		kind     graphmodel.EdgeKind
 	}
-	members := setMembers(derived)
+	members := analysis.TargetSetMembers(derived)
 	merged := map[key]*Edge{}
 	var order []key
-	// add merges e into the edge from e.From to to: e.To, or a member of
-	// the target set e.To, for which e's evidence then reads.
-	add := func(e *graphmodel.Edge, to string) {
-		if !drawn(e.Kind) || e.From == "" || to == "" {
+	add := func(e *graphmodel.Edge) {
+		if !drawn(e.Kind) || e.From == "" || e.To == "" {
 			return
 		}
-		k := key{e.From, to, e.Kind}
+		k := key{e.From, e.To, e.Kind}
 		m, ok := merged[k]
 		if !ok {
-			m = &Edge{From: e.From, To: to, Kind: e.Kind, Conditional: true}
+			m = &Edge{From: e.From, To: e.To, Kind: e.Kind, Conditional: true}
 			merged[k] = m
 			order = append(order, k)
 		}
@@ -115,10 +114,6 @@ func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, deriv
 		}
 		m.Conditional = m.Conditional && e.Conditional
 		for _, ev := range e.Evidence {
-			if to != e.To {
-				ev.Source = strings.ReplaceAll(ev.Source, graphmodel.TargetPlaceholder, to)
-				ev.Note = strings.ReplaceAll(ev.Note, graphmodel.TargetPlaceholder, to)
-			}
 			s := ev.String()
 			if len(m.Evidence) < maxEvidence && !slices.Contains(m.Evidence, s) {
 				m.Evidence = append(m.Evidence, s)
@@ -128,19 +123,21 @@ func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, deriv
 	if snap != nil {
 		for i := range snap.Edges {
 			if snap.Edges[i].Kind == graphmodel.EdgeMemberOf {
-				add(&snap.Edges[i], snap.Edges[i].To)
+				add(&snap.Edges[i])
 			}
 		}
 	}
 	for i := range derived {
 		e := &derived[i]
+		// An edge into a target set: the same edge to each member.
 		if ms := members[e.To]; len(ms) > 0 {
 			for _, m := range ms {
-				add(e, m)
+				me := analysis.EdgeToMember(*e, m)
+				add(&me)
 			}
 			continue
 		}
-		add(e, e.To)
+		add(e)
 	}
 
 	g := &Graph{Edges: make([]Edge, 0, len(order))}
@@ -163,21 +160,6 @@ func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, deriv
 	}
 	g.sort()
 	return g
-}
-
-// setMembers returns the members of each target set by its ID: the
-// targets of the includes edges out of it, in edge order.
-func setMembers(derived []graphmodel.Edge) map[string][]string {
-	var members map[string][]string
-	for i := range derived {
-		if e := &derived[i]; e.Kind == graphmodel.EdgeIncludes && e.From != "" && e.To != "" {
-			if members == nil {
-				members = map[string][]string{}
-			}
-			members[e.From] = append(members[e.From], e.To)
-		}
-	}
-	return members
 }
 
 // nodeOf describes the node id: from n when the estate has it, else from
