@@ -16,8 +16,11 @@
 //     (go run ./bench/gen-estate -size large -o DIR; the dense shape with
 //     -shape dense, scaled with -principals N).
 //   - derived-edges: counts the edges the AWS analysis derives from a
-//     snapshot by technique, set-held or not, and certainty (the dense
-//     shape's edge curve), with a CPU profile and the principals behind one
+//     snapshot, as the attack graph holds them (target sets grouping the
+//     targets several sources reach alike), by technique, set-held or not,
+//     into a target set or not, and certainty, with the target sets, their
+//     includes edges and the edges one per source and target (the dense
+//     shape's edge curve), a CPU profile and the principals behind one
 //     technique's own edges on request.
 //   - compare-json-load.sh: times "blastradius collect" and "analyze" on a
 //     directory against Python's json.load of its gaad.json, with peak RSS

@@ -51,7 +51,9 @@ type Edge struct {
 const maxEvidence = 8
 
 // drawn reports whether an edge of kind k belongs to the drawn attack graph:
-// the derived edges and the memberships an attacker inherits through.
+// the derived edges and the memberships an attacker inherits through. An
+// includes edge is not drawn: FromEstate draws the edges into its target
+// set to its member instead.
 func drawn(k graphmodel.EdgeKind) bool {
 	switch k {
 	case graphmodel.EdgeCanBecome, graphmodel.EdgeCanAccess, graphmodel.EdgeAdminOf,
@@ -67,6 +69,13 @@ func drawn(k graphmodel.EdgeKind) bool {
 // derivers added). Parallel edges of one kind are merged. Only nodes that
 // an edge touches are kept; an edge naming a node the estate lacks gets a
 // node of unknown kind (a scope when it is the target of admin_of).
+//
+// Target sets are drawn as what they mean: an edge into a set (one with
+// includes edges) is drawn as the same edge to each member, with the
+// member's ID for graphmodel.TargetPlaceholder in its evidence
+// (analysis.EdgeToMember); the set nodes and includes edges are not drawn.
+// The drawing is the one the ungrouped edges give, as large: draw a large
+// estate with a focus.
 func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, derived []graphmodel.Edge) *Graph {
 	known := make(map[string]*graphmodel.Node, len(derivedNodes))
 	if snap != nil {
@@ -83,6 +92,7 @@ func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, deriv
 		from, to string
 		kind     graphmodel.EdgeKind
 	}
+	members := analysis.TargetSetMembers(derived)
 	merged := map[key]*Edge{}
 	var order []key
 	add := func(e *graphmodel.Edge) {
@@ -118,7 +128,16 @@ func FromEstate(snap *graphmodel.Snapshot, derivedNodes []graphmodel.Node, deriv
 		}
 	}
 	for i := range derived {
-		add(&derived[i])
+		e := &derived[i]
+		// An edge into a target set: the same edge to each member.
+		if ms := members[e.To]; len(ms) > 0 {
+			for _, m := range ms {
+				me := analysis.EdgeToMember(*e, m)
+				add(&me)
+			}
+			continue
+		}
+		add(e)
 	}
 
 	g := &Graph{Edges: make([]Edge, 0, len(order))}

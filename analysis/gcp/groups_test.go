@@ -33,7 +33,7 @@ func TestGroupMembership(t *testing.T) {
 	}
 	_, edges := g.Derived()
 	combined := false
-	for _, e := range edges {
+	for _, e := range analysis.ExpandTargetSets(edges) { // an edge per target
 		switch {
 		case e.From == attacker && e.To == app && e.Technique == gcpanalysis.TechFunctionCreateCall:
 			combined = !e.Conditional

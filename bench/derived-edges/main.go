@@ -1,10 +1,21 @@
 // Command derived-edges counts the edges the AWS analysis derives from a
-// snapshot, by kind, technique, whether a permission set holds them, and
-// certainty: the measure of how the derivation grows with an estate (the
-// dense shape's edge curve from 5,000 to 25,000 principals).
+// snapshot, as the attack graph holds them (targets that several sources
+// reach alike grouped into target sets), by kind, technique, whether a
+// permission set holds them or a target set receives them, and certainty:
+// the measure of how the derivation grows with an estate (the dense
+// shape's edge curve from 5,000 to 25,000 principals).
 //
 //	go run ./bench/derived-edges [-top N] [-sample TECHNIQUE] [-cpuprofile F] SNAPSHOT
 //	go run ./bench/derived-edges -atoms SNAPSHOT
+//
+// The first line gives the time of the analysis's preparation (derivation,
+// grouping, attack graph), the derived nodes and edges after grouping, the
+// target sets and their includes edges, and the edges the derivation
+// proved, one per source, target and key (an edge into a set counted once
+// per member; of a derivation's repeats of one key, the attack graph keeps
+// one). In the count table an edge into a target set counts under its
+// technique, with "tset" as its target; includes edges have a row of their
+// own ("includes  tset->p").
 //
 // -sample lists the principals holding the technique's own edges (those no
 // permission set holds), most first, with three edges and their evidence.
@@ -23,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blastradius/blastradius/analysis"
 	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -30,7 +42,7 @@ import (
 func main() {
 	top := flag.Int("top", 40, "rows of the count table")
 	sample := flag.String("sample", "", "technique whose own edges to list by principal")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the derivation to `file`")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the analysis's preparation to `file`")
 	atomsOnly := flag.Bool("atoms", false, "estimate the target atoms of a few actions instead")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -69,13 +81,32 @@ func run(path string, top int, sample, cpuprofile string, atomsOnly bool) error 
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	nodes, edges, err := awsanalysis.New().Derive(context.Background(), snap)
+	g, err := analysis.Prepare(context.Background(), snap, analysis.Options{Derivers: []analysis.Deriver{awsanalysis.New()}})
 	if err != nil {
 		return err
 	}
-	fmt.Println("derive", time.Since(start).Round(time.Millisecond), "nodes", len(nodes), "edges", len(edges))
+	nodes, edges := g.Derived()
+	sets, includes, proved := 0, 0, 0
+	members := analysis.TargetSetMembers(edges)
+	for _, n := range nodes {
+		if n.Kind.IsTargetSet() {
+			sets++
+		}
+	}
+	for _, e := range edges {
+		switch n := len(members[e.To]); {
+		case e.Kind == graphmodel.EdgeIncludes:
+			includes++
+		case n > 0:
+			proved += n
+		default:
+			proved++
+		}
+	}
+	fmt.Println("prepare", time.Since(start).Round(time.Millisecond), "nodes", len(nodes), "edges", len(edges),
+		"target-sets", sets, "includes", includes, "ungrouped-edges", proved)
 	if sample != "" {
-		bySource := printSample(edges, sample)
+		bySource := printSample(edges, members, sample)
 		if sampleSets {
 			printSets(nodes, bySource)
 		}
@@ -87,13 +118,16 @@ func run(path string, top int, sample, cpuprofile string, atomsOnly bool) error 
 // fromSet reports whether id is one of the analysis's permission sets.
 func fromSet(id string) bool { return strings.HasPrefix(id, "aws:permission-set") }
 
+// targetSet reports whether id is one of the analysis's target sets.
+func targetSet(id string) bool { return strings.HasPrefix(id, "aws:target-set:") }
+
 // sampleSets makes -sample list the permission sets holding the
 // technique's edges instead of the principals (BLASTRADIUS_SAMPLE_SETS=1).
 var sampleSets = os.Getenv("BLASTRADIUS_SAMPLE_SETS") != ""
 
 // printSample prints the technique's edges by source and returns how many
-// each source holds.
-func printSample(edges []graphmodel.Edge, technique string) map[string]int {
+// each source holds (an edge into a target set is one, its members named).
+func printSample(edges []graphmodel.Edge, members map[string][]string, technique string) map[string]int {
 	bySource := map[string]int{}
 	n := 0
 	for _, e := range edges {
@@ -102,7 +136,11 @@ func printSample(edges []graphmodel.Edge, technique string) map[string]int {
 		}
 		bySource[e.From]++
 		if n++; n <= 3 {
-			fmt.Printf("%s -> %s conditional=%v %v\n", e.From, e.To, e.Conditional, e.Evidence)
+			to := e.To
+			if ms := members[e.To]; len(ms) > 0 {
+				to = fmt.Sprintf("%s (%d targets: %s, …)", e.To, len(ms), ms[0])
+			}
+			fmt.Printf("%s -> %s conditional=%v %v\n", e.From, to, e.Conditional, e.Evidence)
 		}
 	}
 	sources := mostFirst(bySource)
@@ -130,8 +168,11 @@ func mostFirst(count map[string]int) []string {
 
 func printCounts(edges []graphmodel.Edge, top int) {
 	end := func(id string) string {
-		if fromSet(id) {
+		switch {
+		case fromSet(id):
 			return "set"
+		case targetSet(id):
+			return "tset"
 		}
 		return "p"
 	}

@@ -47,7 +47,8 @@ func vizCommand() *cli.Command {
 		UsageText: "blastradius viz SNAP... --format dot|mermaid|html [--focus ID] [--depth N] [-o FILE]\nblastradius viz --demo --format html --focus ID -o FILE",
 		Description: `Draws the attack graph of the merged snapshots: every derived edge (can_become,
 can_access, admin_of, can_grant_admin) and the group memberships an attacker
-inherits through, parallel edges merged, conditional ones dashed.
+inherits through, parallel edges merged, conditional ones dashed. An edge the
+analysis records once into a target set is drawn to each of its targets.
 
 --focus ID keeps the neighbourhood of one node: what it reaches in up to
 --depth edges (default 2) and what reaches it in up to --depth edges.
