@@ -210,7 +210,7 @@ func (gr *grouper) add(derived []graphmodel.Edge, i int32) int32 {
 	}
 	evidence, shared := e.Evidence, true
 	if names(evidence, e.To) {
-		evidence, shared = templated(evidence, e.To), false
+		evidence, shared = replaced(evidence, e.To, graphmodel.TargetPlaceholder), false
 	}
 	if e.From != gr.lastFrom || gr.lastFromID == 0 {
 		gr.lastFrom, gr.lastFromID = e.From, gr.intern(e.From)
@@ -241,13 +241,15 @@ func names(ev []graphmodel.Evidence, s string) bool {
 	return false
 }
 
-// templated returns ev with TargetPlaceholder for every mention of target:
-// what the evidence of the edges to the other members of a set reads then.
-func templated(ev []graphmodel.Evidence, target string) []graphmodel.Evidence {
+// replaced returns a copy of ev with every old in its sources and notes
+// replaced by new: with (target, TargetPlaceholder), what the evidence of
+// the edges to the other members of a set reads; with (TargetPlaceholder,
+// member), the evidence of the edge to member.
+func replaced(ev []graphmodel.Evidence, old, new string) []graphmodel.Evidence {
 	out := make([]graphmodel.Evidence, len(ev))
 	for i, x := range ev {
-		x.Source = strings.ReplaceAll(x.Source, target, graphmodel.TargetPlaceholder)
-		x.Note = strings.ReplaceAll(x.Note, target, graphmodel.TargetPlaceholder)
+		x.Source = strings.ReplaceAll(x.Source, old, new)
+		x.Note = strings.ReplaceAll(x.Note, old, new)
 		out[i] = x
 	}
 	return out

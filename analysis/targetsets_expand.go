@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"strings"
 
 	"github.com/blastradius/blastradius/graphmodel"
 )
@@ -64,17 +63,8 @@ func TargetSetMembers(derived []graphmodel.Edge) map[string][]string {
 // evidence is copied only when it holds the placeholder.
 func EdgeToMember(e graphmodel.Edge, member string) graphmodel.Edge {
 	e.To = member
-	for i := range e.Evidence {
-		if strings.Contains(e.Evidence[i].Source, graphmodel.TargetPlaceholder) || strings.Contains(e.Evidence[i].Note, graphmodel.TargetPlaceholder) {
-			ev := make([]graphmodel.Evidence, len(e.Evidence))
-			for j, x := range e.Evidence {
-				x.Source = strings.ReplaceAll(x.Source, graphmodel.TargetPlaceholder, member)
-				x.Note = strings.ReplaceAll(x.Note, graphmodel.TargetPlaceholder, member)
-				ev[j] = x
-			}
-			e.Evidence = ev
-			break
-		}
+	if names(e.Evidence, graphmodel.TargetPlaceholder) {
+		e.Evidence = replaced(e.Evidence, graphmodel.TargetPlaceholder, member)
 	}
 	return e
 }
