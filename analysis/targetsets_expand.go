@@ -1,7 +1,6 @@
 package analysis
 
 import (
-
 	"github.com/blastradius/blastradius/graphmodel"
 )
 
