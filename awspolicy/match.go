@@ -331,11 +331,26 @@ func matchARN(pattern, arn string, escaped bool) bool {
 	return globMatch(pattern, arn, false, escaped)
 }
 
-// literalPrefix compares pattern and s up to the first wildcard,
-// backslash or non-ASCII byte of either, or the end of either: k is where
-// it stopped, and ok is false when a byte there differs (by case too,
-// unless fold), which no glob matching can make up for.
+// literalPrefix compares pattern and s up to the first wildcard or
+// backslash of pattern, or the end of either (with fold, also up to the
+// first non-ASCII byte of either): k is where it stopped, at a rune
+// boundary of both, and ok is false when the part before differs (by case
+// too, unless fold), which no glob matching can make up for.
 func literalPrefix(pattern, s string, fold bool) (k int, ok bool) {
+	if !fold {
+		// Equal bytes up to an ASCII wildcard are equal runes: compare
+		// them at once (the ARNs of one account share long prefixes).
+		w := len(pattern)
+		for _, c := range [...]byte{'*', '?', '\\'} {
+			if i := strings.IndexByte(pattern[:w], c); i >= 0 {
+				w = i
+			}
+		}
+		if w > len(s) {
+			return len(s), pattern[:len(s)] == s
+		}
+		return w, pattern[:w] == s[:w]
+	}
 	for ; k < len(pattern) && k < len(s); k++ {
 		pc, sc := pattern[k], s[k]
 		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf || sc >= utf8.RuneSelf {
