@@ -19,6 +19,8 @@ type fakeDeriver struct {
 	edges []graphmodel.Edge
 	err   error
 	panic bool
+	// owned hands the edges over without a copy: for one Prepare only.
+	owned bool
 }
 
 func (f fakeDeriver) Name() string { return "fake" }
@@ -26,6 +28,9 @@ func (f fakeDeriver) Name() string { return "fake" }
 func (f fakeDeriver) Derive(context.Context, *graphmodel.Snapshot) ([]graphmodel.Node, []graphmodel.Edge, error) {
 	if f.panic {
 		panic("boom")
+	}
+	if f.owned {
+		return f.nodes, f.edges, f.err
 	}
 	// A copy, as a real deriver returns: Prepare owns the edges it gets.
 	return f.nodes, slices.Clone(f.edges), f.err
