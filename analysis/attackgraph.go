@@ -189,6 +189,12 @@ func compact(g *graphmodel.Graph) *attackGraph {
 	}
 
 	adj := make([][]arc, len(nodes))
+	// setGrant is a can_grant_admin edge into a target set.
+	type setGrant struct {
+		from, set int32
+		edge      *graphmodel.Edge
+	}
+	var setGrants []setGrant
 	containsSeen := map[[2]int32]bool{}
 	addContains := func(s, t int32) {
 		if !ag.isScope[s] || s == t || containsSeen[[2]int32{s, t}] {
@@ -231,7 +237,11 @@ func compact(g *graphmodel.Graph) *attackGraph {
 				addContains(from, to)
 				continue
 			case graphmodel.EdgeCanGrantAdmin:
-				ag.addGrant(from, to, e, index)
+				if ag.isSet[to] {
+					setGrants = append(setGrants, setGrant{from, to, e})
+				} else {
+					ag.addGrant(from, to, e, index)
+				}
 				continue
 			default:
 				continue
@@ -245,6 +255,12 @@ func compact(g *graphmodel.Graph) *attackGraph {
 				a.access = uint8(accessRank(e.Access))
 			}
 			adj[from] = append(adj[from], a)
+		}
+	}
+	// A grant into a target set is a grant to each member, applied as one.
+	for _, sg := range setGrants {
+		for _, a := range adj[sg.set] {
+			ag.addGrant(sg.from, a.to, sg.edge, index)
 		}
 	}
 	// A target set's first member, by index: an arc into the set sorts

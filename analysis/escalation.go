@@ -44,10 +44,13 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			gr := g.grants[gi]
 			e := g.edges[gr.edge]
 			h.Technique = techniqueOf(e)
+			// A grant into a target set cites the set edge's evidence, the
+			// grantee in the place of the placeholder.
+			ev := strings.ReplaceAll(g.evidenceOf(gr.edge), graphmodel.TargetPlaceholder, g.nodes[gr.y].ID)
 			if s.from == gr.x && gr.x != gr.y {
-				h.Evidence = g.evidenceOf(gr.edge) + " (granted to " + g.nodes[gr.y].ID + ")"
+				h.Evidence = ev + " (granted to " + g.nodes[gr.y].ID + ")"
 			} else {
-				h.Evidence = g.evidenceOf(gr.edge) + " (granted by " + g.nodes[gr.x].ID + ")"
+				h.Evidence = ev + " (granted by " + g.nodes[gr.x].ID + ")"
 			}
 			h.Conditional = gr.cond || !certain.has(gr.x)
 		} else {

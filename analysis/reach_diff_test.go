@@ -139,10 +139,17 @@ func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 			case 2:
 				from = pick(scopes)
 			}
+			grants := rng.Intn(3) == 0
 			for _, to := range list {
-				if &targets[0] == &res[0] {
+				switch {
+				case &targets[0] == &res[0]:
 					d.edges = append(d.edges, access(from, to, level, c))
-				} else {
+				case grants:
+					// Naming the grantee, as a statement on its ARN does.
+					e := grantAdmin(from, to, c)
+					e.Technique, e.Evidence = "shared-grant", ev(from+"#inline:p", 2, "allows iam:PutRolePolicy on "+to)
+					d.edges = append(d.edges, e)
+				default:
 					d.edges = append(d.edges, become(from, to, "shared", c))
 				}
 			}

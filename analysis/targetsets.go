@@ -15,9 +15,9 @@ import (
 // sets, so that the attack graph grows with what is distinct rather than
 // with sources × targets.
 //
-// A source's can_become and can_access edges that differ only in their
-// target (same kind, technique, access, conditions and evidence) form a
-// label group. When the same list of targets is the group of several
+// A source's can_become, can_access and can_grant_admin edges that differ
+// only in their target (same kind, technique, access, conditions and
+// evidence) form a label group. When the same list of targets is the group of several
 // sources (every principal allowed s3:GetObject on "*" reaches every bucket
 // of its account), the list becomes a target-set node with one includes
 // edge to each member, and each source gets one edge into the set in place
@@ -197,7 +197,9 @@ func (gr *grouper) provider(to int32) int32 {
 // the edge is not one to group.
 func (gr *grouper) add(derived []graphmodel.Edge, i int32) int32 {
 	e := &derived[i]
-	if e.Kind != graphmodel.EdgeCanBecome && e.Kind != graphmodel.EdgeCanAccess {
+	switch e.Kind {
+	case graphmodel.EdgeCanBecome, graphmodel.EdgeCanAccess, graphmodel.EdgeCanGrantAdmin:
+	default:
 		return -1
 	}
 	to := gr.intern(e.To)

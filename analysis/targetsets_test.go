@@ -20,7 +20,7 @@ import (
 // equally short paths (which of them is shown, which node gives an access)
 // may differ.
 func TestTargetSetsMatchUngrouped(t *testing.T) {
-	sets, upgrades, checked := 0, 0, 0
+	sets, upgrades, checked, setGrants := 0, 0, 0, 0
 	for seed := int64(1); seed <= 40; seed++ {
 		size := 20 + int(seed%6)*15
 		snap, d := randomEstate(seed, size)
@@ -36,7 +36,7 @@ func TestTargetSetsMatchUngrouped(t *testing.T) {
 			}
 			return g, res
 		}
-		gg, grouped := run(false)
+		gg, groupedRes := run(false)
 		plain, want := run(true)
 		nodes, _ := gg.Derived()
 		for _, n := range nodes {
@@ -50,16 +50,37 @@ func TestTargetSetsMatchUngrouped(t *testing.T) {
 		for i := range edges {
 			e := &edges[i]
 			evidence[e.From+"|"+e.To+"|"+e.Technique+"|"+renderEvidence(e)] = true
+			if e.Technique == "shared-grant" {
+				evidence["grant|"+renderEvidence(e)] = true
+			}
+		}
+		_, grouped := gg.Derived()
+		for _, e := range grouped {
+			if n, ok := gg.index[e.To]; e.Kind == graphmodel.EdgeCanGrantAdmin && ok && gg.a.g.isSet[n] {
+				setGrants++
+			}
 		}
 		for i := range want.Identities {
-			got, exp := normalized(grouped.Identities[i]), normalized(want.Identities[i])
+			got, exp := normalized(groupedRes.Identities[i]), normalized(want.Identities[i])
 			if !reflect.DeepEqual(got, exp) {
 				g, _ := json.MarshalIndent(got, "", " ")
 				w, _ := json.MarshalIndent(exp, "", " ")
 				t.Fatalf("seed %d: identity %d differs:\ngot  %s\nwant %s", seed, i, g, w)
 			}
-			for _, esc := range grouped.Identities[i].Escalations {
+			for _, esc := range groupedRes.Identities[i].Escalations {
 				for _, h := range esc.Path {
+					if h.Technique == "shared-grant" {
+						checked++
+						text := h.Evidence
+						if _, after, ok := strings.Cut(text, "as a member of "); ok {
+							_, text, _ = strings.Cut(after, ": ") // through a permission set
+						}
+						text, _, _ = strings.Cut(text, " (granted ")
+						if !evidence["grant|"+text] {
+							t.Fatalf("seed %d: grant hop %s -> %s cites %q, no edge's evidence", seed, h.From, h.To, h.Evidence)
+						}
+						continue
+					}
 					if h.Technique != "shared" || strings.HasPrefix(h.Evidence, "as a member of") {
 						continue
 					}
@@ -71,10 +92,10 @@ func TestTargetSetsMatchUngrouped(t *testing.T) {
 			}
 		}
 	}
-	if sets == 0 || upgrades == 0 || checked == 0 {
-		t.Fatalf("%d target sets, %d stronger accesses entering a set, %d hops checked: the random estates must have all", sets, upgrades, checked)
+	if sets == 0 || upgrades == 0 || checked == 0 || setGrants == 0 {
+		t.Fatalf("%d target sets, %d stronger accesses entering a set, %d hops checked, %d grants into sets: the random estates must have all", sets, upgrades, checked, setGrants)
 	}
-	t.Logf("%d target sets, %d stronger accesses entering one, %d hops checked", sets, upgrades, checked)
+	t.Logf("%d target sets, %d stronger accesses entering one, %d hops checked, %d grants into sets", sets, upgrades, checked, setGrants)
 }
 
 // normalized is an identity without what ties between equally short paths

@@ -21,14 +21,19 @@ const (
 	// the grantee has a step (the membership in the permission set
 	// included) whose condition the analysis could not decide.
 	PropUsableConditional = "usable_conditional"
+	// PropUsableGrantee is the grantee the granter can act as: the end of
+	// the relationship, or for a grant into a target set the nearest of
+	// its members (the set stands for a grant to each).
+	PropUsableGrantee = "usable_grantee"
 )
 
 // usable says who can use a grant, in how many steps, and whether only
 // through a conditional step.
 type usable struct {
-	by   string
-	hops int
-	cond bool
+	by      string
+	hops    int
+	cond    bool
+	grantee string
 }
 
 // usableGrants decides, for every CAN_GRANT_ADMIN edge of edges, whether
@@ -65,6 +70,7 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 		cond bool
 	}
 	members := map[int32][]member{} // members of each permission set
+	included := map[int32][]int32{} // members of each target set
 	grants := map[int32][]*graphmodel.Edge{}
 	var order []int32 // granters in first-seen order
 	for _, e := range edges {
@@ -88,10 +94,19 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 			members[to] = append(members[to], member{from, e.Conditional})
 		case e.Kind == graphmodel.EdgeIncludes:
 			cost = 0
+			included[from] = append(included[from], to)
 		}
 		adj[from] = append(adj[from], arc{to: to, cost: cost, cond: e.Conditional})
 	}
 
+	// grantees are the identities a grant to y gives administrator rights:
+	// y, or the members of the target set y.
+	grantees := func(y int32) []int32 {
+		if list, ok := included[y]; ok {
+			return list
+		}
+		return []int32{y}
+	}
 	out := map[*graphmodel.Edge]usable{}
 	dist := make([]int32, len(nodes))
 	origin := make([]int32, len(nodes))
@@ -154,8 +169,15 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 			if _, done := out[e]; done {
 				continue
 			}
-			if y := index[e.To]; dist[y] >= 0 {
-				out[e] = usable{by: nodes[origin[y]].ID, hops: int(dist[y]), cond: all}
+			// A grant into a target set is usable through its nearest member.
+			best := int32(-1)
+			for _, y := range grantees(index[e.To]) {
+				if dist[y] >= 0 && (best < 0 || dist[y] < dist[best] || (dist[y] == dist[best] && nodes[y].ID < nodes[best].ID)) {
+					best = y
+				}
+			}
+			if best >= 0 {
+				out[e] = usable{by: nodes[origin[best]].ID, hops: int(dist[best]), cond: all, grantee: nodes[best].ID}
 			}
 		}
 		for _, v := range touched {
@@ -166,7 +188,9 @@ func usableGrants(nodes []*graphmodel.Node, edges []*graphmodel.Edge) map[*graph
 	for _, x := range order {
 		want := map[int32]bool{}
 		for _, e := range grants[x] {
-			want[index[e.To]] = true
+			for _, y := range grantees(index[e.To]) {
+				want[y] = true
+			}
 		}
 		search(x, false, want)
 		if len(want) > 0 {

@@ -27,7 +27,7 @@ func TestUsableGrants(t *testing.T) {
 		name  string
 		sets  []string // nodes of a transparent kind: a target set when named ts…, else a permission set
 		edges []e
-		want  string // "grantee:by:hops[:conditional]" per usable grant, in edge order; "-" when not usable
+		want  string // "grantee:by:hops[:conditional][>member]" per usable grant, in edge order (member: a target set's nearest); "-" when not usable
 	}{
 		{"itself", nil, []e{grant("a", "a")}, "a:a:0"},
 		{"two steps", nil, []e{become("a", "b"), become("b", "c"), grant("a", "c")}, "c:a:2"},
@@ -53,6 +53,14 @@ func TestUsableGrants(t *testing.T) {
 			[]e{member("m", "s"), become("s", "ts"), includes("ts", "r"), become("r", "q"), grant("s", "q")}, "q:m:2"},
 		{"conditional step into a target set", []string{"ts"},
 			[]e{cond(become("a", "ts")), includes("ts", "r"), grant("a", "r")}, "r:a:1:conditional"},
+		// A grant into a target set is one to each member: usable
+		// through the nearest.
+		{"grant into a target set, the nearest member", []string{"ts"},
+			[]e{become("a", "b"), become("b", "r1"), become("a", "r2"), includes("ts", "r1"), includes("ts", "r2"), grant("a", "ts")}, "ts:a:1>r2"},
+		{"grant into a target set holding the granter", []string{"ts"},
+			[]e{includes("ts", "a"), includes("ts", "z"), grant("a", "ts")}, "ts:a:0>a"},
+		{"grant into a target set none of whose members is reached", []string{"ts"},
+			[]e{includes("ts", "r"), grant("a", "ts")}, "-"},
 		{"a set one may only access", []string{"ts"},
 			[]e{{From: "a", To: "ts", Kind: graphmodel.EdgeCanAccess, Access: graphmodel.AccessAdmin}, includes("ts", "r"), grant("a", "r")}, "-"},
 	}
@@ -95,6 +103,9 @@ func TestUsableGrants(t *testing.T) {
 					out = append(out, fmt.Sprintf("%s:%s:%d:conditional", x.To, u.by, u.hops))
 				default:
 					out = append(out, fmt.Sprintf("%s:%s:%d", x.To, u.by, u.hops))
+				}
+				if u.grantee != x.To && ok {
+					out[len(out)-1] += ">" + u.grantee // a target set's member
 				}
 			}
 			if g := strings.Join(out, " "); g != tt.want {

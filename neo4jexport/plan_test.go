@@ -377,7 +377,7 @@ func TestRelationshipStatements(t *testing.T) {
 	if !strings.HasSuffix(update, fmt.Sprintf("RETURN collect(r[%d])", len(relColumns)+len(grantColumns)+2)) {
 		t.Errorf("grant update statement returns the wrong index:\n%s", update)
 	}
-	if got := grantRow([]any{}, usable{by: "x", hops: 2}, true); fmt.Sprint(got) != "[x 2 false]" {
+	if got := grantRow([]any{}, usable{by: "x", hops: 2, grantee: "y"}, true); fmt.Sprint(got) != "[x 2 false y]" {
 		t.Errorf("grantRow = %v", got)
 	}
 	row := relRow(&graphmodel.Edge{From: "a", To: "b", Kind: graphmodel.EdgeCanAccess, Technique: "t", Access: graphmodel.AccessWrite})

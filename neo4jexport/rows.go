@@ -332,7 +332,7 @@ var relColumns = []string{PropTechnique, PropConditional, PropAccess, PropCondit
 
 // grantColumns follow relColumns in the rows of CAN_GRANT_ADMIN
 // relationships (grantRow).
-var grantColumns = []string{PropUsableBy, PropUsableHops, PropUsableConditional}
+var grantColumns = []string{PropUsableBy, PropUsableHops, PropUsableConditional, PropUsableGrantee}
 
 // grantType is the relationship type of CAN_GRANT_ADMIN edges.
 var grantType = relType(graphmodel.EdgeCanGrantAdmin)
@@ -349,9 +349,9 @@ func columnsOf(typ string) []string {
 // use (nil values when ok is false).
 func grantRow(row []any, u usable, ok bool) []any {
 	if !ok {
-		return append(row, nil, nil, nil)
+		return append(row, nil, nil, nil, nil)
 	}
-	return append(row, u.by, int64(u.hops), u.cond)
+	return append(row, u.by, int64(u.hops), u.cond, u.grantee)
 }
 
 // relRow returns the row of e as the relationship statements take it: the

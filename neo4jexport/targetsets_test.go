@@ -37,7 +37,8 @@ var tsBucketIDs = []string{"arn:aws:s3:::ts-b1", "arn:aws:s3:::ts-b2", "arn:aws:
 //   - the GitHub repository acme/app assumes deploy-a and deploy-b (the set
 //     tsRoles); deploy-b administers the account;
 //   - u1 may assume them too, only with MFA (conditional); u2 may, certainly,
-//     and may attach an administrator policy to deploy-a (iam-001);
+//     and may attach an administrator policy to either (iam-001, a grant
+//     into tsRoles);
 //   - u1 and u2 read the three buckets (tsBuckets), u2 writes them;
 //   - an OAuth app reads the mail of two Workspace users (tsMails).
 func targetSetsGraph() *neo4jexport.Graph {
@@ -83,8 +84,8 @@ func targetSetsGraph() *neo4jexport.Graph {
 		graphmodel.Edge{From: tsU1, To: tsRoles, Kind: graphmodel.EdgeCanBecome, Technique: "sts-001", Evidence: trust(tsU1),
 			Conditional: true, Conditions: []string{"Bool aws:MultiFactorAuthPresent"}},
 		graphmodel.Edge{From: tsU2, To: tsRoles, Kind: graphmodel.EdgeCanBecome, Technique: "sts-001", Evidence: trust(tsU2)},
-		graphmodel.Edge{From: tsU2, To: tsDeployA, Kind: graphmodel.EdgeCanGrantAdmin, Technique: "iam-001",
-			Evidence: []graphmodel.Evidence{{Source: tsU2 + "#inline:Attach", Statement: 0, Note: "allows iam:AttachRolePolicy"}}},
+		graphmodel.Edge{From: tsU2, To: tsRoles, Kind: graphmodel.EdgeCanGrantAdmin, Technique: "iam-001",
+			Evidence: []graphmodel.Evidence{{Source: tsU2 + "#inline:Attach", Statement: 0, Note: "allows iam:AttachRolePolicy on " + graphmodel.TargetPlaceholder}}},
 		graphmodel.Edge{From: tsDeployB, To: tsScope, Kind: graphmodel.EdgeAdminOf, Technique: "admin-equivalent-policy"},
 		graphmodel.Edge{From: tsApp, To: tsMails, Kind: graphmodel.EdgeCanAccess, Technique: "gmail.readonly", Access: graphmodel.AccessRead,
 			Evidence: []graphmodel.Evidence{{Source: "grant", Statement: -1, Note: "scope gmail.readonly of " + graphmodel.TargetPlaceholder}}},
@@ -196,11 +197,15 @@ func TestTargetSetsInQueries(t *testing.T) {
 	check("conditional-admins", expectRow(rs, "identity", tsU1, "scope", tsScope,
 		"undecided", []string{"sts-001: " + tsDeployB + " trust policy statement 0: admits " + tsU1}), rs)
 
+	// The grant into tsRoles is one to each role: usable through the
+	// nearest (deploy-a before deploy-b at one hop each, by ID).
 	rs = query("grant-then-become", nil)
-	if len(rs) != 1 {
-		t.Errorf("grant-then-become: %v, want one grant", brief(rs))
+	if len(rs) != 2 {
+		t.Errorf("grant-then-become: %v, want the grant to each of the two roles", brief(rs))
 	}
-	check("grant-then-become", expectRow(rs, "granter", tsU2, "grantee", tsDeployA, "can_use_it", true, "hops", int64(1), "conditional", false), rs)
+	check("grant-then-become", expectRow(rs, "granter", tsU2, "grantee", tsDeployA, "can_use_it", true, "hops", int64(1), "conditional", false,
+		"evidence", tsU2+"#inline:Attach statement 0: allows iam:AttachRolePolicy on "+tsDeployA), rs)
+	check("grant-then-become", expectRow(rs, "granter", tsU2, "grantee", tsDeployB, "can_use_it", false), rs)
 
 	rs = query("most-exposed-resources", nil)
 	var exposed []string
@@ -239,11 +244,12 @@ func TestTargetSetsInQueries(t *testing.T) {
 	}
 
 	rs = query("identity-summary", map[string]any{"id": tsU2})
-	if len(rs) != 1 || rs[0]["steps"] != int64(9) {
-		t.Fatalf("identity-summary %s: %v, want 9 steps (3 reads, 3 writes, 2 roles, 1 grant)", tsU2, brief(rs))
+	if len(rs) != 1 || rs[0]["steps"] != int64(10) {
+		t.Fatalf("identity-summary %s: %v, want 10 steps (3 reads, 3 writes, 2 roles, a grant to each)", tsU2, brief(rs))
 	}
-	if got := strs(rs[0]["direct_steps"]); len(got) != 9 || got[0] != "CAN_ACCESS s3:GetObject -> "+tsBucketIDs[0] ||
-		got[6] != "CAN_BECOME sts-001 -> "+tsDeployA || got[7] != "CAN_BECOME sts-001 -> "+tsDeployB {
+	if got := strs(rs[0]["direct_steps"]); len(got) != 10 || got[0] != "CAN_ACCESS s3:GetObject -> "+tsBucketIDs[0] ||
+		got[6] != "CAN_BECOME sts-001 -> "+tsDeployA || got[7] != "CAN_BECOME sts-001 -> "+tsDeployB ||
+		got[8] != "CAN_GRANT_ADMIN iam-001 -> "+tsDeployA || got[9] != "CAN_GRANT_ADMIN iam-001 -> "+tsDeployB {
 		t.Errorf("identity-summary direct_steps = %v", got)
 	}
 
