@@ -35,7 +35,8 @@ const (
 	arcInherit
 	arcContains // scope → node inside it (synthesized or fact)
 	// arcEnter is a can_become or can_access edge into a target set: it
-	// stands for that edge to every member of the set.
+	// stands for that edge to every member of the set. (A can_grant_admin
+	// edge into a set is a grant to each member: see compact.)
 	arcEnter
 	// arcInclude is an includes edge from a target set to a member: the
 	// arc that entered the set, continued (at no extra hop, with its access).

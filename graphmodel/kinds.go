@@ -413,8 +413,9 @@ const (
 	// It helps an attacker only if the attacker can also become the target.
 	EdgeCanGrantAdmin EdgeKind = "can_grant_admin"
 	// EdgeIncludes links a target set to one of its members: a source
-	// with a can_become or can_access edge into the set has that edge, with
-	// its evidence and access, to every member. It is no hop of its own.
+	// with a can_become, can_access or can_grant_admin edge into the set
+	// has that edge, with its evidence and access, to every member. It is
+	// no hop of its own.
 	EdgeIncludes EdgeKind = "includes"
 )
 
