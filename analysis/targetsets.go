@@ -56,17 +56,21 @@ func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.
 	// The edges are compacted in place: a group's edges into its sets take
 	// the place of the covered edges it leaves out, at the last of them, by
 	// then at least as many as its sets (a set has two members or more).
-	last := make([]int32, len(gr.list)) // by group: its last covered edge
-	templates := make([]graphmodel.Edge, len(gr.list))
+	type entering struct {
+		last     int32           // the group's last covered edge
+		template graphmodel.Edge // its edge into a set, but for the set
+	}
+	into := map[int32]*entering{} // by group with sets
 	for k := range gr.list {
 		if grp := &gr.list[k]; len(grp.sets) > 0 {
-			templates[k] = derived[grp.first]
-			templates[k].Evidence = grp.evidence
+			en := &entering{template: derived[grp.first]}
+			en.template.Evidence = grp.evidence
 			for _, e := range grp.edges {
 				if gr.covered[e] {
-					last[k] = e
+					en.last = e
 				}
 			}
+			into[int32(k)] = en
 		}
 	}
 	out := derived[:0]
@@ -76,9 +80,9 @@ func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.
 		case k < 0:
 			out = append(out, derived[i])
 		case gr.covered[i]:
-			if last[k] == int32(i) {
+			if en := into[k]; en.last == int32(i) {
 				for _, s := range gr.list[k].sets {
-					e := templates[k]
+					e := en.template
 					e.To = sets[s].ID
 					out = append(out, e)
 				}
