@@ -158,6 +158,20 @@ func randomEstate(seed int64, size int) (*graphmodel.Snapshot, fakeDeriver) {
 	return snap, d
 }
 
+// prepareResult prepares snap and computes its result, failing t on error.
+func prepareResult(t *testing.T, snap *graphmodel.Snapshot, opts Options) (*Graph, *Result) {
+	t.Helper()
+	g, err := Prepare(context.Background(), snap, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := g.Result(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, res
+}
+
 // oracleIdentities is Graph.Result's identity list computed by the oracle.
 func oracleIdentities(g *Graph) []Identity {
 	a := g.a
@@ -216,14 +230,7 @@ func TestReachMatchesOracle(t *testing.T) {
 				opts.Sensitivity = rounded
 			}
 			t.Run(fmt.Sprintf("seed=%d/size=%d/%s", seed, size, detail), func(t *testing.T) {
-				g, err := Prepare(context.Background(), snap, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := g.Result(context.Background())
-				if err != nil {
-					t.Fatal(err)
-				}
+				g, res := prepareResult(t, snap, opts)
 				want := oracleIdentities(g)
 				if len(res.Identities) != len(want) {
 					t.Fatalf("%d identities, oracle %d", len(res.Identities), len(want))

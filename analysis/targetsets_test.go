@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -25,16 +24,7 @@ func TestTargetSetsMatchUngrouped(t *testing.T) {
 		size := 20 + int(seed%6)*15
 		snap, d := randomEstate(seed, size)
 		run := func(ungrouped bool) (*Graph, *Result) {
-			opts := Options{Derivers: []Deriver{d}, Now: time.Unix(0, 0).UTC(), Detail: DetailFull, ungrouped: ungrouped}
-			g, err := Prepare(context.Background(), snap, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := g.Result(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return g, res
+			return prepareResult(t, snap, Options{Derivers: []Deriver{d}, Now: time.Unix(0, 0).UTC(), Detail: DetailFull, ungrouped: ungrouped})
 		}
 		gg, groupedRes := run(false)
 		plain, want := run(true)
