@@ -69,8 +69,8 @@ type attackGraph struct {
 	class   []graphmodel.Class
 	isScope []bool
 	isSet   []bool // target sets (groupTargets)
-	// firstMember is, by node, a target set's first member (by index),
-	// and any other node's own index: see arcKey.
+	// firstMember is, for a target set, its first member (by index):
+	// see arcKey.
 	firstMember []int32
 	edges       []*graphmodel.Edge
 	arcStart    []int32 // arcs of node i are arcs[arcStart[i]:arcStart[i+1]]
@@ -111,9 +111,11 @@ func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived
 			return nil, nil, nil, fmt.Errorf("add derived node: %w", err)
 		}
 	}
-	for i := range derived {
-		if e := &derived[i]; e.From == "" || e.To == "" || e.Kind == "" {
-			return nil, nil, nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
+	for _, list := range [][]graphmodel.Edge{derived, extra} {
+		for i := range list {
+			if e := &list[i]; e.From == "" || e.To == "" || e.Kind == "" {
+				return nil, nil, nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
+			}
 		}
 	}
 	if group {
@@ -134,11 +136,7 @@ func buildGraph(snap *graphmodel.Snapshot, extraNodes []graphmodel.Node, derived
 	// edges rather than copying them: nothing changes them afterwards.
 	for _, list := range [][]graphmodel.Edge{derived, extra} {
 		for i := range list {
-			e := &list[i]
-			if e.From == "" || e.To == "" || e.Kind == "" {
-				return nil, nil, nil, fmt.Errorf("derived edge %q -%s-> %q: from, to and kind are required", e.From, e.Kind, e.To)
-			}
-			if err := g.AddEdgeRef(e); err != nil {
+			if err := g.AddEdgeRef(&list[i]); err != nil {
 				return nil, nil, nil, fmt.Errorf("add derived edge: %w", err)
 			}
 		}
@@ -268,7 +266,6 @@ func compact(g *graphmodel.Graph) *attackGraph {
 	// with the arcs to that member (see arcKey).
 	ag.firstMember = make([]int32, len(nodes))
 	for i := range nodes {
-		ag.firstMember[i] = int32(i)
 		if ag.isSet[i] {
 			ag.firstMember[i] = math.MaxInt32
 			for _, a := range adj[i] {

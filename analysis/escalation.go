@@ -32,10 +32,10 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			entered = k // the next step, onto a member, is this one's hop
 			continue
 		}
-		member := int32(-1) // the target-set member this hop reaches
-		if entered >= 0 {
+		throughSet := entered >= 0 // the hop reaches a target set's member
+		if throughSet {
 			s = step{from: steps[entered].from, to: s.to, ref: steps[entered].ref}
-			member, entered = s.to, -1
+			entered = -1
 		}
 		h := Hop{From: g.nodes[s.from].ID, To: g.nodes[s.to].ID}
 		i := len(esc.Path)
@@ -69,7 +69,7 @@ func (a *analyzer) escalation(steps []step, cond bool, certain memberSet) Escala
 			default:
 				h.Technique = techniqueOf(g.edges[ar.edge])
 				h.Evidence = g.evidenceOf(ar.edge)
-				if member >= 0 {
+				if throughSet {
 					h.Evidence = strings.ReplaceAll(h.Evidence, graphmodel.TargetPlaceholder, h.To)
 				}
 				// Holding administrator rights carries on what an earlier
