@@ -63,7 +63,7 @@ func groupTargets(g *graphmodel.Graph, derived []graphmodel.Edge) ([]graphmodel.
 	into := map[int32]*entering{} // by group with sets
 	for k := range gr.list {
 		if grp := &gr.list[k]; len(grp.sets) > 0 {
-			en := &entering{template: derived[grp.first]}
+			en := &entering{template: derived[grp.edges[0]]}
 			en.template.Evidence = grp.evidence
 			for _, e := range grp.edges {
 				if gr.covered[e] {
@@ -114,8 +114,7 @@ type label struct {
 // labelGroup is the edges of one label: their targets, in edge order.
 type labelGroup struct {
 	label
-	first int32   // the first edge kept
-	edges []int32 // every edge kept, first included
+	edges []int32 // the edges kept, in order
 	// evidence is the first edge's, with TargetPlaceholder for its target.
 	evidence []graphmodel.Evidence
 	sets     []int32 // the target sets its edges enter
@@ -171,11 +170,8 @@ func (gr *grouper) internShort(s string) int32 {
 // provider returns the interned provider of target to, or -1 when it is
 // not a target to group: unknown to the graph, transparent, a scope.
 func (gr *grouper) provider(to int32) int32 {
-	for int(to) >= len(gr.targetKind) {
-		gr.targetKind = append(gr.targetKind, 0)
-	}
-	if k := gr.targetKind[to]; k != 0 {
-		return k
+	if int(to) < len(gr.targetKind) && gr.targetKind[to] != 0 {
+		return gr.targetKind[to]
 	}
 	k := int32(-1)
 	if n, ok := gr.g.Node(gr.ids[to]); ok && !n.Kind.Transparent() {
@@ -190,8 +186,8 @@ func (gr *grouper) provider(to int32) int32 {
 			}
 		}
 	}
-	for int(to) >= len(gr.targetKind) { // intern may have grown ids
-		gr.targetKind = append(gr.targetKind, 0)
+	if grow := len(gr.ids) - len(gr.targetKind); grow > 0 {
+		gr.targetKind = append(gr.targetKind, make([]int32, grow)...)
 	}
 	gr.targetKind[to] = k
 	return k
@@ -231,7 +227,7 @@ func (gr *grouper) add(derived []graphmodel.Edge, i int32) int32 {
 	if !ok {
 		k = int32(len(gr.list))
 		gr.groups[l] = k
-		gr.list = append(gr.list, labelGroup{label: l, first: i, evidence: evidence})
+		gr.list = append(gr.list, labelGroup{label: l, evidence: evidence})
 	}
 	gr.list[k].edges = append(gr.list[k].edges, i)
 	return k
@@ -376,9 +372,6 @@ func (gr *grouper) dropShadowed(derived []graphmodel.Edge) {
 	for k := range gr.list {
 		grp := &gr.list[k]
 		grp.edges = slices.DeleteFunc(grp.edges, func(i int32) bool { return gr.dropped[i] })
-		if len(grp.edges) > 0 {
-			grp.first = grp.edges[0]
-		}
 	}
 }
 
@@ -425,14 +418,10 @@ func (gr *grouper) makeSets() []targetSet {
 	gr.covered = make([]bool, len(gr.toOf))
 	b := &setBuilder{byID: map[string]int32{}}
 
-	// Whole lists.
-	type list struct {
-		members  []int32 // interned IDs, ascending
-		provider int32
-		groups   []int32
-	}
-	var lists []list
-	byHash := map[uint64][]int32{}
+	// Whole lists. A list's targets tell its provider: no two groups of
+	// different providers share one.
+	var lists listIndex
+	var groupsOfList [][]int32
 	for k := range gr.list {
 		grp := &gr.list[k]
 		if len(grp.edges) < targetSetMin {
@@ -443,27 +432,19 @@ func (gr *grouper) makeSets() []targetSet {
 			members[i] = gr.toOf[e]
 		}
 		slices.Sort(members) // no repeats: dropShadowed dropped them
-		sum := hashInts(members)
-		found := int32(-1)
-		for _, li := range byHash[sum] {
-			if lists[li].provider == grp.provider && slices.Equal(lists[li].members, members) {
-				found = li
-				break
-			}
+		li := lists.index(members)
+		if int(li) == len(groupsOfList) {
+			groupsOfList = append(groupsOfList, nil)
 		}
-		if found < 0 {
-			found = int32(len(lists))
-			lists = append(lists, list{members: members, provider: grp.provider})
-			byHash[sum] = append(byHash[sum], found)
-		}
-		lists[found].groups = append(lists[found].groups, int32(k))
+		groupsOfList[li] = append(groupsOfList[li], int32(k))
 	}
-	for _, li := range lists {
-		if !saves(len(li.groups), len(li.members)) {
+	for li, groups := range groupsOfList {
+		members := lists.lists[li]
+		if !saves(len(groups), len(members)) {
 			continue
 		}
-		s := b.set(gr, li.provider, li.members)
-		for _, k := range li.groups {
+		s := b.set(gr, gr.list[groups[0]].provider, members)
+		for _, k := range groups {
 			grp := &gr.list[k]
 			grp.sets = append(grp.sets, s)
 			for _, e := range grp.edges {
@@ -472,13 +453,9 @@ func (gr *grouper) makeSets() []targetSet {
 		}
 	}
 
-	// Atoms of the lists left, by the groups that hold them.
-	type atom struct {
-		sig     []int32 // the groups holding it, ascending
-		members []int32
-		set     int32
-	}
-	groupsOf := make([][]int32, len(gr.ids)) // target → the groups left holding it
+	// Atoms of the lists left: the targets with one signature, the groups
+	// left that hold them (ascending).
+	groupsOf := make([][]int32, len(gr.ids))
 	for k := range gr.list {
 		grp := &gr.list[k]
 		if len(grp.sets) > 0 || len(grp.edges) < targetSetMin {
@@ -489,53 +466,71 @@ func (gr *grouper) makeSets() []targetSet {
 			groupsOf[to] = append(groupsOf[to], int32(k))
 		}
 	}
-	var atoms []atom
+	var sigs listIndex
+	var atomMembers [][]int32
 	atomOf := make([]int32, len(gr.ids))
-	bySig := map[uint64][]int32{}
 	for to, sig := range groupsOf {
 		atomOf[to] = -1
 		if len(sig) < 2 {
 			continue // in one list only: no set saves an edge
 		}
-		sum := hashInts(sig)
-		found := int32(-1)
-		for _, a := range bySig[sum] {
-			if slices.Equal(atoms[a].sig, sig) {
-				found = a
-				break
-			}
+		a := sigs.index(sig)
+		if int(a) == len(atomMembers) {
+			atomMembers = append(atomMembers, nil)
 		}
-		if found < 0 {
-			found = int32(len(atoms))
-			atoms = append(atoms, atom{sig: sig, set: -1})
-			bySig[sum] = append(bySig[sum], found)
-		}
-		atoms[found].members = append(atoms[found].members, int32(to))
-		atomOf[to] = found
+		atomMembers[a] = append(atomMembers[a], int32(to))
+		atomOf[to] = a
 	}
-	for a := range atoms {
-		at := &atoms[a]
-		provider := gr.list[at.sig[0]].provider
-		if !saves(len(at.sig), len(at.members)) || slices.ContainsFunc(at.sig, func(k int32) bool { return gr.list[k].provider != provider }) {
+	atomSet := make([]int32, len(atomMembers))
+	for a, members := range atomMembers {
+		sig := sigs.lists[a]
+		atomSet[a] = -1
+		if !saves(len(sig), len(members)) {
 			continue
 		}
-		at.set = b.set(gr, provider, at.members)
-		for _, k := range at.sig {
-			gr.list[k].sets = append(gr.list[k].sets, at.set)
+		atomSet[a] = b.set(gr, gr.list[sig[0]].provider, members)
+		for _, k := range sig {
+			gr.list[k].sets = append(gr.list[k].sets, atomSet[a])
 		}
 	}
+	// A group left (one with two edges or more: in the signatures) enters
+	// the set of every atom of its targets that has one.
 	for k := range gr.list {
 		grp := &gr.list[k]
-		if len(grp.sets) == 0 {
+		if len(grp.sets) == 0 || len(grp.edges) < targetSetMin {
 			continue
 		}
 		for _, e := range grp.edges {
-			if a := atomOf[gr.toOf[e]]; a >= 0 && atoms[a].set >= 0 && !gr.covered[e] {
-				gr.covered[e] = slices.Contains(grp.sets, atoms[a].set)
+			if a := atomOf[gr.toOf[e]]; a >= 0 && atomSet[a] >= 0 {
+				gr.covered[e] = true
 			}
 		}
 	}
 	return b.sorted(gr.list)
+}
+
+// listIndex numbers lists of numbers by content.
+type listIndex struct {
+	lists  [][]int32
+	byHash map[uint64][]int32
+}
+
+// index returns the number of list, the next one when it is new (list is
+// then kept: the caller must not change it).
+func (x *listIndex) index(list []int32) int32 {
+	sum := hashInts(list)
+	for _, i := range x.byHash[sum] {
+		if slices.Equal(x.lists[i], list) {
+			return i
+		}
+	}
+	if x.byHash == nil {
+		x.byHash = map[uint64][]int32{}
+	}
+	i := int32(len(x.lists))
+	x.lists = append(x.lists, list)
+	x.byHash[sum] = append(x.byHash[sum], i)
+	return i
 }
 
 // saves reports whether a set of n members that uses edges enter saves
