@@ -351,12 +351,13 @@ func literalPrefix(pattern, s string, fold bool) (k int, ok bool) {
 		}
 		return w, pattern[:w] == s[:w]
 	}
+	// With fold: byte by byte, up to the first non-ASCII byte.
 	for ; k < len(pattern) && k < len(s); k++ {
 		pc, sc := pattern[k], s[k]
 		if pc == '*' || pc == '?' || pc == '\\' || pc >= utf8.RuneSelf || sc >= utf8.RuneSelf {
 			break
 		}
-		if pc != sc && (!fold || lowerASCII(pc) != lowerASCII(sc)) {
+		if pc != sc && lowerASCII(pc) != lowerASCII(sc) {
 			return k, false
 		}
 	}

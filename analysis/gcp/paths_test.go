@@ -260,18 +260,13 @@ func TestPermissionSet(t *testing.T) {
 		t.Fatalf("no transparent permission set %s among %d nodes", setID, len(nodes))
 	}
 	members, reaches := 0, 0
-	included := map[string]int{} // target set → members
-	for _, e := range edges {
-		if e.Kind == graphmodel.EdgeIncludes {
-			included[e.From]++
-		}
-	}
+	included := analysis.TargetSetMembers(edges)
 	for _, e := range edges {
 		switch {
 		case e.To == setID && e.Kind == graphmodel.EdgeMemberOf:
 			members++
 		case e.From == setID && e.Kind == graphmodel.EdgeCanBecome && e.Technique == gcpanalysis.TechGetAccessToken:
-			if n := included[e.To]; n > 0 {
+			if n := len(included[e.To]); n > 0 {
 				reaches += n // through a target set, to each of its members
 			} else {
 				reaches++
