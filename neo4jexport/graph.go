@@ -187,12 +187,6 @@ func makePlan(g *Graph) (*plan, error) {
 	}
 
 	p.usable = usableGrants(p.nodes, edges)
-	p.members = map[string]int{}
-	for _, e := range edges {
-		if e.Kind == graphmodel.EdgeIncludes {
-			p.members[e.From]++
-		}
-	}
 
 	groups := map[string]*nodeGroup{}
 	for _, n := range p.nodes {
@@ -214,7 +208,11 @@ func makePlan(g *Graph) (*plan, error) {
 		derived bool
 	}
 	rels := map[relKey]*relGroup{}
+	p.members = map[string]int{}
 	for _, e := range edges {
+		if e.Kind == graphmodel.EdgeIncludes {
+			p.members[e.From]++
+		}
 		k := relKey{relType(e.Kind), e.Kind.Derived()}
 		grp, ok := rels[k]
 		if !ok {

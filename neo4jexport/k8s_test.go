@@ -14,7 +14,6 @@ import (
 	awscollect "github.com/blastradius/blastradius/collectors/aws"
 	k8scollect "github.com/blastradius/blastradius/collectors/kubernetes"
 	"github.com/blastradius/blastradius/neo4jexport"
-	"github.com/blastradius/blastradius/queries"
 )
 
 // TestKubernetesExport exports a cluster merged with its AWS account
@@ -45,11 +44,7 @@ func TestKubernetesExport(t *testing.T) {
 	if n := count(t, driver, "MATCH (:K8sNode {id: 'k8s:prod-eu:node:node-a'})-[r:CAN_BECOME {technique: 'TOKEN_STEAL'}]->(:K8sServiceAccount {id: $id}) RETURN count(r) AS n", map[string]any{"id": app}); n != 1 {
 		t.Errorf("%d TOKEN_STEAL relationships from node-a to %s, want 1", n, app)
 	}
-	q, ok := queries.Get("k8s-tokens-to-cloud-admin")
-	if !ok {
-		t.Fatal("no query k8s-tokens-to-cloud-admin")
-	}
-	rs := rows(t, driver, q.Cypher, queryParams(t, q, nil))
+	rs := runQuery(t, driver, "k8s-tokens-to-cloud-admin", nil)
 	for _, want := range []struct {
 		sa   string
 		hops int64

@@ -51,6 +51,17 @@ func queryParams(tb testing.TB, q queries.Query, sample map[string]any) map[stri
 	return params
 }
 
+// runQuery runs the query name of queries/ with the parameters queryParams
+// takes from sample.
+func runQuery(tb testing.TB, driver neo4j.DriverWithContext, name string, sample map[string]any) []map[string]any {
+	tb.Helper()
+	q, ok := queries.Get(name)
+	if !ok {
+		tb.Fatalf("no query %s", name)
+	}
+	return rows(tb, driver, q.Cypher, queryParams(tb, q, sample))
+}
+
 // TestQueryPack exports the demo and runs every query of queries/, each
 // within a time bound; for most it checks an answer the demo's key gives.
 func TestQueryPack(t *testing.T) {
@@ -209,14 +220,6 @@ func demoTargetSets(t *testing.T, driver neo4j.DriverWithContext, demo *neo4jexp
 		carol       = "arn:aws:iam::111122223333:user/carol.diaz"
 		docs        = "arn:aws:s3:::acme-docs-site"
 	)
-	query := func(name string, params map[string]any) []map[string]any {
-		t.Helper()
-		q, ok := queries.Get(name)
-		if !ok {
-			t.Fatalf("no query %s", name)
-		}
-		return run(t, driver, q.Cypher, queryParams(t, q, params))
-	}
 	// grace.lee may rewrite the trust of both support roles (iam-012): one
 	// step into a target set of the two. Only through it does she reach
 	// acme-support-escalations, an administrator.
@@ -232,14 +235,14 @@ WITH s, m ORDER BY m.id RETURN s.id AS set, s.members AS members, collect(m.id) 
 		t.Errorf("grace.lee has %d direct CAN_BECOME to %s: the case is not reached only through the set", n, escalations)
 	}
 
-	rs := query("shortest-path-to-admin", map[string]any{"id": grace})
+	rs := runQuery(t, driver, "shortest-path-to-admin", map[string]any{"id": grace})
 	want := "grace.lee -[CAN_BECOME iam-012]-> acme-support-escalations (in " + set + ") | " +
 		"acme-support-escalations -[ADMIN_OF admin-equivalent-policy]-> acme-prod"
 	if len(rs) != 1 || rs[0]["how"] != "path" || rs[0]["hops"] != int64(2) || strings.Join(strs(rs[0]["steps"]), " | ") != want {
 		t.Errorf("shortest-path-to-admin %s: %v\nwant how path, hops 2 (min_hops_to_admin), steps %s", grace, brief(rs), want)
 	}
 
-	rs = query("who-can-become", map[string]any{"id": escalations})
+	rs = runQuery(t, driver, "who-can-become", map[string]any{"id": escalations})
 	var who []string
 	for _, r := range rs {
 		who = append(who, r["who"].(string)+" "+r["technique"].(string))
@@ -269,7 +272,7 @@ WITH s, m ORDER BY m.id RETURN s.id AS set, s.members AS members, collect(m.id) 
 	// acme-api-lambda reaches its three resources, two of them through
 	// target sets (the permission set's dynamodb:PutItem, its own
 	// dynamodb:GetItem): what the analysis says it reaches.
-	rs = query("reach-from-identity", map[string]any{"id": lambda, "certain_only": true})
+	rs = runQuery(t, driver, "reach-from-identity", map[string]any{"id": lambda, "certain_only": true})
 	var reached, fromAnalysis []string
 	for _, r := range rs {
 		reached = append(reached, r["id"].(string))
@@ -283,7 +286,7 @@ WITH s, m ORDER BY m.id RETURN s.id AS set, s.members AS members, collect(m.id) 
 
 	// carol.diaz reads acme-docs-site only through a target set
 	// (ReadOnlyAccess's s3:GetAccelerateConfiguration on three buckets).
-	rs = query("who-can-reach", map[string]any{"target": docs})
+	rs = runQuery(t, driver, "who-can-reach", map[string]any{"target": docs})
 	if err := expectRow(rs, "identity", carol, "direct_access", []string{"read"}); err != nil {
 		t.Errorf("who-can-reach %s: %v\nrows: %v", docs, err, brief(rs))
 	}

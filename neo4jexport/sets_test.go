@@ -9,7 +9,6 @@ import (
 	awsanalysis "github.com/blastradius/blastradius/analysis/aws"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/neo4jexport"
-	"github.com/blastradius/blastradius/queries"
 )
 
 // setsGraph is a small estate whose steps permission sets hold for their
@@ -66,15 +65,8 @@ func TestPermissionSetsInQueries(t *testing.T) {
 	if n := count(t, driver, "MATCH (s:DerivedSet:AwsPermissionSet) RETURN count(s) AS n", nil); n != 2 {
 		t.Errorf("%d permission sets labelled DerivedSet, want 2", n)
 	}
-	query := func(name string, params map[string]any) []map[string]any {
-		q, ok := queries.Get(name)
-		if !ok {
-			t.Fatalf("no query %s", name)
-		}
-		return rows(t, driver, q.Cypher, queryParams(t, q, params))
-	}
 
-	rs := query("shortest-path-to-admin", map[string]any{"id": u1})
+	rs := runQuery(t, driver, "shortest-path-to-admin", map[string]any{"id": u1})
 	if len(rs) != 1 {
 		t.Fatalf("shortest-path-to-admin: %d rows, want 1", len(rs))
 	}
@@ -86,7 +78,7 @@ func TestPermissionSetsInQueries(t *testing.T) {
 		t.Errorf("hops %v how %v, want 2 (the membership is no hop) and path", rs[0]["hops"], rs[0]["how"])
 	}
 
-	rs = query("who-can-become", map[string]any{"id": admin})
+	rs = runQuery(t, driver, "who-can-become", map[string]any{"id": admin})
 	var who []string
 	for _, r := range rs {
 		if r["through"] != "aws:permission-set:444455556666:sts-001" || r["technique"] != "sts-001" {
@@ -98,13 +90,13 @@ func TestPermissionSetsInQueries(t *testing.T) {
 		t.Errorf("who-can-become %s: %s, want u1 then u2 (by blast radius)", admin, got)
 	}
 
-	rs = query("shortest-path-to-admin", map[string]any{"id": u3})
+	rs = runQuery(t, driver, "shortest-path-to-admin", map[string]any{"id": u3})
 	if err := expectRow(rs, "scope", g.Scope, "how", "grant"); err != nil || len(rs) != 1 ||
 		!strings.Contains(strings.Join(strs(rs[0]["steps"]), ""), "iam-007 set -[CAN_GRANT_ADMIN iam-007]-> u3") {
 		t.Errorf("shortest-path-to-admin %s: %v, want the set's grant to u3", u3, brief(rs))
 	}
 
-	rs = query("grant-then-become", nil)
+	rs = runQuery(t, driver, "grant-then-become", nil)
 	if err := expectRow(rs, "granter", u3, "through", "aws:permission-set:444455556666:iam-007", "grantee", u3,
 		"can_use_it", true, "hops", int64(0), "conditional", false); err != nil {
 		t.Errorf("%v\nrows: %v", err, brief(rs))
@@ -116,7 +108,7 @@ func TestPermissionSetsInQueries(t *testing.T) {
 		t.Errorf("want the usable grant first, of 2: %v", brief(rs))
 	}
 
-	rs = query("reach-from-identity", map[string]any{"id": u1, "certain_only": true})
+	rs = runQuery(t, driver, "reach-from-identity", map[string]any{"id": u1, "certain_only": true})
 	var reached []string
 	for _, r := range rs {
 		reached = append(reached, fmt.Sprint(r["id"]))

@@ -9,7 +9,6 @@ import (
 	workspaceanalysis "github.com/blastradius/blastradius/analysis/workspace"
 	"github.com/blastradius/blastradius/graphmodel"
 	"github.com/blastradius/blastradius/neo4jexport"
-	"github.com/blastradius/blastradius/queries"
 )
 
 // The estate of targetSetsGraph, whose steps reach their targets only
@@ -130,11 +129,7 @@ func TestTargetSetsInQueries(t *testing.T) {
 	}
 	query := func(name string, params map[string]any) []map[string]any {
 		t.Helper()
-		q, ok := queries.Get(name)
-		if !ok {
-			t.Fatalf("no query %s", name)
-		}
-		rs := rows(t, driver, q.Cypher, queryParams(t, q, params))
+		rs := runQuery(t, driver, name, params)
 		for _, r := range rs {
 			for k, v := range r {
 				if s := fmt.Sprint(v); strings.Contains(s, "target-set:") && k != "steps" && k != "path" {
